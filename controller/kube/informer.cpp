@@ -1,0 +1,243 @@
+#include "kube/informer.hpp"
+
+#include <random>
+
+#include "kube/api_error.hpp"
+#include "kube/backoff.hpp"
+#include "kube/log_sink.hpp"
+#include "kube/object_key.hpp"
+
+namespace retort::kube {
+
+Informer::Informer(std::shared_ptr<const ApiClient> client, InformerOptions options)
+    : client_(std::move(client)), options_(std::move(options)) {}
+
+Informer::~Informer() {
+  stop();
+}
+
+void Informer::add_handlers(EventHandlers handlers) {
+  handlers_.push_back(std::move(handlers));
+}
+
+void Informer::start() {
+  if (reflector_thread_.joinable()) return;
+  dispatcher_thread_ = std::thread([this] { dispatch(); });
+  reflector_thread_ = std::thread([this] { reflect(); });
+}
+
+void Informer::stop() {
+  {
+    std::lock_guard lock(state_mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  cancel_source_.cancel();
+  state_cv_.notify_all();
+  {
+    std::lock_guard lock(queue_mutex_);
+    queue_cv_.notify_all();
+  }
+  if (reflector_thread_.joinable()) reflector_thread_.join();
+  if (dispatcher_thread_.joinable()) dispatcher_thread_.join();
+}
+
+bool Informer::has_synced() const {
+  std::lock_guard lock(state_mutex_);
+  return synced_;
+}
+
+bool Informer::wait_for_sync(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(state_mutex_);
+  return state_cv_.wait_for(lock, timeout, [this] { return synced_ || stopping_; }) && synced_;
+}
+
+std::optional<nlohmann::json> Informer::get(const std::string& key) const {
+  std::lock_guard lock(cache_mutex_);
+  auto it = cache_.find(key);
+  if (it == cache_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<nlohmann::json> Informer::list() const {
+  std::lock_guard lock(cache_mutex_);
+  std::vector<nlohmann::json> objects;
+  objects.reserve(cache_.size());
+  for (const auto& [key, object] : cache_) objects.push_back(object);
+  return objects;
+}
+
+std::string Informer::last_resource_version() const {
+  std::lock_guard lock(cache_mutex_);
+  return last_rv_;
+}
+
+bool Informer::sleep_unless_stopped(std::chrono::milliseconds delay) {
+  std::unique_lock lock(state_mutex_);
+  return !state_cv_.wait_for(lock, delay, [this] { return stopping_; });
+}
+
+void Informer::enqueue(Notification notification) {
+  std::lock_guard lock(queue_mutex_);
+  queue_.push_back(std::move(notification));
+  queue_cv_.notify_one();
+}
+
+void Informer::relist(const pplx::cancellation_token& cancel) {
+  (void)cancel;  // a list is short; stop() waits for it rather than abandoning the socket
+  ListOptions list_options;
+  list_options.label_selector = options_.label_selector;
+  // resourceVersion "" = a consistent read from etcd, never older than what we had.
+  ObjectList fresh =
+      client_->list_all(options_.resource, options_.ns, list_options, options_.page_size);
+  ++lists_;
+  std::lock_guard lock(cache_mutex_);
+  std::map<std::string, nlohmann::json> next;
+  for (auto& item : fresh.items) {
+    std::string key = object_key(item);
+    auto old = cache_.find(key);
+    if (old == cache_.end()) {
+      enqueue({Notification::Kind::Add, nullptr, item});
+    } else {
+      if (resource_version(old->second) != resource_version(item)) {
+        enqueue({Notification::Kind::Update, old->second, item});
+      }
+      cache_.erase(old);
+    }
+    next.emplace(std::move(key), std::move(item));
+  }
+  // Whatever the list no longer has was deleted while we were not watching.
+  for (auto& [key, object] : cache_) enqueue({Notification::Kind::Delete, nullptr, object});
+  cache_ = std::move(next);
+  last_rv_ = fresh.resource_version;
+}
+
+void Informer::apply_event(const WatchEvent& event) {
+  std::lock_guard lock(cache_mutex_);
+  if (std::string rv = resource_version(event.object); !rv.empty()) last_rv_ = rv;
+  if (event.type == WatchEvent::Type::Bookmark) return;
+  const std::string key = object_key(event.object);
+  auto it = cache_.find(key);
+  if (event.type == WatchEvent::Type::Deleted) {
+    if (it != cache_.end()) cache_.erase(it);
+    enqueue({Notification::Kind::Delete, nullptr, event.object});
+    return;
+  }
+  if (it == cache_.end()) {
+    cache_.emplace(key, event.object);
+    enqueue({Notification::Kind::Add, nullptr, event.object});
+  } else {
+    enqueue({Notification::Kind::Update, it->second, event.object});
+    it->second = event.object;
+  }
+}
+
+void Informer::watch_once(const pplx::cancellation_token& cancel) {
+  static thread_local std::mt19937 random{std::random_device{}()};
+  const int min_timeout = std::max(1, options_.min_watch_timeout_seconds);
+  std::uniform_int_distribution<int> timeout(min_timeout, 2 * min_timeout);
+  WatchOptions watch_options;
+  watch_options.resource_version = last_resource_version();
+  watch_options.label_selector = options_.label_selector;
+  watch_options.timeout_seconds = timeout(random);
+  watch_options.idle_timeout = options_.watch_idle_timeout;
+  WatchStream stream = client_->watch(options_.resource, options_.ns, watch_options, cancel);
+  ++watches_;
+  while (auto event = stream.next()) apply_event(*event);
+}
+
+void Informer::reflect() {
+  const pplx::cancellation_token cancel = cancel_source_.get_token();
+  Backoff backoff;
+  bool need_list = true;
+  for (;;) {
+    {
+      std::lock_guard lock(state_mutex_);
+      if (stopping_) return;
+    }
+    try {
+      if (need_list) {
+        relist(cancel);
+        need_list = false;
+        if (lists_ == 1) enqueue({Notification::Kind::Synced, nullptr, nullptr});
+      }
+      watch_once(cancel);
+      backoff.reset();  // a normal end (timeoutSeconds): re-watch at once
+      continue;
+    } catch (const Cancelled&) {
+      return;
+    } catch (const ApiError& e) {
+      if (e.is_expired()) {
+        log(LogLevel::Info, options_.resource.plural + ": resourceVersion expired, relisting");
+        need_list = true;
+        continue;
+      }
+      log(LogLevel::Warning, std::string("informer ") + options_.resource.plural + ": " + e.what());
+    } catch (const std::exception& e) {
+      log(LogLevel::Warning, std::string("informer ") + options_.resource.plural + ": " + e.what());
+    }
+    if (!sleep_unless_stopped(backoff.next())) return;
+  }
+}
+
+void Informer::dispatch() {
+  auto next_resync = std::chrono::steady_clock::now() + options_.resync_period;
+  for (;;) {
+    Notification notification;
+    {
+      std::unique_lock lock(queue_mutex_);
+      auto ready = [this] {
+        std::lock_guard state(state_mutex_);
+        return !queue_.empty() || stopping_;
+      };
+      if (options_.resync_period.count() > 0) {
+        queue_cv_.wait_until(lock, next_resync, ready);
+      } else {
+        queue_cv_.wait(lock, ready);
+      }
+      {
+        std::lock_guard state(state_mutex_);
+        if (stopping_) return;
+      }
+      if (queue_.empty()) {
+        // Resync: replay the cache as updates so level-based handlers re-check everything.
+        next_resync = std::chrono::steady_clock::now() + options_.resync_period;
+        lock.unlock();
+        for (const auto& object : list()) {
+          enqueue({Notification::Kind::Update, object, object});
+        }
+        continue;
+      }
+      notification = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    if (notification.kind == Notification::Kind::Synced) {
+      std::lock_guard lock(state_mutex_);
+      synced_ = true;
+      state_cv_.notify_all();
+      continue;
+    }
+    for (const auto& handlers : handlers_) {
+      try {
+        switch (notification.kind) {
+          case Notification::Kind::Add:
+            if (handlers.on_add) handlers.on_add(notification.object);
+            break;
+          case Notification::Kind::Update:
+            if (handlers.on_update)
+              handlers.on_update(notification.old_object, notification.object);
+            break;
+          case Notification::Kind::Delete:
+            if (handlers.on_delete) handlers.on_delete(notification.object);
+            break;
+          case Notification::Kind::Synced:
+            break;
+        }
+      } catch (const std::exception& e) {
+        log(LogLevel::Error, std::string("informer handler threw: ") + e.what());
+      }
+    }
+  }
+}
+
+}  // namespace retort::kube

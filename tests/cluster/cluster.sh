@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# A real, throw-away Kubernetes control plane (etcd + kube-apiserver) on loopback for tests.
+#
+#   tests/cluster/cluster.sh up   [DIR]   build what is missing, start, print the kubeconfig path
+#   tests/cluster/cluster.sh down [DIR]   stop everything `up` started in DIR and delete DIR
+#   tests/cluster/cluster.sh status [DIR]
+#
+# DIR defaults to $RETORT_CLUSTER_DIR, else ${TMPDIR:-/tmp}/retort-cluster-$UID. After `up`, DIR
+# holds `kubeconfig` (context "admin": client certificate of a system:masters user; context
+# "admin-token": a bearer token of the same group), `kubectl` and `helm` (links to the cached
+# builds), `env.sh` (sourceable: KUBECONFIG, PATH, RETORT_ETCD_URL, RETORT_APISERVER_URL) and the
+# logs. The kubeconfig path is the last line on stdout; everything else goes to stderr.
+#
+# Environment:
+#   RETORT_CACHE_DIR            cache root for the binaries (see build-tools.sh)
+#   RETORT_KUBE_APISERVER_ARGS  extra kube-apiserver flags (space separated)
+#   RETORT_CLUSTER_OWNER_PID    if set, a watchdog runs `down` once that process has exited, so
+#                               a test binary that crashes still leaves nothing behind
+#   RETORT_CLUSTER_START_TIMEOUT seconds to wait for readiness (default 180)
+#
+# Everything listens on 127.0.0.1 only: etcd client and peer URLs, and kube-apiserver's
+# --bind-address and --advertise-address (without the latter it would publish the machine's
+# default-route address as the `kubernetes` endpoint).
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+cmd="${1:-}"
+dir="${2:-${RETORT_CLUSTER_DIR:-${TMPDIR:-/tmp}/retort-cluster-$(id -u)}}"
+
+log() { echo "cluster.sh: $*" >&2; }
+die() {
+  log "$*"
+  exit 1
+}
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# A port nobody listens on. Checked, not reserved; the window until the server binds it is tiny.
+free_port() {
+  local p
+  for _ in $(seq 200); do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return
+    fi
+  done
+  die "no free port found"
+}
+
+stop_pid() { # <pidfile> : TERM, wait up to 15 s, then KILL
+  local f="$1" pid
+  [ -f "$f" ] || return 0
+  pid="$(cat "$f")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 150); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$f"
+}
+
+do_down() {
+  [ -d "$dir" ] || return 0
+  stop_pid "$dir/watchdog.pid"
+  stop_pid "$dir/kube-apiserver.pid"
+  stop_pid "$dir/etcd.pid"
+  # Only delete a directory that looks like ours, never an arbitrary path given by mistake.
+  if [ -f "$dir/.retort-cluster" ]; then rm -rf "$dir"; fi
+  log "stopped ($dir)"
+}
+
+make_certs() { # everything the apiserver and its clients need, in $dir/pki
+  local pki="$dir/pki"
+  mkdir -p "$pki"
+  chmod 700 "$pki"
+  local ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+  # Server CA and serving certificate (SANs for every name a loopback client may use).
+  openssl req -x509 "${ec[@]}" -days 7 -subj "/CN=retort-test-server-ca" \
+    -keyout "$pki/server-ca.key" -out "$pki/server-ca.crt" 2>/dev/null
+  openssl req "${ec[@]}" -subj "/CN=kube-apiserver" \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:10.0.0.1" \
+    -addext "extendedKeyUsage=serverAuth" \
+    -keyout "$pki/apiserver.key" -out "$pki/apiserver.csr" 2>/dev/null
+  openssl x509 -req -in "$pki/apiserver.csr" -CA "$pki/server-ca.crt" -CAkey "$pki/server-ca.key" \
+    -CAcreateserial -days 7 -copy_extensions copy -out "$pki/apiserver.crt" 2>/dev/null
+  # Client CA and the admin's client certificate (O = group).
+  openssl req -x509 "${ec[@]}" -days 7 -subj "/CN=retort-test-client-ca" \
+    -keyout "$pki/client-ca.key" -out "$pki/client-ca.crt" 2>/dev/null
+  openssl req "${ec[@]}" -subj "/O=system:masters/CN=admin" \
+    -addext "extendedKeyUsage=clientAuth" \
+    -keyout "$pki/admin.key" -out "$pki/admin.csr" 2>/dev/null
+  openssl x509 -req -in "$pki/admin.csr" -CA "$pki/client-ca.crt" -CAkey "$pki/client-ca.key" \
+    -CAcreateserial -days 7 -copy_extensions copy -out "$pki/admin.crt" 2>/dev/null
+  # Service-account token signer; one key file serves both SA flags.
+  openssl ecparam -name prime256v1 -genkey -noout -out "$pki/sa.key" 2>/dev/null
+  # A static bearer token for the token-auth path of clients.
+  echo "$(openssl rand -hex 24),admin-token,admin-token,\"system:masters\"" >"$pki/tokens.csv"
+  chmod 600 "$pki"/*.key "$pki/tokens.csv"
+}
+
+write_kubeconfig() { # <apiserver port>
+  local k="$dir/kubeconfig" token
+  token="$(cut -d, -f1 "$dir/pki/tokens.csv")"
+  b64() { base64 -w0 <"$1"; }
+  cat >"$k" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: retort-test
+  cluster:
+    server: https://127.0.0.1:$1
+    certificate-authority-data: $(b64 "$dir/pki/server-ca.crt")
+users:
+- name: admin
+  user:
+    client-certificate-data: $(b64 "$dir/pki/admin.crt")
+    client-key-data: $(b64 "$dir/pki/admin.key")
+- name: admin-token
+  user:
+    token: $token
+contexts:
+- name: admin
+  context: {cluster: retort-test, user: admin, namespace: default}
+- name: admin-token
+  context: {cluster: retort-test, user: admin-token, namespace: default}
+current-context: admin
+EOF
+  chmod 600 "$k"
+}
+
+start_watchdog() { # runs `down` when RETORT_CLUSTER_OWNER_PID exits
+  local owner="$1"
+  setsid bash -c '
+    owner="$1"; script="$2"; d="$3"
+    while kill -0 "$owner" 2>/dev/null; do sleep 1; done
+    rm -f "$d/watchdog.pid"
+    exec "$script" down "$d"
+  ' watchdog "$owner" "$here/cluster.sh" "$dir" </dev/null >>"$dir/watchdog.log" 2>&1 &
+  echo $! >"$dir/watchdog.pid"
+}
+
+do_up() {
+  command -v openssl >/dev/null || die "openssl is required (Debian package openssl)"
+  command -v curl >/dev/null || die "curl is required (Debian package curl)"
+  if alive "$dir/kube-apiserver.pid" && alive "$dir/etcd.pid" && [ -f "$dir/kubeconfig" ]; then
+    log "already running in $dir"
+    echo "$dir/kubeconfig"
+    return
+  fi
+  do_down
+  local bin
+  bin="$("$here/build-tools.sh" | tail -n1)"
+  mkdir -p "$dir"
+  touch "$dir/.retort-cluster"
+  ln -sf "$bin/kubectl" "$dir/kubectl"
+  ln -sf "$bin/helm" "$dir/helm"
+  # Whatever fails below (die, set -e) leaves no process behind.
+  up_ok=0
+  trap 'if [ "$up_ok" != 1 ]; then log "start failed; logs in $dir"; stop_pid "$dir/kube-apiserver.pid"; stop_pid "$dir/etcd.pid"; fi' EXIT
+
+  local etcd_port peer_port api_port
+  etcd_port="$(free_port)"
+  peer_port="$(free_port)"
+  api_port="$(free_port)"
+
+  setsid "$bin/etcd" --name=retort-test --data-dir="$dir/etcd-data" \
+    --listen-client-urls="http://127.0.0.1:$etcd_port" \
+    --advertise-client-urls="http://127.0.0.1:$etcd_port" \
+    --listen-peer-urls="http://127.0.0.1:$peer_port" \
+    --initial-advertise-peer-urls="http://127.0.0.1:$peer_port" \
+    --initial-cluster="retort-test=http://127.0.0.1:$peer_port" \
+    --listen-metrics-urls="" --unsafe-no-fsync --log-level=warn \
+    </dev/null >"$dir/etcd.log" 2>&1 &
+  echo $! >"$dir/etcd.pid"
+
+  make_certs
+
+  local deadline=$((SECONDS + ${RETORT_CLUSTER_START_TIMEOUT:-180}))
+  until curl -sf "http://127.0.0.1:$etcd_port/health" >/dev/null 2>&1; do
+    alive "$dir/etcd.pid" || die "etcd exited; see $dir/etcd.log"
+    [ $SECONDS -lt $deadline ] || die "etcd not healthy in time; see $dir/etcd.log"
+    sleep 0.2
+  done
+
+  # shellcheck disable=SC2086 # RETORT_KUBE_APISERVER_ARGS is a space-separated flag list
+  setsid "$bin/kube-apiserver" \
+    --etcd-servers="http://127.0.0.1:$etcd_port" \
+    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$api_port" \
+    --tls-cert-file="$dir/pki/apiserver.crt" --tls-private-key-file="$dir/pki/apiserver.key" \
+    --client-ca-file="$dir/pki/client-ca.crt" --token-auth-file="$dir/pki/tokens.csv" \
+    --service-account-issuer="https://127.0.0.1:$api_port" \
+    --service-account-key-file="$dir/pki/sa.key" \
+    --service-account-signing-key-file="$dir/pki/sa.key" \
+    --service-cluster-ip-range=10.0.0.0/24 \
+    --authorization-mode=RBAC \
+    --disable-admission-plugins=ServiceAccount --allow-privileged=true \
+    --profiling=false \
+    ${RETORT_KUBE_APISERVER_ARGS:-} \
+    </dev/null >"$dir/kube-apiserver.log" 2>&1 &
+  echo $! >"$dir/kube-apiserver.pid"
+
+  until curl -sf --cacert "$dir/pki/server-ca.crt" "https://127.0.0.1:$api_port/readyz" \
+    >/dev/null 2>&1; do
+    alive "$dir/kube-apiserver.pid" || die "kube-apiserver exited; see $dir/kube-apiserver.log"
+    [ $SECONDS -lt $deadline ] || die "kube-apiserver not ready in time; see $dir/kube-apiserver.log"
+    sleep 0.25
+  done
+
+  write_kubeconfig "$api_port"
+  until "$bin/kubectl" --kubeconfig="$dir/kubeconfig" get namespace default >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || die "namespace default did not appear in time"
+    sleep 0.2
+  done
+  up_ok=1
+
+  cat >"$dir/env.sh" <<EOF
+export KUBECONFIG="$dir/kubeconfig"
+export PATH="$dir:\$PATH"
+export RETORT_ETCD_URL="http://127.0.0.1:$etcd_port"
+export RETORT_APISERVER_URL="https://127.0.0.1:$api_port"
+EOF
+  if [ -n "${RETORT_CLUSTER_OWNER_PID:-}" ]; then start_watchdog "$RETORT_CLUSTER_OWNER_PID"; fi
+  log "kube-apiserver https://127.0.0.1:$api_port, etcd http://127.0.0.1:$etcd_port ($dir)"
+  echo "$dir/kubeconfig"
+}
+
+do_status() {
+  if alive "$dir/kube-apiserver.pid" && alive "$dir/etcd.pid"; then
+    echo "running: $dir/kubeconfig"
+  else
+    echo "not running ($dir)"
+    return 1
+  fi
+}
+
+case "$cmd" in
+  up) do_up ;;
+  down) do_down ;;
+  status) do_status ;;
+  *)
+    echo "usage: $0 up|down|status [DIR]" >&2
+    exit 2
+    ;;
+esac
