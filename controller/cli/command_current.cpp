@@ -1,0 +1,55 @@
+// `retort current [-v] [--check-heads]`: the revisions the database is at.
+#include <iostream>
+
+#include "cli/context.hpp"
+#include "cli/revision_format.hpp"
+#include "engine/errors.hpp"
+#include "engine/revision_errors.hpp"
+
+namespace retort::cli {
+namespace {
+
+struct CurrentOptions {
+  bool verbose = false;
+  bool checkHeads = false;
+};
+
+void runCurrent(const GlobalOptions& options, const CurrentOptions& args) {
+  engine::ScriptDirectory scripts = loadScripts(options);
+  const engine::RevisionGraph& graph = scripts.graph();
+  auto connection = connect(options);
+  engine::Migrator migrator(*connection, graph, versionTableName(options), runOptions(options));
+  migrator.begin(false);
+  logContext();
+  std::vector<std::string> rows = migrator.currentRows();
+  if (args.verbose) {
+    std::cout << "Current revision(s) for " << engine::obfuscatePassword(options.databaseUrl()) << ":\n";
+  }
+  engine::RevisionResolver resolver(graph);
+  engine::translateRevisionErrors({}, [&] {
+    if (args.checkHeads) {
+      std::vector<std::string> heads;
+      for (engine::RevisionIndex h : graph.heads()) heads.push_back(graph.id(h));
+      std::vector<std::string> sortedRows = rows;
+      std::sort(sortedRows.begin(), sortedRows.end());
+      std::sort(heads.begin(), heads.end());
+      if (sortedRows != heads) throw engine::CommandError("Database is not on all head revisions");
+    }
+    for (engine::RevisionIndex i : resolver.allCurrent(rows)) {
+      std::cout << formatRevision(graph, i, args.verbose, {}) << "\n";
+    }
+    return 0;
+  });
+}
+
+void install(CLI::App& app, GlobalOptions& options) {
+  auto args = std::make_shared<CurrentOptions>();
+  CLI::App* cmd = app.add_subcommand("current", "Display the current revision for a database.");
+  cmd->add_flag("-v,--verbose", args->verbose, "Use more verbose output");
+  cmd->add_flag("-c,--check-heads", args->checkHeads, "Fail unless the database is on all head revisions");
+  cmd->callback([&options, args] { runCurrent(options, *args); });
+}
+
+}  // namespace
+RETORT_COMMAND(current, install);
+}  // namespace retort::cli

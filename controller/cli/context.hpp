@@ -1,0 +1,26 @@
+// What most commands need before they can work: the script directory, a database
+// connection, and the version table's name, built from the global options.
+#pragma once
+
+#include <memory>
+
+#include "cli/command.hpp"
+#include "engine/connection.hpp"
+#include "engine/migrator.hpp"
+#include "engine/revision_resolver.hpp"
+#include "engine/script_directory.hpp"
+
+namespace retort::cli {
+
+engine::ScriptDirectory loadScripts(const GlobalOptions& options);
+std::unique_ptr<engine::Connection> connect(const GlobalOptions& options);
+engine::VersionTableName versionTableName(const GlobalOptions& options);
+engine::RunOptions runOptions(const GlobalOptions& options);
+
+// Alembic's first two log lines of every command that talks to the database.
+void logContext();
+
+// Prints warnings the resolver collected (Alembic's UserWarnings) to stderr.
+void printWarnings(const engine::RevisionResolver& resolver);
+
+}  // namespace retort::cli

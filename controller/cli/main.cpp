@@ -1,0 +1,76 @@
+// The `retort` binary: Alembic's commands plus Retort's own, one subcommand per verb.
+// Exit codes follow Alembic: 0 success, 255 for a command error ("FAILED: ..."), 1 for a
+// failed migration or a database error.
+#include <cstdlib>
+#include <iostream>
+#include <map>
+
+#include "cli/command.hpp"
+#include "engine/connection.hpp"
+#include "engine/errors.hpp"
+#include "engine/log.hpp"
+#include "engine/migrator.hpp"
+
+namespace retort::cli {
+
+namespace {
+
+std::map<std::string, CommandInstaller>& registry() {
+  static std::map<std::string, CommandInstaller> commands;
+  return commands;
+}
+
+int exitCode = 0;
+
+}  // namespace
+
+bool registerCommand(const std::string& name, CommandInstaller installer) {
+  registry().emplace(name, std::move(installer));
+  return true;
+}
+
+void setExitCode(int code) { exitCode = code; }
+
+std::string GlobalOptions::databaseUrl() const {
+  if (!url.empty()) return url;
+  if (const char* env = std::getenv("DATABASE_URL"); env && *env) return env;
+  return "";  // libpq falls back to PGHOST, PGDATABASE, ...
+}
+
+}  // namespace retort::cli
+
+int main(int argc, char** argv) {
+  using namespace retort;
+  CLI::App app{"retort: PostgreSQL schema migrations, compatible with Alembic"};
+  app.set_version_flag("--version", std::string("retort ") + RETORT_VERSION);
+  app.require_subcommand(1);
+  cli::GlobalOptions options;
+  app.add_option("-d,--directory", options.scriptLocation, "Script location (default: migrations)");
+  app.add_option("--url", options.url, "libpq connection URI (default: $DATABASE_URL, then PG* variables)");
+  app.add_option("--version-table", options.versionTable, "Version table name (default: alembic_version)");
+  app.add_option("--version-table-schema", options.versionTableSchema, "Schema of the version table");
+  app.add_option("--lock-timeout", options.lockTimeout, "lock_timeout for migration sessions, e.g. 5s");
+  app.add_option("--statement-timeout", options.statementTimeout, "statement_timeout for migration sessions");
+  app.add_flag("-q,--quiet", options.quiet, "Do not log INFO lines");
+  for (auto& [name, install] : cli::registry()) install(app, options);
+  app.parse_complete_callback([&] { engine::Log::setQuiet(options.quiet); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const engine::MigrationFailed& e) {
+    engine::Log::error("retort.runtime.migration", e.what());
+    return 1;
+  } catch (const engine::DatabaseError& e) {
+    engine::Log::error("retort.runtime.migration", e.what());
+    return 1;
+  } catch (const engine::CommandError& e) {
+    std::cerr << "FAILED: " << e.what() << std::endl;
+    return 255;
+  } catch (const std::exception& e) {
+    engine::Log::error("retort", e.what());
+    return 1;
+  }
+  return cli::exitCode;
+}

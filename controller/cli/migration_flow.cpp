@@ -1,0 +1,74 @@
+#include "cli/migration_flow.hpp"
+
+#include <iostream>
+
+#include "cli/context.hpp"
+#include "engine/log.hpp"
+#include "engine/errors.hpp"
+#include "engine/offline_sql.hpp"
+#include "engine/revision_errors.hpp"
+
+namespace retort::cli {
+
+std::vector<engine::MigrationStep> planSteps(const engine::RevisionResolver& resolver, Direction direction,
+                                             const std::vector<std::string>& rows, const std::string& target) {
+  engine::RevisionErrorTexts texts;
+  texts.end = target;
+  texts.ancestor = direction == Direction::Upgrade
+                       ? "Destination %(end)s is not a valid upgrade target from current head(s)"
+                       : "Destination %(end)s is not a valid downgrade target from current head(s)";
+  engine::RevisionResolver::Plan plan = engine::translateRevisionErrors(texts, [&] {
+    return direction == Direction::Upgrade ? resolver.upgradePlan(rows, target) : resolver.downgradePlan(rows, target);
+  });
+  std::vector<engine::MigrationStep> steps;
+  for (engine::RevisionIndex i : plan.order) {
+    engine::MigrationStep step;
+    step.kind = direction == Direction::Upgrade ? engine::MigrationStep::Kind::Upgrade
+                                                : engine::MigrationStep::Kind::Downgrade;
+    step.revision = i;
+    steps.push_back(step);
+  }
+  return steps;
+}
+
+std::vector<std::string> offlineStartingRows(const engine::RevisionResolver& resolver, const std::string& start) {
+  std::vector<std::string> rows;
+  if (start.empty() || start == "base") return rows;
+  for (engine::RevisionIndex i : engine::translateRevisionErrors({}, [&] { return resolver.getRevisions(start); })) {
+    rows.push_back(resolver.graph().id(i));
+  }
+  return rows;
+}
+
+void runMigration(const GlobalOptions& options, Direction direction, const std::string& targetArg, bool sql) {
+  std::string target = targetArg, start;
+  if (size_t colon = targetArg.find(':'); colon != std::string::npos) {
+    if (!sql) throw engine::CommandError("Range revision not allowed");
+    start = targetArg.substr(0, colon);
+    target = targetArg.substr(colon + 1);
+  } else if (sql && direction == Direction::Downgrade) {
+    throw engine::CommandError("downgrade with --sql requires <fromrev>:<torev>");
+  }
+  engine::ScriptDirectory scripts = loadScripts(options);
+  const engine::RevisionGraph& graph = scripts.graph();
+  engine::RevisionResolver resolver(graph);
+  if (sql) {
+    logContext();
+    engine::Log::info("retort.runtime.migration", "Generating static SQL");
+    std::vector<std::string> rows = offlineStartingRows(resolver, start);
+    std::vector<engine::MigrationStep> steps = planSteps(resolver, direction, rows, target);
+    printWarnings(resolver);
+    std::cout << engine::renderOfflineSql(graph, steps, rows, versionTableName(options));
+    return;
+  }
+  auto connection = connect(options);
+  engine::Migrator migrator(*connection, graph, versionTableName(options), runOptions(options));
+  migrator.begin(true);
+  logContext();
+  std::vector<std::string> rows = migrator.currentRows();
+  std::vector<engine::MigrationStep> steps = planSteps(resolver, direction, rows, target);
+  printWarnings(resolver);
+  migrator.run(steps, rows);
+}
+
+}  // namespace retort::cli

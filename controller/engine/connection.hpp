@@ -1,0 +1,91 @@
+// A PostgreSQL connection over libpq, owned RAII-style, with the few operations the engine
+// needs: run a statement (simple or parameterised), read rows as strings, and turn server
+// errors into DatabaseError carrying SQLSTATE, message, detail, hint and error position.
+// Connection strings are never included in error messages because they may hold passwords.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace retort::engine {
+
+// An error reported by the server or by libpq.
+class DatabaseError : public std::runtime_error {
+ public:
+  struct Details {
+    std::string sqlstate;
+    std::string primary;
+    std::string detail;
+    std::string hint;
+    std::optional<int> position;  // 1-based character offset into the statement, when known
+  };
+  DatabaseError(std::string message, Details details)
+      : std::runtime_error(std::move(message)), details_(std::move(details)) {}
+  const Details& details() const { return details_; }
+  const std::string& sqlstate() const { return details_.sqlstate; }
+
+ private:
+  Details details_;
+};
+
+// The rows of one statement's result, as text (NULL becomes std::nullopt).
+class Result {
+ public:
+  explicit Result(PGresult* result) : result_(result, &PQclear) {}
+  int rows() const { return PQntuples(result_.get()); }
+  int columns() const { return PQnfields(result_.get()); }
+  bool isNull(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
+  std::string value(int row, int column) const { return PQgetvalue(result_.get(), row, column); }
+  std::optional<std::string> optionalValue(int row, int column) const;
+  // Rows touched by INSERT/UPDATE/DELETE.
+  long affectedRows() const;
+
+ private:
+  std::unique_ptr<PGresult, decltype(&PQclear)> result_;
+};
+
+class Connection {
+ public:
+  // `uri` is a libpq connection string or URI; empty means libpq's PG* environment defaults.
+  explicit Connection(const std::string& uri);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  Result exec(std::string_view sql);
+  Result exec(std::string_view sql, const std::vector<std::optional<std::string>>& params);
+
+  // Sends several statements as one simple-protocol query and returns one result per
+  // statement. On the first failing statement throws StatementError with its index.
+  std::vector<Result> execBatch(const std::string& sql);
+
+  bool inTransaction() const;
+  PGconn* raw() { return conn_.get(); }
+  std::string quoteIdentifier(std::string_view name) const;
+  std::string quoteLiteral(std::string_view value) const;
+
+ private:
+  [[noreturn]] void throwError(PGresult* result, std::string_view context) const;
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
+};
+
+// A failure inside execBatch: which statement of the batch failed (0-based).
+class StatementError : public DatabaseError {
+ public:
+  StatementError(const DatabaseError& error, size_t statementIndex)
+      : DatabaseError(error), statementIndex_(statementIndex) {}
+  size_t statementIndex() const { return statementIndex_; }
+
+ private:
+  size_t statementIndex_;
+};
+
+// Removes the password from a connection URI or key=value string, for display.
+std::string obfuscatePassword(const std::string& uri);
+
+}  // namespace retort::engine

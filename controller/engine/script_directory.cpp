@@ -1,0 +1,121 @@
+#include "engine/script_directory.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "engine/errors.hpp"
+
+namespace retort::engine {
+
+namespace {
+
+std::string readFile(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw CommandError("cannot read " + path.string() + ": " + std::strerror(errno));
+  std::string content;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) content.reserve(static_cast<size_t>(st.st_size));
+  char buffer[16384];
+  ssize_t n;
+  while ((n = ::read(fd, buffer, sizeof buffer)) > 0) content.append(buffer, static_cast<size_t>(n));
+  ::close(fd);
+  return content;
+}
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r");
+  size_t e = s.find_last_not_of(" \t\r");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+ScriptLocationSettings readSettings(const std::filesystem::path& file) {
+  ScriptLocationSettings settings;
+  std::ifstream in(file);
+  if (!in) return settings;
+  std::string line;
+  int lineNumber = 0;
+  while (std::getline(in, line)) {
+    ++lineNumber;
+    std::string t = trim(line);
+    if (t.empty() || t[0] == '#' || t[0] == ';' || t[0] == '[') continue;
+    size_t eq = t.find('=');
+    if (eq == std::string::npos) throw ScriptError(file.string(), lineNumber, "expected 'key = value'");
+    std::string key = trim(t.substr(0, eq)), value = trim(t.substr(eq + 1));
+    if (key == "file_template") {
+      // Alembic's ini files escape % as %%; accept both spellings.
+      for (size_t pos; (pos = value.find("%%")) != std::string::npos;) value.replace(pos, 2, "%");
+      settings.fileTemplate = value;
+    } else if (key == "truncate_slug_length") {
+      settings.truncateSlugLength = std::stoi(value);
+    } else if (key == "timezone") {
+      if (value != "UTC" && value != "utc") {
+        throw ScriptError(file.string(), lineNumber, "only timezone = UTC is supported, not '" + value + "'");
+      }
+      settings.utc = true;
+    } else {
+      throw ScriptError(file.string(), lineNumber,
+                        "unknown setting '" + key + "' (expected file_template, truncate_slug_length or timezone)");
+    }
+  }
+  return settings;
+}
+
+}  // namespace
+
+ScriptDirectory ScriptDirectory::load(const std::filesystem::path& location) {
+  ScriptDirectory dir;
+  dir.location_ = location;
+  std::filesystem::path versions = location / "versions";
+  DIR* handle = ::opendir(versions.c_str());
+  if (!handle) {
+    throw CommandError("Path doesn't exist: '" + versions.string() +
+                       "'.  Please use the 'init' command to create a new scripts folder.");
+  }
+  std::vector<std::string> names;
+  while (dirent* entry = ::readdir(handle)) {
+    std::string name = entry->d_name;
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".sql") == 0 && name[0] != '.') {
+      names.push_back(std::move(name));
+    }
+  }
+  ::closedir(handle);
+  std::sort(names.begin(), names.end());
+  std::vector<Script> scripts;
+  scripts.reserve(names.size());
+  for (const std::string& name : names) {
+    std::filesystem::path path = versions / name;
+    scripts.push_back(parseScript(path, readFile(path)));
+  }
+  dir.graph_ = std::make_unique<RevisionGraph>(std::move(scripts));
+  dir.settings_ = readSettings(location / "retort.ini");
+  return dir;
+}
+
+std::string scriptChecksum(const std::string& content) {
+  std::string normalized;
+  normalized.reserve(content.size());
+  for (size_t i = 0; i < content.size(); ++i) {
+    if (content[i] == '\r' && i + 1 < content.size() && content[i + 1] == '\n') continue;
+    normalized += content[i];
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(normalized.data(), normalized.size(), digest, &length, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace retort::engine

@@ -1,0 +1,32 @@
+// A real PostgreSQL server for integration tests, started once per test executable through
+// tests/support/postgres.sh and stopped when the executable exits (also after failures).
+// Each test takes a fresh database from it so tests never see each other's tables.
+#pragma once
+
+#include <string>
+
+namespace retort::test {
+
+class PostgresServer {
+ public:
+  // The server shared by the whole executable, started on first use.
+  static PostgresServer& shared();
+
+  // URI of an existing database on the server (default: the maintenance database).
+  std::string uri(const std::string& database = "postgres") const;
+  // Creates a database with a unique name derived from `hint` and returns its URI.
+  std::string createDatabase(const std::string& hint);
+
+  ~PostgresServer();
+
+ private:
+  PostgresServer();
+  std::string dir_;
+  std::string baseUri_;
+  int counter_ = 0;
+};
+
+// Runs `command` through the shell, returns its exit status and fills `output` with stdout.
+int runCommand(const std::string& command, std::string* output = nullptr);
+
+}  // namespace retort::test
