@@ -9,7 +9,9 @@ namespace retort::engine::schema {
 
 namespace {
 
-std::string tableName(const Table& table) { return qualifiedName(table.schema, table.name); }
+std::string tableName(const Table& table) {
+  return qualifiedName(table.schema, table.name);
+}
 
 std::string objectName(const Table& table, const std::string& member) {
   return qualifiedKey(table.schema, table.name) + "." + member;
@@ -169,8 +171,8 @@ class Differ {
       if (std::find(from_.schemas.begin(), from_.schemas.end(), name) != from_.schemas.end()) {
         continue;
       }
-      add("add_schema", name).statements.push_back(
-          {Phase::CreateSchema, "CREATE SCHEMA " + quoteIdentifier(name)});
+      add("add_schema", name)
+          .statements.push_back({Phase::CreateSchema, "CREATE SCHEMA " + quoteIdentifier(name)});
     }
   }
 
@@ -224,8 +226,8 @@ class Differ {
       change.statements.push_back(
           {Phase::AlterEnum,
            "ALTER TYPE " + name + " RENAME TO " + quoteIdentifier(target.name + "__retort_old")});
-      change.statements.push_back(
-          {Phase::AlterEnum, "CREATE TYPE " + name + " AS ENUM (" + labelList(target.labels) + ")"});
+      change.statements.push_back({Phase::AlterEnum, "CREATE TYPE " + name + " AS ENUM (" +
+                                                         labelList(target.labels) + ")"});
       change.statements.push_back({Phase::DropTypeSequenceSchema, "DROP TYPE " + oldName});
     }
     for (const auto& [key, source] : from_.enums) {
@@ -272,8 +274,9 @@ class Differ {
       sourceOptions.ownedByTable = target.ownedByTable;
       sourceOptions.ownedByColumn = target.ownedByColumn;
       if (!(sourceOptions == target)) {
-        add("modify_sequence", key).statements.push_back(
-            {Phase::CreateSequence, "ALTER SEQUENCE " + name + sequenceOptions(target)});
+        add("modify_sequence", key)
+            .statements.push_back(
+                {Phase::CreateSequence, "ALTER SEQUENCE " + name + sequenceOptions(target)});
       }
       if (source.ownedByTable != target.ownedByTable ||
           source.ownedByColumn != target.ownedByColumn) {
@@ -339,9 +342,8 @@ class Differ {
       change.statements.push_back({Phase::AddIndexOrConstraint, index.definition});
     }
     if (table.comment) {
-      change.statements.push_back(
-          {Phase::Comment, "COMMENT ON TABLE " + tableName(table) + " IS " +
-                               commentText(table.comment)});
+      change.statements.push_back({Phase::Comment, "COMMENT ON TABLE " + tableName(table) + " IS " +
+                                                       commentText(table.comment)});
     }
     for (const Column& column : table.columns) {
       if (!column.comment) continue;
@@ -398,9 +400,9 @@ class Differ {
                              objectName(source, constraint.name), constraint.definition);
         dropConstraint(source, constraint, change);
       } else if (!(*kept == constraint)) {
-        Change& change = add(constraintOperation(constraint, "modify"),
-                             objectName(source, constraint.name),
-                             constraint.definition + " -> " + kept->definition);
+        Change& change =
+            add(constraintOperation(constraint, "modify"), objectName(source, constraint.name),
+                constraint.definition + " -> " + kept->definition);
         dropConstraint(source, constraint, change);
         addConstraint(target, *kept, change);
       } else if (rebuiltForeignKeys_.count(objectName(source, constraint.name)) > 0) {
@@ -422,8 +424,8 @@ class Differ {
       if (kept && *kept == index) continue;
       Change& change = add(kept ? "modify_index" : "remove_index", objectName(source, index.name),
                            kept ? index.definition + " -> " + kept->definition : index.definition);
-      change.statements.push_back({Phase::DropIndexOrConstraint,
-                                   "DROP INDEX " + qualifiedName(source.schema, index.name)});
+      change.statements.push_back(
+          {Phase::DropIndexOrConstraint, "DROP INDEX " + qualifiedName(source.schema, index.name)});
       if (kept) change.statements.push_back({Phase::AddIndexOrConstraint, kept->definition});
     }
     for (const Index& index : target.indexes) {
@@ -434,8 +436,8 @@ class Differ {
 
     if (source.comment != target.comment) {
       add(target.comment ? "modify_table_comment" : "remove_table_comment", key)
-          .statements.push_back({Phase::Comment, "COMMENT ON TABLE " + tableName(target) +
-                                                     " IS " + commentText(target.comment)});
+          .statements.push_back({Phase::Comment, "COMMENT ON TABLE " + tableName(target) + " IS " +
+                                                     commentText(target.comment)});
     }
   }
 
@@ -458,7 +460,8 @@ class Differ {
       }
       Change& change = add(before ? "modify_generated" : "add_column",
                            objectName(target, column.name), column.type);
-      change.statements.push_back({Phase::AddColumn, alter + "ADD COLUMN " + columnDefinition(column)});
+      change.statements.push_back(
+          {Phase::AddColumn, alter + "ADD COLUMN " + columnDefinition(column)});
       if (column.comment) {
         change.statements.push_back({Phase::Comment, "COMMENT ON COLUMN " + tableName(target) +
                                                          "." + quoteIdentifier(column.name) +
@@ -507,16 +510,16 @@ class Differ {
                                                 : "DROP DEFAULT");
     }
     if (before.notNull != after.notNull) {
-      statement(add("modify_nullable", object, after.notNull ? "NULL -> NOT NULL" : "NOT NULL -> NULL"),
-                after.notNull ? "SET NOT NULL" : "DROP NOT NULL");
+      statement(
+          add("modify_nullable", object, after.notNull ? "NULL -> NOT NULL" : "NOT NULL -> NULL"),
+          after.notNull ? "SET NOT NULL" : "DROP NOT NULL");
     }
     if (before.identity != after.identity && !after.identity.empty()) {
-      Change& change = add("modify_identity", object,
-                           (before.identity.empty() ? "none" : before.identity) + " -> " +
-                               after.identity);
-      statement(change, before.identity.empty()
-                            ? "ADD GENERATED " + after.identity + " AS IDENTITY"
-                            : "SET GENERATED " + after.identity);
+      Change& change =
+          add("modify_identity", object,
+              (before.identity.empty() ? "none" : before.identity) + " -> " + after.identity);
+      statement(change, before.identity.empty() ? "ADD GENERATED " + after.identity + " AS IDENTITY"
+                                                : "SET GENERATED " + after.identity);
     }
     if (before.comment != after.comment) {
       add("modify_comment", object)
@@ -546,8 +549,8 @@ class Differ {
         if (target.findColumn(dropped.name)) continue;
         for (const Column& added : target.columns) {
           if (source->findColumn(added.name) || added.type != dropped.type) continue;
-          result_.reviewNotes.push_back("column " + key + "." + dropped.name +
-                                        " is dropped and " + key + "." + added.name +
+          result_.reviewNotes.push_back("column " + key + "." + dropped.name + " is dropped and " +
+                                        key + "." + added.name +
                                         " added with the same type; if this is a rename, use "
                                         "ALTER TABLE ... RENAME COLUMN to keep the data");
         }
@@ -587,7 +590,9 @@ std::string SchemaDiff::sql() const {
   return text;
 }
 
-SchemaDiff diff(const Model& from, const Model& to) { return Differ(from, to).run(); }
+SchemaDiff diff(const Model& from, const Model& to) {
+  return Differ(from, to).run();
+}
 
 std::string quoteLiteral(const std::string& value) {
   std::string quoted = "'";

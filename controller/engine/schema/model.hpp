@@ -16,12 +16,12 @@ namespace retort::engine::schema {
 
 struct Column {
   std::string name;
-  std::string type;                  // format_type(): "character varying(50)", "numeric(10,2)"
+  std::string type;  // format_type(): "character varying(50)", "numeric(10,2)"
   bool notNull = false;
-  std::optional<std::string> defaultExpression;     // pg_get_expr of the default, not for generated
-  std::string identity;                             // "", "ALWAYS" or "BY DEFAULT"
-  std::optional<std::string> generatedExpression;   // GENERATED ALWAYS AS (...) STORED
-  std::optional<std::string> collation;             // only when it differs from the type's
+  std::optional<std::string> defaultExpression;    // pg_get_expr of the default, not for generated
+  std::string identity;                            // "", "ALWAYS" or "BY DEFAULT"
+  std::optional<std::string> generatedExpression;  // GENERATED ALWAYS AS (...) STORED
+  std::optional<std::string> collation;            // only when it differs from the type's
   std::optional<std::string> comment;
   bool operator==(const Column&) const = default;
 };
@@ -31,8 +31,8 @@ enum class ConstraintKind { PrimaryKey, Unique, Check, ForeignKey, Exclusion };
 struct Constraint {
   std::string name;
   ConstraintKind kind = ConstraintKind::Check;
-  std::string definition;             // pg_get_constraintdef() without a trailing NOT VALID
-  std::vector<std::string> columns;   // the constrained columns, in key order
+  std::string definition;            // pg_get_constraintdef() without a trailing NOT VALID
+  std::vector<std::string> columns;  // the constrained columns, in key order
   // Foreign keys only: the referenced table as "schema.table" (so ordering can put the target
   // first) and its columns.
   std::string referencedTable;

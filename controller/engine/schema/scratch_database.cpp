@@ -24,8 +24,9 @@ std::string conninfoValue(const std::string& value) {
 
 std::string uniqueName() {
   std::random_device device;
-  std::mt19937_64 generator(device() ^ static_cast<uint64_t>(
-                                          std::chrono::steady_clock::now().time_since_epoch().count()));
+  std::mt19937_64 generator(
+      device() ^
+      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
   static const char* digits = "0123456789abcdef";
   std::string suffix;
   for (int i = 0; i < 10; ++i) suffix += digits[generator() % 16];
@@ -57,9 +58,9 @@ ScratchDatabase::ScratchDatabase(const std::string& serverUri)
   try {
     admin.exec("CREATE DATABASE " + admin.quoteIdentifier(name_) + " TEMPLATE template0");
   } catch (const DatabaseError& error) {
-    throw CommandError("could not create the scratch database " + name_ +
-                       " (Retort needs CREATEDB on the server, or a --scratch-url): " +
-                       error.what());
+    throw CommandError(
+        "could not create the scratch database " + name_ +
+        " (Retort needs CREATEDB on the server, or a --scratch-url): " + error.what());
   }
 }
 

@@ -8,8 +8,8 @@ namespace retort::engine::schema {
 namespace {
 
 struct ParsedType {
-  std::string base;            // "character varying", "numeric", "timestamp with time zone"
-  std::vector<long> modifiers; // (50) or (10,2); empty when unconstrained
+  std::string base;             // "character varying", "numeric", "timestamp with time zone"
+  std::vector<long> modifiers;  // (50) or (10,2); empty when unconstrained
 };
 
 // Splits "numeric(10,2)" into base and modifiers. Time types put the modifier in the middle
@@ -28,8 +28,8 @@ std::optional<ParsedType> parse(const std::string& type) {
   size_t start = 0;
   while (start <= inside.size()) {
     size_t comma = inside.find(',', start);
-    std::string part = inside.substr(start, comma == std::string::npos ? std::string::npos
-                                                                        : comma - start);
+    std::string part =
+        inside.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     try {
       parsed.modifiers.push_back(std::stol(part));
     } catch (const std::exception&) {
