@@ -1,1 +1,176 @@
+// Leader election between separate processes on a real Lease: exactly one leads at any time; when
+// the leader is killed (no release) another takes over once the lease has expired by local
+// observation, and when a leader shuts down cleanly it releases the lease for a fast hand-over.
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "kube/api_client.hpp"
+#include "kube/resource.hpp"
+#include "kube_test_support.hpp"
+#include "tests/support/kube_cluster.hpp"
+
+namespace retort::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+long long now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
+// A running candidate process and the lines it printed.
+class Candidate {
+ public:
+  Candidate(const std::string& ns, const std::string& identity) : identity_(identity) {
+    int fds[2];
+    if (::pipe(fds) != 0) throw std::runtime_error("pipe");
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(fds[1], STDOUT_FILENO);
+      ::close(fds[0]);
+      ::close(fds[1]);
+      const std::string kubeconfig = KubeClusterEnvironment::cluster().kubeconfig().string();
+      ::execl(RETORT_LEASE_CANDIDATE, RETORT_LEASE_CANDIDATE, kubeconfig.c_str(), ns.c_str(),
+              "contended", identity.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(fds[1]);
+    read_fd_ = fds[0];
+    reader_ = std::thread([this] { read_lines(); });
+  }
+  ~Candidate() {
+    kill(SIGKILL);
+    reader_.join();
+    ::close(read_fd_);
+  }
+
+  void kill(int signal) {
+    if (pid_ <= 0) return;
+    ::kill(pid_, signal);
+    ::waitpid(pid_, nullptr, 0);
+    killed_at_ = now_ms();
+    pid_ = -1;
+  }
+
+  // Times of each "WORD <ms>" line printed so far.
+  std::vector<std::pair<std::string, long long>> lines() const {
+    std::lock_guard lock(mutex_);
+    return lines_;
+  }
+  bool printed(const std::string& word) const {
+    for (const auto& [w, t] : lines())
+      if (w == word) return true;
+    return false;
+  }
+  long long first(const std::string& word) const {
+    for (const auto& [w, t] : lines())
+      if (w == word) return t;
+    return -1;
+  }
+  // When this candidate stopped leading: its STOPPED line, else its death, else "still".
+  long long leadership_end() const {
+    if (long long stopped = first("STOPPED"); stopped >= 0) return stopped;
+    return killed_at_ >= 0 ? killed_at_ : now_ms();
+  }
+  const std::string& identity() const { return identity_; }
+
+ private:
+  void read_lines() {
+    std::string buffer;
+    char chunk[256];
+    for (;;) {
+      const ssize_t n = ::read(read_fd_, chunk, sizeof chunk);
+      if (n <= 0) return;
+      buffer.append(chunk, static_cast<std::size_t>(n));
+      std::size_t eol;
+      while ((eol = buffer.find('\n')) != std::string::npos) {
+        std::istringstream line(buffer.substr(0, eol));
+        buffer.erase(0, eol + 1);
+        std::string word;
+        long long at = 0;
+        line >> word >> at;
+        std::lock_guard lock(mutex_);
+        lines_.emplace_back(word, at);
+      }
+    }
+  }
+
+  std::string identity_;
+  pid_t pid_ = -1;
+  int read_fd_ = -1;
+  long long killed_at_ = -1;
+  mutable std::mutex mutex_;
+  std::vector<std::pair<std::string, long long>> lines_;
+  std::thread reader_;
+};
+
+std::string lease_holder(const kube::ApiClient& client, const std::string& ns) {
+  try {
+    return client.get(kube::resources::leases(), ns, "contended")["spec"].value("holderIdentity",
+                                                                                "");
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+TEST(LeaseTest, ExactlyOneLeaderAndTakeOverAfterTheLeaderDies) {
+  auto client = admin_client();
+  const std::string ns = make_namespace(*client, "lease");
+  auto a = std::make_unique<Candidate>(ns, "candidate-a");
+  auto b = std::make_unique<Candidate>(ns, "candidate-b");
+
+  ASSERT_TRUE(eventually([&] { return a->printed("LEADING") || b->printed("LEADING"); },
+                         std::chrono::seconds(30)));
+  Candidate* leader = a->printed("LEADING") ? a.get() : b.get();
+  Candidate* follower = leader == a.get() ? b.get() : a.get();
+  EXPECT_EQ(lease_holder(*client, ns), leader->identity());
+
+  // For longer than a lease duration the follower keeps out while the leader renews.
+  const auto quiet_until = Clock::now() + std::chrono::seconds(17);
+  while (Clock::now() < quiet_until) {
+    ASSERT_FALSE(follower->printed("LEADING")) << "two leaders at once";
+    EXPECT_EQ(lease_holder(*client, ns), leader->identity());
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+
+  // Crash the leader: no release, so the follower must wait for the lease to expire.
+  leader->kill(SIGKILL);
+  const long long killed = now_ms();
+  ASSERT_TRUE(eventually([&] { return follower->printed("LEADING"); }, std::chrono::seconds(40)));
+  const long long takeover_ms = follower->first("LEADING") - killed;
+  std::printf("takeover after SIGKILL of the leader: %lld ms\n", takeover_ms);
+  // Expiry is judged from when the follower last saw the lease change (up to one jittered retry
+  // period, 4.4 s, after the leader's last renewal) plus 15 s, and noticed at the next retry.
+  EXPECT_GT(takeover_ms, 10'000) << "took over before the lease could have expired";
+  EXPECT_LT(takeover_ms, 15'000 + 2 * 4'400);
+  EXPECT_EQ(lease_holder(*client, ns), follower->identity());
+  // Leadership intervals never overlapped.
+  EXPECT_LE(leader->leadership_end(), follower->first("LEADING"));
+
+  // A clean shutdown releases the lease: a new candidate gets it well before 15 s.
+  auto c = std::make_unique<Candidate>(ns, "candidate-c");
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  ASSERT_FALSE(c->printed("LEADING"));
+  follower->kill(SIGTERM);
+  const long long terminated = now_ms();
+  EXPECT_TRUE(follower->printed("STOPPED"));
+  ASSERT_TRUE(eventually([&] { return c->printed("LEADING"); }, std::chrono::seconds(30)));
+  const long long handover_ms = c->first("LEADING") - terminated;
+  std::printf("hand-over after a released lease: %lld ms\n", handover_ms);
+  EXPECT_LT(handover_ms, 8'000);
+  EXPECT_LE(follower->first("STOPPED"), c->first("LEADING"));
+  c->kill(SIGTERM);
+}
+
+}  // namespace
+}  // namespace retort::testing
