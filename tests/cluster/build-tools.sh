@@ -14,6 +14,14 @@ here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=versions.env
 source "$here/versions.env"
 
+command -v go >/dev/null || { echo "build-tools.sh: go (>= 1.26) is required" >&2; exit 1; }
+# Kubernetes 1.36 modules declare go 1.26; Debian bookworm's golang-go (1.19) is too old.
+go_minor="$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
+if [ -z "$go_minor" ] || [ "$go_minor" -lt 26 ]; then
+  echo "build-tools.sh: Go >= 1.26 is required, found $(go env GOVERSION)" >&2
+  exit 1
+fi
+
 cache_root="${RETORT_CACHE_DIR:-$HOME/.cache/retort}"
 out="$cache_root/kube/$KUBE_VERSION"
 mkdir -p "$out"
