@@ -119,18 +119,13 @@ RevisionIndex RevisionResolver::revisionForIdent(const std::string& ident,
   RevisionIndex rev = graph_.find(ident);
   if (rev < 0) rev = graph_.findLabel(ident);
   if (rev < 0) {
-    // A partial identifier: ids and labels longer than three characters that start with it.
+    // A partial identifier: ids longer than three characters that start with it (labels match
+    // only exactly; observed with Alembic: `a` resolves to aaaa1111 beside a label `audit`).
     RevisionSet candidates;
     std::vector<std::string> names;
     for (RevisionIndex i = 0; i < static_cast<RevisionIndex>(graph_.size()); ++i) {
       const std::string& id = graph_.id(i);
       if (id.size() > 3 && startsWith(id, ident)) candidates.push_back(i), names.push_back(id);
-    }
-    for (const std::string& label : graph_.allLabels()) {
-      if (label.size() > 3 && startsWith(label, ident)) {
-        candidates.push_back(graph_.findLabel(label));
-        names.push_back(label);
-      }
     }
     if (branchRev >= 0) {
       RevisionSet kept;
