@@ -1,0 +1,60 @@
+#include "engine/lint/rules.hpp"
+
+#include <stdexcept>
+
+namespace retort::engine::lint {
+
+const std::vector<Rule>& allRules() {
+  static const std::vector<Rule> rules = {
+      {"drop-table", Severity::Error, Category::DataLoss, "DROP TABLE deletes the table's rows"},
+      {"drop-column", Severity::Error, Category::DataLoss,
+       "ALTER TABLE ... DROP COLUMN deletes the column's values"},
+      {"drop-schema", Severity::Error, Category::DataLoss, "DROP SCHEMA deletes what it holds"},
+      {"truncate", Severity::Error, Category::DataLoss, "TRUNCATE deletes every row"},
+      {"narrowing-type", Severity::Error, Category::DataLoss,
+       "ALTER COLUMN ... TYPE to a narrower type can fail or cut values"},
+      {"changing-column-type", Severity::Warning, Category::Locking,
+       "ALTER COLUMN ... TYPE rewrites the table under an ACCESS EXCLUSIVE lock"},
+      {"index-without-concurrently", Severity::Warning, Category::Locking,
+       "CREATE INDEX on an existing table blocks writes; use CONCURRENTLY"},
+      {"volatile-default", Severity::Warning, Category::Locking,
+       "ADD COLUMN with a volatile default (or a stored generated column) rewrites the table"},
+      {"add-required-column", Severity::Warning, Category::Locking,
+       "ADD COLUMN ... NOT NULL without a default fails on a table that has rows"},
+      {"set-not-null", Severity::Warning, Category::Locking,
+       "SET NOT NULL scans the table under an ACCESS EXCLUSIVE lock; validate a CHECK "
+       "(col IS NOT NULL) NOT VALID constraint first"},
+      {"constraint-missing-not-valid", Severity::Warning, Category::Locking,
+       "ADD CONSTRAINT (CHECK, FOREIGN KEY) on an existing table validates every row under "
+       "lock; add it NOT VALID and VALIDATE it separately"},
+      {"unique-constraint-without-index", Severity::Warning, Category::Locking,
+       "ADD UNIQUE / PRIMARY KEY on an existing table builds the index under lock; build it "
+       "CONCURRENTLY and attach it with USING INDEX"},
+      {"concurrently-in-transaction", Severity::Error, Category::Transaction,
+       "CONCURRENTLY cannot run inside a transaction; mark the script `transactional: false`"},
+      {"transaction-control", Severity::Error, Category::Transaction,
+       "BEGIN/COMMIT/ROLLBACK in a script fight Retort's own transaction per step"},
+      {"missing-downgrade", Severity::Warning, Category::Script,
+       "the script has no downgrade section, so it cannot be rolled back"},
+      {"syntax-error", Severity::Error, Category::Script, "PostgreSQL's parser rejects the SQL"},
+      {"ack-without-reason", Severity::Warning, Category::Script,
+       "a retort:ack comment must give a reason; it is ignored without one"},
+  };
+  return rules;
+}
+
+const Rule& rule(const std::string& id) {
+  for (const Rule& candidate : allRules()) {
+    if (candidate.id == id) return candidate;
+  }
+  throw std::out_of_range("unknown lint rule " + id);
+}
+
+bool isKnownRule(const std::string& id) {
+  for (const Rule& candidate : allRules()) {
+    if (candidate.id == id) return true;
+  }
+  return false;
+}
+
+}  // namespace retort::engine::lint
