@@ -1,0 +1,109 @@
+// `retort plan TARGET [--json] [--from REV...]`: what `upgrade` or `downgrade` to TARGET would
+// run, without running it. The direction is worked out from the database's rows (or --from).
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/context.hpp"
+#include "cli/migration_flow.hpp"
+#include "engine/errors.hpp"
+#include "engine/revision_errors.hpp"
+#include "engine/statement_splitter.hpp"
+
+namespace retort::cli {
+namespace {
+
+struct PlanOptions {
+  std::string target;
+  bool json = false;
+  std::vector<std::string> from;
+  bool offline = false;
+};
+
+// Upgrade when the target lies ahead (or is relative upward), downgrade when it lies behind.
+std::pair<Direction, std::vector<engine::MigrationStep>> planEitherWay(const engine::RevisionResolver& resolver,
+                                                                        const std::vector<std::string>& rows,
+                                                                        const std::string& target) {
+  if (auto rel = engine::parseRelativeTarget(target); rel && rel->symbol.empty()) {
+    Direction d = rel->relative > 0 ? Direction::Upgrade : Direction::Downgrade;
+    return {d, planSteps(resolver, d, rows, target)};
+  }
+  auto up = planSteps(resolver, Direction::Upgrade, rows, target);
+  if (!up.empty() || target == "heads" || target == "head") return {Direction::Upgrade, up};
+  try {
+    return {Direction::Downgrade, planSteps(resolver, Direction::Downgrade, rows, target)};
+  } catch (const engine::CommandError&) {
+    return {Direction::Upgrade, up};
+  }
+}
+
+void runPlan(const GlobalOptions& options, const PlanOptions& args) {
+  engine::ScriptDirectory scripts = loadScripts(options);
+  const engine::RevisionGraph& graph = scripts.graph();
+  engine::RevisionResolver resolver(graph);
+  std::vector<std::string> rows = args.from;
+  if (!args.offline) {
+    auto connection = connect(options);
+    engine::Migrator migrator(*connection, graph, versionTableName(options), runOptions(options));
+    migrator.begin(false);
+    rows = migrator.currentRows();
+  } else {
+    rows = offlineStartingRows(resolver, args.from.empty() ? "base" : args.from.front());
+  }
+  auto [direction, steps] = planEitherWay(resolver, rows, args.target);
+  printWarnings(resolver);
+
+  nlohmann::json plan;
+  plan["direction"] = steps.empty() ? "none" : direction == Direction::Upgrade ? "upgrade" : "downgrade";
+  plan["current"] = rows;
+  plan["target"] = args.target;
+  plan["steps"] = nlohmann::json::array();
+  for (const engine::MigrationStep& step : steps) {
+    const engine::Script& script = graph.script(step.revision);
+    const engine::SqlSection* section =
+        step.isUpgrade() ? &script.upgrade : (script.downgrade ? &*script.downgrade : nullptr);
+    nlohmann::json entry;
+    entry["revision"] = script.revision;
+    entry["operation"] = step.isUpgrade() ? "upgrade" : "downgrade";
+    entry["from"] = step.fromRevisions(graph);
+    entry["to"] = step.toRevisions(graph);
+    entry["message"] = script.message;
+    entry["path"] = script.path.string();
+    entry["transactional"] = script.transactional;
+    entry["statements"] = section ? engine::splitStatements(*section, script.path.string()).size() : 0;
+    entry["hasDowngrade"] = script.downgrade.has_value();
+    entry["checksum"] = engine::scriptChecksum(script.content);
+    plan["steps"].push_back(entry);
+  }
+  if (args.json) {
+    std::cout << plan.dump(2) << std::endl;
+    return;
+  }
+  if (steps.empty()) {
+    std::cout << "Nothing to do: the database is already at " << args.target << ".\n";
+    return;
+  }
+  std::cout << "Plan: " << plan["direction"].get<std::string>() << " in " << steps.size() << " step(s)\n";
+  int n = 0;
+  for (const auto& step : steps) {
+    const engine::Script& script = graph.script(step.revision);
+    std::cout << "  " << ++n << ". " << step.longLog(graph) << "\n     " << script.path.string()
+              << (script.transactional ? "" : "  (not transactional)") << "\n";
+  }
+}
+
+void install(CLI::App& app, GlobalOptions& options) {
+  auto args = std::make_shared<PlanOptions>();
+  CLI::App* cmd = app.add_subcommand("plan", "Show the steps that would move the database to TARGET.");
+  cmd->add_option("target", args->target, "revision identifier")->required();
+  cmd->add_flag("--json", args->json, "Print the plan as JSON");
+  auto* from = cmd->add_option("--from", args->from, "Plan from these revisions instead of the database's rows");
+  cmd->callback([&options, args, from] {
+    PlanOptions resolved = *args;
+    resolved.offline = from->count() > 0;
+    runPlan(options, resolved);
+  });
+}
+
+}  // namespace
+RETORT_COMMAND(plan, install);
+}  // namespace retort::cli
