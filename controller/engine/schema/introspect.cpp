@@ -100,6 +100,8 @@ LEFT JOIN pg_catalog.pg_class oc ON oc.oid = od.refobjid
 LEFT JOIN pg_catalog.pg_attribute oa ON oa.attrelid = od.refobjid AND oa.attnum = od.refobjsubid
 WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_class'::regclass
                   AND d.objid = c.oid AND d.deptype IN ('i', 'e'))
+  AND (oc.oid IS NULL OR
+       (nsp.nspname || '.' || oc.relname) NOT IN (SELECT json_array_elements_text($2::json)))
 )SQL";
 
 std::vector<std::string> stringList(const std::optional<std::string>& json) {
