@@ -222,5 +222,31 @@ TEST(InformerTest, ResyncReplaysTheCacheAndStopIsPrompt) {
   EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(2));
 }
 
+TEST(WatchStreamTest, DeliversEventsAndBookmarksThenEndsAtTheServerTimeout) {
+  auto client = admin_client();
+  install_widget_crd(*client);
+  const std::string ns = make_namespace(*client, "bookmarks");
+  const kube::ObjectList empty = client->list(widgets(), ns);
+
+  kube::WatchOptions options;
+  options.resource_version = empty.resource_version;
+  options.timeout_seconds = 15;  // the watch cache sends a bookmark shortly before the deadline
+  pplx::cancellation_token_source cancel;
+  kube::WatchStream stream = client->watch(widgets(), ns, options, cancel.get_token());
+  client->create(widgets(), ns, widget("watched", 3));
+
+  std::vector<kube::WatchEvent> events;
+  const auto started = std::chrono::steady_clock::now();
+  while (auto event = stream.next()) events.push_back(std::move(*event));
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+
+  ASSERT_GE(events.size(), 2u);
+  EXPECT_EQ(events[0].type, kube::WatchEvent::Type::Added);
+  EXPECT_EQ(events[0].object["spec"]["size"], 3);
+  EXPECT_EQ(events.back().type, kube::WatchEvent::Type::Bookmark);
+  EXPECT_FALSE(kube::resource_version(events.back().object).empty());
+  EXPECT_GE(elapsed, std::chrono::seconds(10));  // ended by the server, not by us
+}
+
 }  // namespace
 }  // namespace retort::testing
