@@ -33,12 +33,13 @@ std::string describe(const method& verb, const std::string& path_and_query) {
   return verb + " " + path_and_query.substr(0, path_and_query.find('?'));
 }
 
-nlohmann::json send_json(const HttpTransport& transport, const method& verb,
-                         const std::string& path_and_query, const nlohmann::json& body,
-                         const std::string& content_type) {
+nlohmann::json send_json(
+    const HttpTransport& transport, const method& verb, const std::string& path_and_query,
+    const nlohmann::json& body, const std::string& content_type,
+    const pplx::cancellation_token& cancel = pplx::cancellation_token::none()) {
   const bool has_body = !body.is_null();
   HttpResponse response = transport.send(verb, path_and_query, has_body ? body.dump() : "",
-                                         has_body ? content_type : "");
+                                         has_body ? content_type : "", cancel);
   if (response.status < 200 || response.status >= 300) {
     throw ApiError::from_response(response.status, response.body, describe(verb, path_and_query));
   }
@@ -92,14 +93,15 @@ nlohmann::json ApiClient::get(const Resource& resource, std::string_view ns,
 }
 
 ObjectList ApiClient::list(const Resource& resource, std::string_view ns,
-                           const ListOptions& options) const {
+                           const ListOptions& options,
+                           const pplx::cancellation_token& cancel) const {
   Query query(resource.collection_path(ns));
   query.add("labelSelector", options.label_selector)
       .add("fieldSelector", options.field_selector)
       .add("limit", options.limit > 0 ? std::to_string(options.limit) : "")
       .add("continue", options.continue_token)
       .add("resourceVersion", options.resource_version);
-  nlohmann::json body = send_json(transport_, methods::GET, query.str(), nullptr, "");
+  nlohmann::json body = send_json(transport_, methods::GET, query.str(), nullptr, "", cancel);
   ObjectList result;
   if (auto items = body.find("items"); items != body.end() && items->is_array()) {
     result.items = std::move(*items);
@@ -120,16 +122,17 @@ ObjectList ApiClient::list(const Resource& resource, std::string_view ns,
 }
 
 ObjectList ApiClient::list_all(const Resource& resource, std::string_view ns, ListOptions options,
-                               std::int64_t page_size) const {
+                               std::int64_t page_size,
+                               const pplx::cancellation_token& cancel) const {
   options.limit = page_size;
   options.continue_token.clear();
-  ObjectList all = list(resource, ns, options);
+  ObjectList all = list(resource, ns, options, cancel);
   while (!all.continue_token.empty()) {
     // A continued list is pinned to the first page's snapshot; the server rejects a
     // resourceVersion next to continue.
     options.continue_token = all.continue_token;
     options.resource_version.clear();
-    ObjectList page = list(resource, ns, options);
+    ObjectList page = list(resource, ns, options, cancel);
     for (auto& item : page.items) all.items.push_back(std::move(item));
     all.continue_token = page.continue_token;
     all.resource_version = page.resource_version;

@@ -52,11 +52,14 @@ class ApiClient {
   explicit ApiClient(ClientConfig config);
 
   nlohmann::json get(const Resource& resource, std::string_view ns, std::string_view name) const;
-  ObjectList list(const Resource& resource, std::string_view ns,
-                  const ListOptions& options = {}) const;
+  // cancel aborts the request (an informer shutting down mid-list).
+  ObjectList list(const Resource& resource, std::string_view ns, const ListOptions& options = {},
+                  const pplx::cancellation_token& cancel = pplx::cancellation_token::none()) const;
   // Follows continue tokens until the last page; page_size 0 means one unpaginated request.
-  ObjectList list_all(const Resource& resource, std::string_view ns, ListOptions options = {},
-                      std::int64_t page_size = 500) const;
+  ObjectList list_all(
+      const Resource& resource, std::string_view ns, ListOptions options = {},
+      std::int64_t page_size = 500,
+      const pplx::cancellation_token& cancel = pplx::cancellation_token::none()) const;
   nlohmann::json create(const Resource& resource, std::string_view ns,
                         const nlohmann::json& object) const;
   // PUT of the whole object; metadata.resourceVersion makes it conditional (409 if stale).

@@ -84,12 +84,11 @@ void Informer::enqueue(Notification notification) {
 }
 
 void Informer::relist(const pplx::cancellation_token& cancel) {
-  (void)cancel;  // a list is short; stop() waits for it rather than abandoning the socket
   ListOptions list_options;
   list_options.label_selector = options_.label_selector;
   // resourceVersion "" = a consistent read from etcd, never older than what we had.
   ObjectList fresh =
-      client_->list_all(options_.resource, options_.ns, list_options, options_.page_size);
+      client_->list_all(options_.resource, options_.ns, list_options, options_.page_size, cancel);
   ++lists_;
   std::lock_guard lock(cache_mutex_);
   std::map<std::string, nlohmann::json> next;
