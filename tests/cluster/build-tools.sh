@@ -22,7 +22,7 @@ if [ -z "$go_minor" ] || [ "$go_minor" -lt 26 ]; then
   exit 1
 fi
 
-cache_root="${RETORT_CACHE_DIR:-$HOME/.cache/retort}"
+cache_root="${RETORT_CACHE_DIR:-${HOME:-/root}/.cache/retort}"
 out="$cache_root/kube/$KUBE_VERSION"
 mkdir -p "$out"
 
