@@ -51,7 +51,18 @@ long Result::affectedRows() const {
   return (tuples && *tuples) ? std::stol(tuples) : 0;
 }
 
-Connection::Connection(const std::string& uri) : conn_(PQconnectdb(uri.c_str()), &PQfinish) {
+namespace {
+
+// The application name travels in the startup packet, which saves a round trip per run.
+PGconn* open(const std::string& uri) {
+  const char* keys[] = {"dbname", "fallback_application_name", nullptr};
+  const char* values[] = {uri.c_str(), "retort", nullptr};
+  return PQconnectdbParams(keys, values, 1);
+}
+
+}  // namespace
+
+Connection::Connection(const std::string& uri) : conn_(open(uri), &PQfinish) {
   if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK) {
     std::string message = conn_ ? PQerrorMessage(conn_.get()) : "out of memory";
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {

@@ -53,7 +53,6 @@ Migrator::Migrator(Connection& connection, const RevisionGraph& graph, VersionTa
       options_(std::move(options)) {}
 
 void Migrator::begin(bool mutating) {
-  connection_.exec("SET application_name = 'retort'");
   if (!options_.lockTimeout.empty()) {
     connection_.exec("SET lock_timeout = " + connection_.quoteLiteral(options_.lockTimeout));
   }
@@ -76,8 +75,13 @@ void Migrator::begin(bool mutating) {
 }
 
 std::vector<std::string> Migrator::currentRows() {
-  if (!versionTable_.exists()) return {};
-  std::vector<std::string> rows = versionTable_.rows();
+  std::vector<std::string> rows;
+  try {
+    rows = versionTable_.rows();
+  } catch (const DatabaseError& e) {
+    if (e.sqlstate() != "42P01") throw;  // undefined_table: nothing applied yet
+    return {};
+  }
   auto rank = [&](const std::string& id) {
     RevisionIndex i = graph_.find(id);
     return i < 0 ? static_cast<RevisionIndex>(graph_.size()) : i;
