@@ -42,8 +42,7 @@ void runCheck(const GlobalOptions& options, const CheckOptions& args) {
   source.scratchServerUri = args.scratchUrl;
   source.excludedTables =
       engine::schema::bookkeepingTables(options.versionTable, options.versionTableSchema);
-  engine::schema::SchemaDiff difference =
-      engine::schema::compareWithDesired(*connection, options.databaseUrl(), source);
+  engine::schema::SchemaDiff difference = engine::schema::compareWithDesired(*connection, source);
   bool upToDate = engine::schema::describeChanges(difference).empty();
   if (args.json) {
     std::cout << engine::schema::checkJson(difference).dump(2) << std::endl;
@@ -61,8 +60,8 @@ void install(CLI::App& app, GlobalOptions& options) {
   cmd->add_option("--schema", args->schemaFile,
                   "Desired schema as SQL (default: <script location>/schema.sql)");
   cmd->add_option("--scratch-url", args->scratchUrl,
-                  "Server for the scratch database that loads the desired schema (default: the "
-                  "database's own server; needs CREATEDB)");
+                  "Load the desired schema in a scratch database on this server (needs CREATEDB; "
+                  "compares every schema) instead of a rolled-back scratch schema (public only)");
   cmd->add_flag("--json", args->json, "Print the result as JSON");
   cmd->callback([&options, args] { runCheck(options, *args); });
 }

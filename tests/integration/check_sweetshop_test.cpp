@@ -57,6 +57,17 @@ TEST_F(SweetShopCheck, PassesAtHead) {
   std::string output = retort(uri_, "check", &status);
   EXPECT_EQ(status, 0) << output;
   EXPECT_NE(output.find("No new upgrade operations detected."), std::string::npos) << output;
+  // The same through a scratch database on the server instead of a rolled-back scratch schema.
+  output =
+      retort(uri_, "check --scratch-url '" + test::PostgresServer::shared().uri() + "'", &status);
+  EXPECT_EQ(status, 0) << output;
+  EXPECT_NE(output.find("No new upgrade operations detected."), std::string::npos) << output;
+  // Nothing of either scratch is left behind.
+  Connection connection(uri_);
+  EXPECT_EQ(
+      connection.exec("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'retort_scratch%'")
+          .value(0, 0),
+      "0");
 }
 
 TEST_F(SweetShopCheck, FailsNamingAnOutOfBandChange) {
@@ -117,7 +128,7 @@ CREATE TABLE wishlists (
   ComparisonSource source;
   source.schemaFile = (location / "schema.sql").string();
   source.excludedTables = bookkeepingTables("alembic_version", "");
-  AutogenerateResult generated = autogenerate(connection, uri_, source);
+  AutogenerateResult generated = autogenerate(connection, source);
   ASSERT_FALSE(generated.empty());
   EXPECT_NE(generated.upgradeSql.find("ALTER TYPE audit_action ADD VALUE 'refund' AFTER 'restock'"),
             std::string::npos)

@@ -1,7 +1,5 @@
 #include "engine/schema/autogenerate.hpp"
 
-#include "engine/schema/desired_schema.hpp"
-
 namespace retort::engine::schema {
 
 namespace {
@@ -41,14 +39,9 @@ AutogenerateResult autogenerate(const Model& head, const Model& desired) {
   return result;
 }
 
-AutogenerateResult autogenerate(Connection& databaseAtHead, const std::string& databaseUri,
-                                const ComparisonSource& source) {
-  IntrospectOptions options;
-  options.excludedTables = source.excludedTables;
-  Model head = introspect(databaseAtHead, options);
-  std::string server = source.scratchServerUri.empty() ? databaseUri : source.scratchServerUri;
-  Model desired = loadDesiredSchema(server, source.schemaFile, options);
-  return autogenerate(head, desired);
+AutogenerateResult autogenerate(Connection& databaseAtHead, const ComparisonSource& source) {
+  ComparedModels models = loadComparedModels(databaseAtHead, source);
+  return autogenerate(models.current, models.desired);
 }
 
 }  // namespace retort::engine::schema

@@ -25,9 +25,8 @@ struct AutogenerateResult {
 // From two models (pure; what the tests and other callers with models in hand use).
 AutogenerateResult autogenerate(const Model& head, const Model& desired);
 
-// From the database at head (`databaseUri` reaches its server for the scratch database unless
-// source.scratchServerUri says otherwise) and the desired schema file.
-AutogenerateResult autogenerate(Connection& databaseAtHead, const std::string& databaseUri,
-                                const ComparisonSource& source);
+// From the database at head and the desired schema file (see ComparisonSource for where the
+// file is loaded).
+AutogenerateResult autogenerate(Connection& databaseAtHead, const ComparisonSource& source);
 
 }  // namespace retort::engine::schema

@@ -240,7 +240,8 @@ Model introspect(Connection& connection, const IntrospectOptions& options) {
   if (ownTransaction) connection.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   std::string previousPath = connection.exec("SHOW search_path").value(0, 0);
   try {
-    connection.exec("SELECT pg_catalog.set_config('search_path', 'public', true)");
+    connection.exec("SELECT pg_catalog.set_config('search_path', $1, true)",
+                    {connection.quoteIdentifier(options.searchPath)});
     CatalogReader reader(connection, options);
     Model model = readModel(reader);
     if (ownTransaction) {

@@ -10,14 +10,25 @@ std::vector<std::string> bookkeepingTables(const std::string& table,
   return {qualifiedKey(schema, table), qualifiedKey(schema, table + "_history")};
 }
 
-SchemaDiff compareWithDesired(Connection& database, const std::string& databaseUri,
-                              const ComparisonSource& source) {
+ComparedModels loadComparedModels(Connection& database, const ComparisonSource& source) {
   IntrospectOptions options;
   options.excludedTables = source.excludedTables;
-  Model current = introspect(database, options);
-  std::string server = source.scratchServerUri.empty() ? databaseUri : source.scratchServerUri;
-  Model desired = loadDesiredSchema(server, source.schemaFile, options);
-  return diff(current, desired);
+  ComparedModels models;
+  if (source.scratchServerUri.empty()) {
+    options.schemas = {"public"};
+    models.current = introspect(database, options);
+    models.desired = loadSchemaSqlInScratchSchema(database, readSchemaFile(source.schemaFile),
+                                                  source.schemaFile, options);
+  } else {
+    models.current = introspect(database, options);
+    models.desired = loadDesiredSchema(source.scratchServerUri, source.schemaFile, options);
+  }
+  return models;
+}
+
+SchemaDiff compareWithDesired(Connection& database, const ComparisonSource& source) {
+  ComparedModels models = loadComparedModels(database, source);
+  return diff(models.current, models.desired);
 }
 
 }  // namespace retort::engine::schema

@@ -15,7 +15,9 @@ namespace retort::engine::schema {
 
 struct ComparisonSource {
   std::string schemaFile = "migrations/schema.sql";  // the desired schema
-  // Server on which the scratch database is created; empty: the compared database's server.
+  // Where schema.sql is loaded. Empty (the default): a scratch schema in a rolled-back
+  // transaction on the compared database, and only `public` is compared. Otherwise a scratch
+  // database created (and dropped) on this server, and every schema is compared.
   std::string scratchServerUri;
   // Tables never compared, as "schema.table": the version table and its history table.
   std::vector<std::string> excludedTables;
@@ -24,9 +26,14 @@ struct ComparisonSource {
 // Tables Retort itself owns for a version table `table` in `schemaName` (empty: public).
 std::vector<std::string> bookkeepingTables(const std::string& table, const std::string& schemaName);
 
+struct ComparedModels {
+  Model current;  // the database
+  Model desired;  // schema.sql
+};
+
+ComparedModels loadComparedModels(Connection& database, const ComparisonSource& source);
+
 // diff(database, desired): the changes that would bring the database to schema.sql.
-// `databaseUri` is only used to reach the server when no scratch server is given.
-SchemaDiff compareWithDesired(Connection& database, const std::string& databaseUri,
-                              const ComparisonSource& source);
+SchemaDiff compareWithDesired(Connection& database, const ComparisonSource& source);
 
 }  // namespace retort::engine::schema

@@ -22,7 +22,9 @@ std::string conninfoValue(const std::string& value) {
   return quoted + "'";
 }
 
-std::string uniqueName() {
+}  // namespace
+
+std::string ScratchDatabase::uniqueName() {
   std::random_device device;
   std::mt19937_64 generator(
       device() ^
@@ -32,8 +34,6 @@ std::string uniqueName() {
   for (int i = 0; i < 10; ++i) suffix += digits[generator() % 16];
   return "retort_scratch_" + std::to_string(getpid()) + "_" + suffix;
 }
-
-}  // namespace
 
 std::string withDatabase(const std::string& uri, const std::string& database) {
   char* error = nullptr;

@@ -17,6 +17,8 @@ class ScratchDatabase {
   ~ScratchDatabase();
 
   const std::string& name() const { return name_; }
+  // A fresh name for a scratch object: retort_scratch_<pid>_<random hex>.
+  static std::string uniqueName();
   // A connection string for the scratch database.
   const std::string& uri() const { return uri_; }
 

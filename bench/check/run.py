@@ -1,0 +1,112 @@
+#!/usr/bin/python3
+"""Driver of bench/check_bench.sh: times `retort check` and Alembic's check comparison
+(alembic_check.py) on the SweetShop and on a generated schema, each on a database at head,
+and writes a Markdown table between the check-bench markers of docs/schema.md.
+Every figure is the median wall-clock time of whole processes over --repeat runs."""
+import argparse
+import os
+import pathlib
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+def run(command, **kwargs):
+    return subprocess.run(command, check=True, capture_output=True, text=True, **kwargs)
+
+
+def create_database(server, name):
+    run(["psql", "-q", f"{server}/postgres", "-c", f"CREATE DATABASE {name}"])
+    return f"{server}/{name}"
+
+
+def timed(command, repeat):
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = subprocess.run(command, capture_output=True, text=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def measure(label, retort, location, server, repeat):
+    name = re.sub(r"\W", "_", label.lower())
+    database = create_database(server, name)
+    reference = create_database(server, name + "_ref")
+    run([retort, "-q", "-d", str(location), "--url", database, "upgrade", "head"])
+    run(["psql", "-q", "-v", "ON_ERROR_STOP=1", reference, "-f", str(location / "schema.sql")])
+    retort_time, result = timed([retort, "-q", "-d", str(location), "--url", database, "check"], repeat)
+    if result.returncode != 0:
+        sys.exit(f"retort check failed on {label}: {result.stdout}{result.stderr}")
+    alembic_runs = []
+    differences = "?"
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = run(["/usr/bin/python3", str(HERE / "alembic_check.py"),
+                      database.replace("postgresql://", "postgresql+psycopg2://"),
+                      reference.replace("postgresql://", "postgresql+psycopg2://")])
+        elapsed = time.perf_counter() - started
+        models, differences = result.stdout.split()
+        alembic_runs.append(elapsed - float(models))
+    alembic_time = statistics.median(alembic_runs)
+    tables = len(re.findall(r"CREATE TABLE", (location / "schema.sql").read_text()))
+    return (label, tables, retort_time, alembic_time, differences)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--retort", default=str(ROOT / "build" / "controller" / "cli" / "retort"))
+    parser.add_argument("--tables", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--docs", default=str(ROOT / "docs" / "schema.md"))
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="retort-check-bench.") as work:
+        work = pathlib.Path(work)
+        up = run([str(ROOT / "tests" / "support" / "postgres.sh"), "up", str(work / "pg"),
+                  "fsync=off"]).stdout.strip().splitlines()[-1]
+        server = up.rsplit("/", 1)[0]
+        try:
+            generated = work / "generated"
+            run([sys.executable, str(HERE / "generate_schema.py"), str(generated), "--tables",
+                 str(args.tables)])
+            rows = [measure("SweetShop", args.retort, ROOT / "migrations", server, args.repeat),
+                    measure(f"generated {args.tables} tables", args.retort, generated, server,
+                            args.repeat)]
+        finally:
+            subprocess.run([str(ROOT / "tests" / "support" / "postgres.sh"), "down",
+                            str(work / "pg")], capture_output=True)
+
+    alembic_version = run(["/usr/bin/python3", "-c",
+                           "import alembic, sqlalchemy; print(alembic.__version__, sqlalchemy.__version__)"]
+                          ).stdout.split()
+    server_version = run(["bash", "-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1"]).stdout.strip()
+    table = [f"Measured by `bench/check_bench.sh` on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}; "
+             f"PostgreSQL from {server_version}, Alembic {alembic_version[0]} with SQLAlchemy "
+             f"{alembic_version[1]}; median of {args.repeat} runs, whole processes.",
+             "",
+             "| schema | tables | `retort check` | Alembic check comparison | speed-up | Alembic's differences |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for label, tables, retort_time, alembic_time, differences in rows:
+        table.append(f"| {label} | {tables} | {retort_time * 1000:.0f} ms | {alembic_time * 1000:.0f} ms "
+                     f"| {alembic_time / retort_time:.1f}x | {differences} |")
+    text = "\n".join(table)
+    print(text)
+    docs = pathlib.Path(args.docs)
+    if docs.exists():
+        content = docs.read_text()
+        start, end = "<!-- check-bench:start -->", "<!-- check-bench:end -->"
+        if start in content and end in content:
+            before = content.split(start)[0]
+            after = content.split(end)[1]
+            docs.write_text(f"{before}{start}\n{text}\n{end}{after}")
+
+
+if __name__ == "__main__":
+    main()
