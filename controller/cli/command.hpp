@@ -29,8 +29,9 @@ using CommandInstaller = std::function<void(CLI::App& app, GlobalOptions& option
 bool registerCommand(const std::string& name, CommandInstaller installer);
 
 // Registration from a command's own .cpp file, at static-initialisation time.
-#define RETORT_COMMAND(name, installer) \
-  static const bool retort_command_registered_##name = ::retort::cli::registerCommand(#name, installer)
+#define RETORT_COMMAND(name, installer)                \
+  static const bool retort_command_registered_##name = \
+      ::retort::cli::registerCommand(#name, installer)
 
 // Exit status a subcommand's callback wants (callbacks cannot return a value through CLI11).
 void setExitCode(int code);

@@ -23,7 +23,8 @@ void runCurrent(const GlobalOptions& options, const CurrentOptions& args) {
   logContext();
   std::vector<std::string> rows = migrator.currentRows();
   if (args.verbose) {
-    std::cout << "Current revision(s) for " << engine::obfuscatePassword(options.databaseUrl()) << ":\n";
+    std::cout << "Current revision(s) for " << engine::obfuscatePassword(options.databaseUrl())
+              << ":\n";
   }
   engine::RevisionResolver resolver(graph);
   engine::translateRevisionErrors({}, [&] {
@@ -46,7 +47,8 @@ void install(CLI::App& app, GlobalOptions& options) {
   auto args = std::make_shared<CurrentOptions>();
   CLI::App* cmd = app.add_subcommand("current", "Display the current revision for a database.");
   cmd->add_flag("-v,--verbose", args->verbose, "Use more verbose output");
-  cmd->add_flag("-c,--check-heads", args->checkHeads, "Fail unless the database is on all head revisions");
+  cmd->add_flag("-c,--check-heads", args->checkHeads,
+                "Fail unless the database is on all head revisions");
   cmd->callback([&options, args] { runCurrent(options, *args); });
 }
 

@@ -19,14 +19,17 @@ void runHeads(const GlobalOptions& options, const HeadsOptions& args) {
   LineFormat format;
   format.includeBranches = true;
   format.treeIndicators = false;
-  for (engine::RevisionIndex h : heads) std::cout << formatRevision(graph, h, args.verbose, format) << "\n";
+  for (engine::RevisionIndex h : heads)
+    std::cout << formatRevision(graph, h, args.verbose, format) << "\n";
 }
 
 void install(CLI::App& app, GlobalOptions& options) {
   auto args = std::make_shared<HeadsOptions>();
-  CLI::App* cmd = app.add_subcommand("heads", "Show current available heads in the script directory.");
+  CLI::App* cmd =
+      app.add_subcommand("heads", "Show current available heads in the script directory.");
   cmd->add_flag("-v,--verbose", args->verbose, "Use more verbose output");
-  cmd->add_flag("--resolve-dependencies", args->resolveDependencies, "Treat dependency versions as down revisions");
+  cmd->add_flag("--resolve-dependencies", args->resolveDependencies,
+                "Treat dependency versions as down revisions");
   cmd->callback([&options, args] { runHeads(options, *args); });
 }
 

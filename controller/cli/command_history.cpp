@@ -35,17 +35,21 @@ void runHistory(const GlobalOptions& options, const HistoryOptions& args) {
     logContext();
     current = migrator.currentRows();
   }
-  std::vector<std::string> lower = base == "current" ? current : std::vector<std::string>{base.empty() ? "base" : base};
-  std::vector<std::string> upper = head == "current" ? current : std::vector<std::string>{head.empty() ? "heads" : head};
+  std::vector<std::string> lower =
+      base == "current" ? current : std::vector<std::string>{base.empty() ? "base" : base};
+  std::vector<std::string> upper =
+      head == "current" ? current : std::vector<std::string>{head.empty() ? "heads" : head};
   engine::RevisionResolver resolver(graph);
   engine::RevisionErrorTexts texts;
   texts.start = base.empty() ? "base" : base;
   texts.end = head.empty() ? "heads" : head;
-  engine::RevisionSet order = engine::translateRevisionErrors(texts, [&] { return resolver.walkRevisions(lower, upper); });
+  engine::RevisionSet order =
+      engine::translateRevisionErrors(texts, [&] { return resolver.walkRevisions(lower, upper); });
   std::string out;
   for (engine::RevisionIndex i : order) {
     LineFormat format{true, true, true, true, true, false};
-    format.current = args.indicateCurrent && std::find(current.begin(), current.end(), graph.id(i)) != current.end();
+    format.current = args.indicateCurrent &&
+                     std::find(current.begin(), current.end(), graph.id(i)) != current.end();
     out += formatRevision(graph, i, args.verbose, format) + "\n";
   }
   std::cout << out;
@@ -54,7 +58,8 @@ void runHistory(const GlobalOptions& options, const HistoryOptions& args) {
 void install(CLI::App& app, GlobalOptions& options) {
   auto args = std::make_shared<HistoryOptions>();
   CLI::App* cmd = app.add_subcommand("history", "List changeset scripts in chronological order.");
-  cmd->add_option("-r,--rev-range", args->range, "Specify a revision range; format is [start]:[end]");
+  cmd->add_option("-r,--rev-range", args->range,
+                  "Specify a revision range; format is [start]:[end]");
   cmd->add_flag("-v,--verbose", args->verbose, "Use more verbose output");
   cmd->add_flag("-i,--indicate-current", args->indicateCurrent, "Indicate the current revision");
   cmd->callback([&options, args] { runHistory(options, *args); });

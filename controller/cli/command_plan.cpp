@@ -20,9 +20,9 @@ struct PlanOptions {
 };
 
 // Upgrade when the target lies ahead (or is relative upward), downgrade when it lies behind.
-std::pair<Direction, std::vector<engine::MigrationStep>> planEitherWay(const engine::RevisionResolver& resolver,
-                                                                        const std::vector<std::string>& rows,
-                                                                        const std::string& target) {
+std::pair<Direction, std::vector<engine::MigrationStep>> planEitherWay(
+    const engine::RevisionResolver& resolver, const std::vector<std::string>& rows,
+    const std::string& target) {
   if (auto rel = engine::parseRelativeTarget(target); rel && rel->symbol.empty()) {
     Direction d = rel->relative > 0 ? Direction::Upgrade : Direction::Downgrade;
     return {d, planSteps(resolver, d, rows, target)};
@@ -53,7 +53,9 @@ void runPlan(const GlobalOptions& options, const PlanOptions& args) {
   printWarnings(resolver);
 
   nlohmann::json plan;
-  plan["direction"] = steps.empty() ? "none" : direction == Direction::Upgrade ? "upgrade" : "downgrade";
+  plan["direction"] = steps.empty()                     ? "none"
+                      : direction == Direction::Upgrade ? "upgrade"
+                                                        : "downgrade";
   plan["current"] = rows;
   plan["target"] = args.target;
   plan["steps"] = nlohmann::json::array();
@@ -69,7 +71,8 @@ void runPlan(const GlobalOptions& options, const PlanOptions& args) {
     entry["message"] = script.message;
     entry["path"] = script.path.string();
     entry["transactional"] = script.transactional;
-    entry["statements"] = section ? engine::splitStatements(*section, script.path.string()).size() : 0;
+    entry["statements"] =
+        section ? engine::splitStatements(*section, script.path.string()).size() : 0;
     entry["hasDowngrade"] = script.downgrade.has_value();
     entry["checksum"] = engine::scriptChecksum(script.content);
     plan["steps"].push_back(entry);
@@ -82,7 +85,8 @@ void runPlan(const GlobalOptions& options, const PlanOptions& args) {
     std::cout << "Nothing to do: the database is already at " << args.target << ".\n";
     return;
   }
-  std::cout << "Plan: " << plan["direction"].get<std::string>() << " in " << steps.size() << " step(s)\n";
+  std::cout << "Plan: " << plan["direction"].get<std::string>() << " in " << steps.size()
+            << " step(s)\n";
   int n = 0;
   for (const auto& step : steps) {
     const engine::Script& script = graph.script(step.revision);
@@ -93,10 +97,12 @@ void runPlan(const GlobalOptions& options, const PlanOptions& args) {
 
 void install(CLI::App& app, GlobalOptions& options) {
   auto args = std::make_shared<PlanOptions>();
-  CLI::App* cmd = app.add_subcommand("plan", "Show the steps that would move the database to TARGET.");
+  CLI::App* cmd =
+      app.add_subcommand("plan", "Show the steps that would move the database to TARGET.");
   cmd->add_option("target", args->target, "revision identifier")->required();
   cmd->add_flag("--json", args->json, "Print the plan as JSON");
-  auto* from = cmd->add_option("--from", args->from, "Plan from these revisions instead of the database's rows");
+  auto* from = cmd->add_option("--from", args->from,
+                               "Plan from these revisions instead of the database's rows");
   cmd->callback([&options, args, from] {
     PlanOptions resolved = *args;
     resolved.offline = from->count() > 0;

@@ -34,7 +34,8 @@ void runStamp(const GlobalOptions& options, const StampOptions& args) {
         std::string from = rev.substr(0, colon);
         dest = rev.substr(colon + 1);
         if (haveStart && from != start) {
-          throw engine::CommandError("Stamp operation with --sql only supports a single starting revision at a time");
+          throw engine::CommandError(
+              "Stamp operation with --sql only supports a single starting revision at a time");
         }
         start = from;
         haveStart = true;
@@ -43,7 +44,8 @@ void runStamp(const GlobalOptions& options, const StampOptions& args) {
     }
     logContext();
     std::vector<std::string> rows = offlineStartingRows(resolver, start);
-    auto steps = engine::translateRevisionErrors(texts, [&] { return engine::planStamp(graph, resolver, rows, destinations); });
+    auto steps = engine::translateRevisionErrors(
+        texts, [&] { return engine::planStamp(graph, resolver, rows, destinations); });
     std::cout << engine::renderOfflineSql(graph, steps, rows, versionTableName(options));
     return;
   }
@@ -54,14 +56,16 @@ void runStamp(const GlobalOptions& options, const StampOptions& args) {
   // With --purge the stamp starts from no rows (the table may hold ids no script knows);
   // planning happens before the purge so a bad destination leaves the table untouched.
   std::vector<std::string> rows = args.purge ? std::vector<std::string>{} : migrator.currentRows();
-  auto steps = engine::translateRevisionErrors(texts, [&] { return engine::planStamp(graph, resolver, rows, args.revisions); });
+  auto steps = engine::translateRevisionErrors(
+      texts, [&] { return engine::planStamp(graph, resolver, rows, args.revisions); });
   if (args.purge) migrator.purge();
   migrator.run(steps, rows);
 }
 
 void install(CLI::App& app, GlobalOptions& options) {
   auto args = std::make_shared<StampOptions>();
-  CLI::App* cmd = app.add_subcommand("stamp", "'stamp' the revision table with the given revision; don't run any migrations.");
+  CLI::App* cmd = app.add_subcommand(
+      "stamp", "'stamp' the revision table with the given revision; don't run any migrations.");
   cmd->add_option("revisions", args->revisions, "revision identifier(s)")->required();
   cmd->add_flag("--sql", args->sql, "Don't emit SQL to database - dump to standard output instead");
   cmd->add_flag("--purge", args->purge, "Unconditionally erase the version table before stamping");

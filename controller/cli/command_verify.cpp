@@ -18,10 +18,13 @@ void runVerify(const GlobalOptions& options) {
   migrator.begin(false);
   std::vector<std::string> rows = migrator.currentRows();
   engine::RevisionResolver resolver(graph);
-  engine::RevisionSet current = engine::translateRevisionErrors({}, [&] { return resolver.getRevisions(rows); });
-  std::vector<char> applied = graph.ancestors(current, engine::RevisionGraph::Edges::ParentsAndDependencies);
+  engine::RevisionSet current =
+      engine::translateRevisionErrors({}, [&] { return resolver.getRevisions(rows); });
+  std::vector<char> applied =
+      graph.ancestors(current, engine::RevisionGraph::Edges::ParentsAndDependencies);
   std::map<std::string, engine::HistoryTable::AppliedChecksum> recorded;
-  for (auto& entry : migrator.historyTable().lastUpgradeChecksums()) recorded.emplace(entry.revision, entry);
+  for (auto& entry : migrator.historyTable().lastUpgradeChecksums())
+    recorded.emplace(entry.revision, entry);
 
   int checked = 0, changed = 0, unrecorded = 0;
   for (engine::RevisionIndex i : engine::RevisionGraph::toList(applied)) {
@@ -35,19 +38,24 @@ void runVerify(const GlobalOptions& options) {
     std::string now = engine::scriptChecksum(script.content);
     if (now != it->second.checksum) {
       ++changed;
-      std::cout << "Checksum mismatch for revision " << script.revision << " (" << script.path.string()
-                << "): applied " << it->second.checksum.substr(0, 12) << " at " << it->second.appliedAt
-                << ", file is now " << now.substr(0, 12) << "\n";
+      std::cout << "Checksum mismatch for revision " << script.revision << " ("
+                << script.path.string() << "): applied " << it->second.checksum.substr(0, 12)
+                << " at " << it->second.appliedAt << ", file is now " << now.substr(0, 12) << "\n";
     }
   }
   std::cout << "Verified " << checked << " applied revision(s)";
-  if (unrecorded) std::cout << "; " << unrecorded << " applied without a recorded checksum (stamped or run by another tool)";
+  if (unrecorded)
+    std::cout << "; " << unrecorded
+              << " applied without a recorded checksum (stamped or run by another tool)";
   std::cout << ".\n";
-  if (changed) throw engine::CommandError(std::to_string(changed) + " applied script(s) changed since they were applied");
+  if (changed)
+    throw engine::CommandError(std::to_string(changed) +
+                               " applied script(s) changed since they were applied");
 }
 
 void install(CLI::App& app, GlobalOptions& options) {
-  CLI::App* cmd = app.add_subcommand("verify", "Check that applied scripts have not changed since they were applied.");
+  CLI::App* cmd = app.add_subcommand(
+      "verify", "Check that applied scripts have not changed since they were applied.");
   cmd->callback([&options] { runVerify(options); });
 }
 

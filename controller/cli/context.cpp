@@ -28,7 +28,8 @@ void logContext() {
 }
 
 void printWarnings(const engine::RevisionResolver& resolver) {
-  for (const auto& warning : resolver.warnings()) std::cerr << "UserWarning: " << warning << std::endl;
+  for (const auto& warning : resolver.warnings())
+    std::cerr << "UserWarning: " << warning << std::endl;
 }
 
 }  // namespace retort::cli

@@ -29,7 +29,9 @@ bool registerCommand(const std::string& name, CommandInstaller installer) {
   return true;
 }
 
-void setExitCode(int code) { exitCode = code; }
+void setExitCode(int code) {
+  exitCode = code;
+}
 
 std::string GlobalOptions::databaseUrl() const {
   if (!url.empty()) return url;
@@ -46,11 +48,16 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   cli::GlobalOptions options;
   app.add_option("-d,--directory", options.scriptLocation, "Script location (default: migrations)");
-  app.add_option("--url", options.url, "libpq connection URI (default: $DATABASE_URL, then PG* variables)");
-  app.add_option("--version-table", options.versionTable, "Version table name (default: alembic_version)");
-  app.add_option("--version-table-schema", options.versionTableSchema, "Schema of the version table");
-  app.add_option("--lock-timeout", options.lockTimeout, "lock_timeout for migration sessions, e.g. 5s");
-  app.add_option("--statement-timeout", options.statementTimeout, "statement_timeout for migration sessions");
+  app.add_option("--url", options.url,
+                 "libpq connection URI (default: $DATABASE_URL, then PG* variables)");
+  app.add_option("--version-table", options.versionTable,
+                 "Version table name (default: alembic_version)");
+  app.add_option("--version-table-schema", options.versionTableSchema,
+                 "Schema of the version table");
+  app.add_option("--lock-timeout", options.lockTimeout,
+                 "lock_timeout for migration sessions, e.g. 5s");
+  app.add_option("--statement-timeout", options.statementTimeout,
+                 "statement_timeout for migration sessions");
   app.add_flag("-q,--quiet", options.quiet, "Do not log INFO lines");
   for (auto& [name, install] : cli::registry()) install(app, options);
   app.parse_complete_callback([&] { engine::Log::setQuiet(options.quiet); });

@@ -3,22 +3,25 @@
 #include <iostream>
 
 #include "cli/context.hpp"
-#include "engine/log.hpp"
 #include "engine/errors.hpp"
+#include "engine/log.hpp"
 #include "engine/offline_sql.hpp"
 #include "engine/revision_errors.hpp"
 
 namespace retort::cli {
 
-std::vector<engine::MigrationStep> planSteps(const engine::RevisionResolver& resolver, Direction direction,
-                                             const std::vector<std::string>& rows, const std::string& target) {
+std::vector<engine::MigrationStep> planSteps(const engine::RevisionResolver& resolver,
+                                             Direction direction,
+                                             const std::vector<std::string>& rows,
+                                             const std::string& target) {
   engine::RevisionErrorTexts texts;
   texts.end = target;
   texts.ancestor = direction == Direction::Upgrade
                        ? "Destination %(end)s is not a valid upgrade target from current head(s)"
                        : "Destination %(end)s is not a valid downgrade target from current head(s)";
   engine::RevisionResolver::Plan plan = engine::translateRevisionErrors(texts, [&] {
-    return direction == Direction::Upgrade ? resolver.upgradePlan(rows, target) : resolver.downgradePlan(rows, target);
+    return direction == Direction::Upgrade ? resolver.upgradePlan(rows, target)
+                                           : resolver.downgradePlan(rows, target);
   });
   std::vector<engine::MigrationStep> steps;
   for (engine::RevisionIndex i : plan.order) {
@@ -31,16 +34,19 @@ std::vector<engine::MigrationStep> planSteps(const engine::RevisionResolver& res
   return steps;
 }
 
-std::vector<std::string> offlineStartingRows(const engine::RevisionResolver& resolver, const std::string& start) {
+std::vector<std::string> offlineStartingRows(const engine::RevisionResolver& resolver,
+                                             const std::string& start) {
   std::vector<std::string> rows;
   if (start.empty() || start == "base") return rows;
-  for (engine::RevisionIndex i : engine::translateRevisionErrors({}, [&] { return resolver.getRevisions(start); })) {
+  for (engine::RevisionIndex i :
+       engine::translateRevisionErrors({}, [&] { return resolver.getRevisions(start); })) {
     rows.push_back(resolver.graph().id(i));
   }
   return rows;
 }
 
-void runMigration(const GlobalOptions& options, Direction direction, const std::string& targetArg, bool sql) {
+void runMigration(const GlobalOptions& options, Direction direction, const std::string& targetArg,
+                  bool sql) {
   std::string target = targetArg, start;
   if (size_t colon = targetArg.find(':'); colon != std::string::npos) {
     if (!sql) throw engine::CommandError("Range revision not allowed");

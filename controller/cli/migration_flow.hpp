@@ -15,12 +15,16 @@ enum class Direction { Upgrade, Downgrade };
 
 // Steps that move `rows` to `target` (Alembic's _upgrade_revs / _downgrade_revs), with
 // revision errors already turned into Alembic's command errors.
-std::vector<engine::MigrationStep> planSteps(const engine::RevisionResolver& resolver, Direction direction,
-                                             const std::vector<std::string>& rows, const std::string& target);
+std::vector<engine::MigrationStep> planSteps(const engine::RevisionResolver& resolver,
+                                             Direction direction,
+                                             const std::vector<std::string>& rows,
+                                             const std::string& target);
 
-void runMigration(const GlobalOptions& options, Direction direction, const std::string& target, bool sql);
+void runMigration(const GlobalOptions& options, Direction direction, const std::string& target,
+                  bool sql);
 
 // The rows an offline run starts from: those `start` names (`base` or empty: none).
-std::vector<std::string> offlineStartingRows(const engine::RevisionResolver& resolver, const std::string& start);
+std::vector<std::string> offlineStartingRows(const engine::RevisionResolver& resolver,
+                                             const std::string& start);
 
 }  // namespace retort::cli

@@ -23,10 +23,12 @@ std::string formatRevisionLine(const RevisionGraph& graph, RevisionIndex i, cons
   const engine::Script& s = graph.script(i);
   std::string text = s.revision;
   if (f.includeParents) {
-    text = s.dependsOn.empty() ? formatDownRevision(graph, i) + " -> " + text
-                               : formatDownRevision(graph, i) + " (" + joinComma(s.dependsOn) + ") -> " + text;
+    text = s.dependsOn.empty()
+               ? formatDownRevision(graph, i) + " -> " + text
+               : formatDownRevision(graph, i) + " (" + joinComma(s.dependsOn) + ") -> " + text;
   }
-  if (f.includeBranches && !graph.branchLabels(i).empty()) text += " (" + joinComma(graph.branchLabels(i)) + ")";
+  if (f.includeBranches && !graph.branchLabels(i).empty())
+    text += " (" + joinComma(graph.branchLabels(i)) + ")";
   if (f.headIndicators || f.treeIndicators) {
     if (graph.isRealHead(i)) text += " (head)";
     if (graph.isHead(i) && !graph.isRealHead(i)) text += " (effective head)";
@@ -43,7 +45,8 @@ std::string formatRevisionLine(const RevisionGraph& graph, RevisionIndex i, cons
 std::string formatLogEntry(const RevisionGraph& graph, RevisionIndex i, bool current) {
   const engine::Script& s = graph.script(i);
   std::ostringstream out;
-  out << "Rev: " << s.revision << (graph.isHead(i) ? " (head)" : "") << (graph.isBranchPoint(i) ? " (branchpoint)" : "")
+  out << "Rev: " << s.revision << (graph.isHead(i) ? " (head)" : "")
+      << (graph.isBranchPoint(i) ? " (branchpoint)" : "")
       << (graph.isMergePoint(i) ? " (mergepoint)" : "") << (current ? " (current)" : "") << "\n";
   out << (graph.isMergePoint(i) ? "Merges: " : "Parent: ") << formatDownRevision(graph, i) << "\n";
   if (!s.dependsOn.empty()) out << "Also depends on: " << joinComma(s.dependsOn) << "\n";
@@ -52,15 +55,18 @@ std::string formatLogEntry(const RevisionGraph& graph, RevisionIndex i, bool cur
     for (RevisionIndex c : graph.children(i)) kids.push_back(graph.id(c));
     out << "Branches into: " << joinComma(kids) << "\n";
   }
-  if (!graph.branchLabels(i).empty()) out << "Branch names: " << joinComma(graph.branchLabels(i)) << "\n";
+  if (!graph.branchLabels(i).empty())
+    out << "Branch names: " << joinComma(graph.branchLabels(i)) << "\n";
   out << "Path: " << s.path.string() << "\n";
   // The script's "docstring": what Alembic's template writes at the top of a .py script.
   out << "\n    " << s.message << "\n    \n    Revision ID: " << s.revision
-      << "\n    Revises: " << joinComma(s.downRevisions) << "\n    Create Date: " << s.createDate << "\n";
+      << "\n    Revises: " << joinComma(s.downRevisions) << "\n    Create Date: " << s.createDate
+      << "\n";
   return out.str();
 }
 
-std::string formatRevision(const RevisionGraph& graph, RevisionIndex i, bool verbose, const LineFormat& format) {
+std::string formatRevision(const RevisionGraph& graph, RevisionIndex i, bool verbose,
+                           const LineFormat& format) {
   return verbose ? formatLogEntry(graph, i, format.current) : formatRevisionLine(graph, i, format);
 }
 

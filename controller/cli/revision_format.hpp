@@ -19,10 +19,12 @@ struct LineFormat {
   bool current = false;  // adds "(current)"
 };
 
-std::string formatRevisionLine(const engine::RevisionGraph& graph, engine::RevisionIndex i, const LineFormat& format);
-std::string formatLogEntry(const engine::RevisionGraph& graph, engine::RevisionIndex i, bool current = false);
+std::string formatRevisionLine(const engine::RevisionGraph& graph, engine::RevisionIndex i,
+                               const LineFormat& format);
+std::string formatLogEntry(const engine::RevisionGraph& graph, engine::RevisionIndex i,
+                           bool current = false);
 // Alembic's cmd_format: the verbose block when `verbose`, otherwise the line.
-std::string formatRevision(const engine::RevisionGraph& graph, engine::RevisionIndex i, bool verbose,
-                           const LineFormat& format);
+std::string formatRevision(const engine::RevisionGraph& graph, engine::RevisionIndex i,
+                           bool verbose, const LineFormat& format);
 
 }  // namespace retort::cli

@@ -72,7 +72,8 @@ Connection::Connection(const std::string& uri) : conn_(open(uri), &PQfinish) {
                         {"08001", message, "", "", std::nullopt});
   }
   // Notices (e.g. "table does not exist, skipping") would otherwise go to stderr unformatted.
-  PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn_.get(), [](void*, const char*) {}, nullptr);
 }
 
 void Connection::throwError(PGresult* result, std::string_view) const {

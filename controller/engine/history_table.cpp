@@ -40,7 +40,8 @@ void HistoryTable::create() {
 }
 
 bool HistoryTable::exists() {
-  return connection_.exec("SELECT to_regclass($1) IS NOT NULL", {name_.qualified()}).value(0, 0) == "t";
+  return connection_.exec("SELECT to_regclass($1) IS NOT NULL", {name_.qualified()}).value(0, 0) ==
+         "t";
 }
 
 std::string HistoryTable::insertSql(const HistoryRecord& r) const {
@@ -49,20 +50,23 @@ std::string HistoryTable::insertSql(const HistoryRecord& r) const {
   return "INSERT INTO " + name_.qualified() +
          " (revision, operation, from_revisions, to_revisions, checksum, client, started_at, "
          "duration_ms, success, error, engine_version) VALUES (" +
-         sqlLiteral(r.revision) + ", " + sqlLiteral(r.operation) + ", " + sqlLiteral(r.fromRevisions) +
-         ", " + sqlLiteral(r.toRevisions) + ", " + (r.checksum.empty() ? "NULL" : sqlLiteral(r.checksum)) +
-         ", " + sqlLiteral(clientIdentity()) + ", clock_timestamp() - interval '" + duration +
+         sqlLiteral(r.revision) + ", " + sqlLiteral(r.operation) + ", " +
+         sqlLiteral(r.fromRevisions) + ", " + sqlLiteral(r.toRevisions) + ", " +
+         (r.checksum.empty() ? "NULL" : sqlLiteral(r.checksum)) + ", " +
+         sqlLiteral(clientIdentity()) + ", clock_timestamp() - interval '" + duration +
          " milliseconds', " + duration + ", " + (r.success ? "true" : "false") + ", " +
-         (r.error.empty() ? "NULL" : sqlLiteral(r.error)) + ", " + sqlLiteral(std::string("retort ") + RETORT_VERSION) + ")";
+         (r.error.empty() ? "NULL" : sqlLiteral(r.error)) + ", " +
+         sqlLiteral(std::string("retort ") + RETORT_VERSION) + ")";
 }
 
 std::vector<HistoryTable::AppliedChecksum> HistoryTable::lastUpgradeChecksums() {
   std::vector<AppliedChecksum> out;
   if (!exists()) return out;
-  Result r = connection_.exec(
-      "SELECT DISTINCT ON (revision) revision, checksum, started_at::text FROM " + name_.qualified() +
-      " WHERE operation = 'upgrade' AND success AND checksum IS NOT NULL"
-      " ORDER BY revision, id DESC");
+  Result r =
+      connection_.exec("SELECT DISTINCT ON (revision) revision, checksum, started_at::text FROM " +
+                       name_.qualified() +
+                       " WHERE operation = 'upgrade' AND success AND checksum IS NOT NULL"
+                       " ORDER BY revision, id DESC");
   for (int i = 0; i < r.rows(); ++i) out.push_back({r.value(i, 0), r.value(i, 1), r.value(i, 2)});
   return out;
 }

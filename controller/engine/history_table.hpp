@@ -13,11 +13,11 @@
 namespace retort::engine {
 
 struct HistoryRecord {
-  std::string revision;       // the revision run (for stamps: the destination, or the origin at base)
-  std::string operation;      // upgrade, downgrade or stamp
+  std::string revision;   // the revision run (for stamps: the destination, or the origin at base)
+  std::string operation;  // upgrade, downgrade or stamp
   std::string fromRevisions;  // comma-separated
   std::string toRevisions;
-  std::string checksum;       // empty for stamps
+  std::string checksum;  // empty for stamps
   double durationMs = 0;
   bool success = true;
   std::string error;

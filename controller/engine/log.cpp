@@ -13,11 +13,17 @@ void write(const char* level, const std::string& logger, const std::string& mess
 }
 }  // namespace
 
-void Log::setQuiet(bool quiet) { quietMode = quiet; }
+void Log::setQuiet(bool quiet) {
+  quietMode = quiet;
+}
 void Log::info(const std::string& logger, const std::string& message) {
   if (!quietMode) write("INFO", logger, message);
 }
-void Log::warning(const std::string& logger, const std::string& message) { write("WARNING", logger, message); }
-void Log::error(const std::string& logger, const std::string& message) { write("ERROR", logger, message); }
+void Log::warning(const std::string& logger, const std::string& message) {
+  write("WARNING", logger, message);
+}
+void Log::error(const std::string& logger, const std::string& message) {
+  write("ERROR", logger, message);
+}
 
 }  // namespace retort::engine

@@ -20,25 +20,34 @@ std::vector<std::string> idsOf(const RevisionGraph& graph, const RevisionSet& se
 
 std::vector<std::string> MigrationStep::fromRevisions(const RevisionGraph& graph) const {
   switch (kind) {
-    case Kind::Upgrade: return idsOf(graph, graph.parents(revision));
-    case Kind::Downgrade: return {graph.id(revision)};
-    case Kind::Stamp: return from;
+    case Kind::Upgrade:
+      return idsOf(graph, graph.parents(revision));
+    case Kind::Downgrade:
+      return {graph.id(revision)};
+    case Kind::Stamp:
+      return from;
   }
   return {};
 }
 
 std::vector<std::string> MigrationStep::toRevisions(const RevisionGraph& graph) const {
   switch (kind) {
-    case Kind::Upgrade: return {graph.id(revision)};
-    case Kind::Downgrade: return idsOf(graph, graph.parents(revision));
-    case Kind::Stamp: return to;
+    case Kind::Upgrade:
+      return {graph.id(revision)};
+    case Kind::Downgrade:
+      return idsOf(graph, graph.parents(revision));
+    case Kind::Stamp:
+      return to;
   }
   return {};
 }
 
 std::string MigrationStep::shortLog(const RevisionGraph& graph) const {
-  const char* name = kind == Kind::Upgrade ? "upgrade" : kind == Kind::Downgrade ? "downgrade" : "stamp_revision";
-  return std::string(name) + " " + joinComma(fromRevisions(graph)) + " -> " + joinComma(toRevisions(graph));
+  const char* name = kind == Kind::Upgrade     ? "upgrade"
+                     : kind == Kind::Downgrade ? "downgrade"
+                                               : "stamp_revision";
+  return std::string(name) + " " + joinComma(fromRevisions(graph)) + " -> " +
+         joinComma(toRevisions(graph));
 }
 
 std::string MigrationStep::longLog(const RevisionGraph& graph) const {

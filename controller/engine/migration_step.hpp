@@ -13,15 +13,13 @@ namespace retort::engine {
 struct MigrationStep {
   enum class Kind { Upgrade, Downgrade, Stamp };
   Kind kind = Kind::Upgrade;
-  RevisionIndex revision = -1;      // Upgrade and Downgrade
-  std::vector<std::string> from;    // Stamp: rows it moves from
-  std::vector<std::string> to;      // Stamp: rows it moves to
-  bool branchMove = false;          // Stamp: adds or removes a whole branch
-  bool stampUpgrade = false;        // Stamp: moving up the graph
+  RevisionIndex revision = -1;    // Upgrade and Downgrade
+  std::vector<std::string> from;  // Stamp: rows it moves from
+  std::vector<std::string> to;    // Stamp: rows it moves to
+  bool branchMove = false;        // Stamp: adds or removes a whole branch
+  bool stampUpgrade = false;      // Stamp: moving up the graph
 
-  bool isUpgrade() const {
-    return kind == Kind::Upgrade || (kind == Kind::Stamp && stampUpgrade);
-  }
+  bool isUpgrade() const { return kind == Kind::Upgrade || (kind == Kind::Stamp && stampUpgrade); }
   // "upgrade a -> b": Alembic's short_log.
   std::string shortLog(const RevisionGraph& graph) const;
   // "upgrade a -> b, message": Alembic's str(step), as logged by "Running ...".

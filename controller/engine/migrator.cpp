@@ -17,7 +17,8 @@ constexpr const char* kLogger = "retort.runtime.migration";
 constexpr std::string_view kBegin = "BEGIN;\n";
 
 double millisecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 std::string formatMs(double ms) {
@@ -57,7 +58,8 @@ void Migrator::begin(bool mutating) {
     connection_.exec("SET lock_timeout = " + connection_.quoteLiteral(options_.lockTimeout));
   }
   if (!options_.statementTimeout.empty()) {
-    connection_.exec("SET statement_timeout = " + connection_.quoteLiteral(options_.statementTimeout));
+    connection_.exec("SET statement_timeout = " +
+                     connection_.quoteLiteral(options_.statementTimeout));
   }
   if (!mutating) return;
   const std::string key = "retort:" + versionTable_.name().qualified();
@@ -86,21 +88,26 @@ std::vector<std::string> Migrator::currentRows() {
     RevisionIndex i = graph_.find(id);
     return i < 0 ? static_cast<RevisionIndex>(graph_.size()) : i;
   };
-  std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+  std::stable_sort(rows.begin(), rows.end(),
+                   [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
   return rows;
 }
 
-void Migrator::purge() { connection_.exec("DELETE FROM " + versionTable_.name().qualified()); }
+void Migrator::purge() {
+  connection_.exec("DELETE FROM " + versionTable_.name().qualified());
+}
 
 HistoryRecord Migrator::recordFor(const MigrationStep& step, double elapsedMs) const {
   HistoryRecord record;
   record.operation = step.kind == MigrationStep::Kind::Upgrade     ? "upgrade"
                      : step.kind == MigrationStep::Kind::Downgrade ? "downgrade"
-                                                                    : "stamp";
+                                                                   : "stamp";
   record.fromRevisions = joinComma(step.fromRevisions(graph_));
   record.toRevisions = joinComma(step.toRevisions(graph_));
   if (step.kind == MigrationStep::Kind::Stamp) {
-    record.revision = !step.to.empty() ? step.to.front() : step.from.empty() ? "" : step.from.front();
+    record.revision = !step.to.empty()    ? step.to.front()
+                      : step.from.empty() ? ""
+                                          : step.from.front();
   } else {
     record.revision = graph_.id(step.revision);
     record.checksum = scriptChecksum(graph_.script(step.revision).content);
@@ -109,12 +116,14 @@ HistoryRecord Migrator::recordFor(const MigrationStep& step, double elapsedMs) c
   return record;
 }
 
-std::vector<std::string> Migrator::run(const std::vector<MigrationStep>& steps, std::vector<std::string> rows) {
+std::vector<std::string> Migrator::run(const std::vector<MigrationStep>& steps,
+                                       std::vector<std::string> rows) {
   for (const MigrationStep& step : steps) {
     if (step.kind == MigrationStep::Kind::Downgrade && !graph_.script(step.revision).downgrade) {
       const Script& s = graph_.script(step.revision);
       throw ScriptError(s.path.string(), 0,
-                        "revision " + s.revision + " has no '-- migrate:downgrade' section, so it cannot be downgraded");
+                        "revision " + s.revision +
+                            " has no '-- migrate:downgrade' section, so it cannot be downgraded");
     }
   }
   VersionHeads heads(graph_, std::move(rows));
@@ -125,11 +134,13 @@ std::vector<std::string> Migrator::run(const std::vector<MigrationStep>& steps, 
   return heads.rows();
 }
 
-void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChange>& changes, bool last) {
+void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChange>& changes,
+                       bool last) {
   Log::info(kLogger, "Running " + step.longLog(graph_));
   auto start = std::chrono::steady_clock::now();
   std::string versionSql;
-  for (const VersionChange& change : changes) versionSql += versionChangeSql(versionTable_.name(), change) + ";\n";
+  for (const VersionChange& change : changes)
+    versionSql += versionChangeSql(versionTable_.name(), change) + ";\n";
   const bool isScript = step.kind != MigrationStep::Kind::Stamp;
   const bool transactional = !isScript || graph_.script(step.revision).transactional;
 
@@ -138,11 +149,13 @@ void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChang
     if (isScript && !transactional) {
       // Statements such as CREATE INDEX CONCURRENTLY refuse to run inside a transaction.
       const SqlSection& section = sectionFor(graph_, step);
-      for (const Statement& statement : splitStatements(section, graph_.script(step.revision).path.string())) {
+      for (const Statement& statement :
+           splitStatements(section, graph_.script(step.revision).path.string())) {
         try {
           connection_.exec(statement.sql);
         } catch (const DatabaseError& e) {
-          throw MigrationFailed(e.what(), graph_.script(step.revision).path.string(), statement.line);
+          throw MigrationFailed(e.what(), graph_.script(step.revision).path.string(),
+                                statement.line);
         }
       }
     }
@@ -150,7 +163,8 @@ void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChang
     if (isScript && transactional) prefix += sectionFor(graph_, step).sql + "\n;\n";
     std::vector<Result> results = connection_.execBatch(prefix + versionSql);
     for (size_t k = 0; k < changes.size(); ++k) {
-      versionTable_.checkAffected(changes[k], results[results.size() - changes.size() + k].affectedRows());
+      versionTable_.checkAffected(changes[k],
+                                  results[results.size() - changes.size() + k].affectedRows());
     }
     HistoryRecord record = recordFor(step, millisecondsSince(start));
     connection_.execBatch(historyTable_.insertSql(record) + ";\n" +
@@ -178,7 +192,8 @@ void Migrator::fail(const MigrationStep& step, const std::exception& error, doub
       const size_t scriptBegin = kBegin.size(), scriptEnd = scriptBegin + section.sql.size();
       if (statementError->details().position) {
         size_t offset = byteOffsetOfCharacter(batchPrefix, *statementError->details().position);
-        if (offset >= scriptBegin && offset < scriptEnd) line = lineAt(section.sql, offset - scriptBegin, section.firstLine);
+        if (offset >= scriptBegin && offset < scriptEnd)
+          line = lineAt(section.sql, offset - scriptBegin, section.firstLine);
       }
       if (line == 0 && statementError->statementIndex() > 0) {
         std::vector<Statement> statements = splitStatements(section, file);
@@ -190,13 +205,16 @@ void Migrator::fail(const MigrationStep& step, const std::exception& error, doub
   try {
     recordFailure(step, message, elapsedMs);
   } catch (const std::exception& e) {
-    Log::warning(kLogger, std::string("could not record the failure in the history table: ") + e.what());
+    Log::warning(kLogger,
+                 std::string("could not record the failure in the history table: ") + e.what());
   }
-  std::string where = file.empty() ? "" : file + (line > 0 ? ":" + std::to_string(line) : "") + ": ";
+  std::string where =
+      file.empty() ? "" : file + (line > 0 ? ":" + std::to_string(line) : "") + ": ";
   throw MigrationFailed(step.shortLog(graph_) + " failed at " + where + message, file, line);
 }
 
-void Migrator::recordFailure(const MigrationStep& step, const std::string& message, double elapsedMs) {
+void Migrator::recordFailure(const MigrationStep& step, const std::string& message,
+                             double elapsedMs) {
   HistoryRecord record = recordFor(step, elapsedMs);
   record.success = false;
   record.error = message;

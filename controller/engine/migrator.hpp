@@ -37,7 +37,8 @@ class MigrationFailed : public std::runtime_error {
 
 class Migrator {
  public:
-  Migrator(Connection& connection, const RevisionGraph& graph, VersionTableName name, RunOptions options);
+  Migrator(Connection& connection, const RevisionGraph& graph, VersionTableName name,
+           RunOptions options);
 
   // Applies timeouts, takes the advisory lock (waiting, with a log line, when another runner
   // holds it) and creates the version and history tables when `mutating`.
@@ -45,7 +46,8 @@ class Migrator {
   // The version table's rows, ordered by the revisions' load order (unknown ids last).
   std::vector<std::string> currentRows();
   // Runs `steps` from `rows`; returns the rows afterwards.
-  std::vector<std::string> run(const std::vector<MigrationStep>& steps, std::vector<std::string> rows);
+  std::vector<std::string> run(const std::vector<MigrationStep>& steps,
+                               std::vector<std::string> rows);
   // Deletes every row (stamp --purge).
   void purge();
 

@@ -13,14 +13,16 @@ std::string renderOfflineSql(const RevisionGraph& graph, const std::vector<Migra
     out += "-- Running " + step.shortLog(graph) + "\n\n";
     if (step.kind != MigrationStep::Kind::Stamp) {
       const Script& script = graph.script(step.revision);
-      const SqlSection& section = step.kind == MigrationStep::Kind::Upgrade ? script.upgrade : *script.downgrade;
+      const SqlSection& section =
+          step.kind == MigrationStep::Kind::Upgrade ? script.upgrade : *script.downgrade;
       if (!script.transactional) out += "COMMIT;\n\n";
       for (const Statement& statement : splitStatements(section, script.path.string())) {
         out += statement.sql + ";\n\n";
       }
       if (!script.transactional) out += "BEGIN;\n\n";
     }
-    for (const VersionChange& change : heads.advance(step)) out += versionChangeSql(table, change) + ";\n\n";
+    for (const VersionChange& change : heads.advance(step))
+      out += versionChangeSql(table, change) + ";\n\n";
   }
   out += "COMMIT;\n\n";
   return out;

@@ -7,7 +7,8 @@ namespace retort::engine {
 namespace {
 
 std::string substitute(std::string text, const std::string& key, const std::string& value) {
-  for (size_t pos; (pos = text.find(key)) != std::string::npos;) text.replace(pos, key.size(), value);
+  for (size_t pos; (pos = text.find(key)) != std::string::npos;)
+    text.replace(pos, key.size(), value);
   return text;
 }
 
@@ -31,7 +32,8 @@ void rethrowAsCommandError(const RevisionErrorTexts& texts) {
                              "'<branchname>@%(head_arg)s' to narrow to a specific head, or "
                              "'heads' for all heads"
                            : texts.multipleHeads;
-    throw CommandError(substitute(text, "%(head_arg)s", texts.end.empty() ? e.argument() : texts.end));
+    throw CommandError(
+        substitute(text, "%(head_arg)s", texts.end.empty() ? e.argument() : texts.end));
   } catch (const ResolutionError& e) {
     throw CommandError("Can't locate revision identified by '" + e.argument() + "'");
   } catch (const RevisionError& e) {

@@ -55,9 +55,9 @@ class RangeNotAncestorError : public RevisionError {
 
 // Alembic's ScriptDirectory._catch_revision_errors: the texts each command substitutes.
 struct RevisionErrorTexts {
-  std::string ancestor;        // may use %(start)s and %(end)s
-  std::string multipleHeads;   // may use %(head_arg)s
-  std::string start, end;      // substituted into the texts above
+  std::string ancestor;       // may use %(start)s and %(end)s
+  std::string multipleHeads;  // may use %(head_arg)s
+  std::string start, end;     // substituted into the texts above
 };
 
 // Runs `body`, turning RevisionError subclasses into CommandError with Alembic's texts.

@@ -84,9 +84,9 @@ void RevisionGraph::linkEdges() {
         }
       }
       if (d < 0) {
-        throw ScriptError(s.path.string(), s.dependsOnLine,
-                          "Revision " + dep + " referenced from " + s.revision +
-                              " (depends_on) is not present");
+        throw ScriptError(
+            s.path.string(), s.dependsOnLine,
+            "Revision " + dep + " referenced from " + s.revision + " (depends_on) is not present");
       }
       if (d == i) {
         throw ScriptError(s.path.string(), s.dependsOnLine,
@@ -110,8 +110,10 @@ void RevisionGraph::detectCycles() const {
   for (bool withDependencies : {false, true}) {
     std::vector<int> pendingParents(n), pendingChildren(n);
     for (size_t i = 0; i < n; ++i) {
-      pendingParents[i] = static_cast<int>(parents_[i].size() + (withDependencies ? dependencies_[i].size() : 0));
-      pendingChildren[i] = static_cast<int>(children_[i].size() + (withDependencies ? dependents_[i].size() : 0));
+      pendingParents[i] =
+          static_cast<int>(parents_[i].size() + (withDependencies ? dependencies_[i].size() : 0));
+      pendingChildren[i] =
+          static_cast<int>(children_[i].size() + (withDependencies ? dependents_[i].size() : 0));
     }
     std::vector<char> removed(n, 0);
     std::vector<RevisionIndex> work;
@@ -124,7 +126,8 @@ void RevisionGraph::detectCycles() const {
         if (!removed[c] && --pendingParents[c] == 0) work.push_back(c);
       };
       for (RevisionIndex c : children_[i]) release(c);
-      if (withDependencies) for (RevisionIndex c : dependents_[i]) release(c);
+      if (withDependencies)
+        for (RevisionIndex c : dependents_[i]) release(c);
     };
     while (!work.empty()) {
       RevisionIndex i = work.back();
@@ -147,7 +150,8 @@ void RevisionGraph::detectCycles() const {
         if (!removed[p] && --pendingChildren[p] == 0) work.push_back(p);
       };
       for (RevisionIndex p : parents_[i]) release(p);
-      if (withDependencies) for (RevisionIndex p : dependencies_[i]) release(p);
+      if (withDependencies)
+        for (RevisionIndex p : dependencies_[i]) release(p);
     }
     std::vector<char> remaining(n);
     for (size_t i = 0; i < n; ++i) remaining[i] = !removed[i];
@@ -183,9 +187,8 @@ void RevisionGraph::normalizeDependencies() {
       for (RevisionIndex d : dependencies_[a]) kept.erase(d);
     }
     for (RevisionIndex d : dependencies_[i]) {
-      if (kept.count(d) &&
-          std::find(normalizedParents_[i].begin(), normalizedParents_[i].end(), d) ==
-              normalizedParents_[i].end()) {
+      if (kept.count(d) && std::find(normalizedParents_[i].begin(), normalizedParents_[i].end(),
+                                     d) == normalizedParents_[i].end()) {
         normalizedParents_[i].push_back(d);
       }
     }
@@ -197,7 +200,9 @@ void RevisionGraph::propagateLabels() {
   for (RevisionIndex i = 0; i < static_cast<RevisionIndex>(scripts_.size()); ++i) {
     const auto& own = scripts_[i].branchLabels;
     if (own.empty()) continue;
-    auto add = [&](RevisionIndex r) { labels_[r].insert(labels_[r].end(), own.begin(), own.end()); };
+    auto add = [&](RevisionIndex r) {
+      labels_[r].insert(labels_[r].end(), own.begin(), own.end());
+    };
     std::vector<char> down = descendants({i}, Edges::Parents);
     for (size_t d = 0; d < down.size(); ++d) {
       if (down[d]) add(static_cast<RevisionIndex>(d));

@@ -152,7 +152,8 @@ RevisionIndex RevisionResolver::revisionForIdent(const std::string& ident,
       for (size_t k = 0; k < std::min<size_t>(3, names.size()); ++k) {
         list += (k ? ", '" : "'") + names[k] + "'";
       }
-      throw ResolutionError("Multiple revisions start with '" + ident + "': " + list + "...", ident);
+      throw ResolutionError("Multiple revisions start with '" + ident + "': " + list + "...",
+                            ident);
     }
     rev = candidates.front();
   }
@@ -188,7 +189,8 @@ RevisionSet RevisionResolver::filterForLineage(const RevisionSet& targets,
   for (RevisionIndex t : targets) {
     std::vector<char> up = graph_.ancestors({t}, edges);
     std::vector<char> down = graph_.descendants({t}, edges);
-    if (std::any_of(against.begin(), against.end(), [&](RevisionIndex a) { return up[a] || down[a]; })) {
+    if (std::any_of(against.begin(), against.end(),
+                    [&](RevisionIndex a) { return up[a] || down[a]; })) {
       kept.push_back(t);
     }
   }
@@ -242,9 +244,11 @@ RevisionSet RevisionResolver::parseUpgradeTarget(const std::vector<std::string>&
           if (start.empty()) start.push_back(kNoRevision);
         }
       }
-      if (start.size() > 1) throw RevisionError("Ambiguous upgrade from multiple current revisions");
+      if (start.size() > 1)
+        throw RevisionError("Ambiguous upgrade from multiple current revisions");
       walked = walk(start.front(), rel->relative, label, true);
-      if (walked == kNoRevision) throw RevisionError(relativeMessage(rel->relativeText, rel->relative));
+      if (walked == kNoRevision)
+        throw RevisionError(relativeMessage(rel->relativeText, rel->relative));
     } else {
       walked = walk(getRevision(rel->symbol), rel->relative, label, true);
       if (walked == kNoRevision) throw RevisionError("Walked too far");
@@ -266,7 +270,8 @@ std::pair<std::string, RevisionIndex> RevisionResolver::parseDowngradeTarget(
   if (rel) {
     std::string label = rel->branchLabel;
     if (rel->relative >= 0) {
-      if (rel->symbol.empty()) throw RevisionError(relativeMessage(rel->relativeText, rel->relative));
+      if (rel->symbol.empty())
+        throw RevisionError(relativeMessage(rel->relativeText, rel->relative));
       RevisionIndex walked = walk(getRevision(rel->symbol), rel->relative, label, true);
       if (walked == kNoRevision) throw RevisionError("Walked too far");
       return {label, walked};
@@ -375,7 +380,8 @@ RevisionResolver::Plan RevisionResolver::downgradePlan(const std::vector<std::st
 
 RevisionSet RevisionResolver::walkRevisions(const std::vector<std::string>& lower,
                                             const std::vector<std::string>& upper) const {
-  RevisionSet targets = upper.size() == 1 ? parseUpgradeTarget(lower, upper.front()) : getRevisions(upper);
+  RevisionSet targets =
+      upper.size() == 1 ? parseUpgradeTarget(lower, upper.front()) : getRevisions(upper);
   auto join = [](const std::vector<std::string>& v) {
     std::string s;
     for (const auto& x : v) s += (s.empty() ? "" : ",") + x;

@@ -53,9 +53,10 @@ class RevisionResolver {
   RevisionSet allCurrent(const std::vector<std::string>& current) const;
 
   // Parses upgrade and downgrade targets (exposed for tests and `plan`).
-  RevisionSet parseUpgradeTarget(const std::vector<std::string>& current, const std::string& target) const;
-  std::pair<std::string, RevisionIndex> parseDowngradeTarget(const std::vector<std::string>& current,
-                                                             const std::string& target) const;
+  RevisionSet parseUpgradeTarget(const std::vector<std::string>& current,
+                                 const std::string& target) const;
+  std::pair<std::string, RevisionIndex> parseDowngradeTarget(
+      const std::vector<std::string>& current, const std::string& target) const;
 
  private:
   struct Resolved {

@@ -62,8 +62,8 @@ std::string slugify(const std::string& message, int truncateLength) {
   return slug;
 }
 
-std::string renderFileTemplate(const std::string& fileTemplate, const std::string& rev, const std::string& slug,
-                               const std::tm& when, std::time_t epoch) {
+std::string renderFileTemplate(const std::string& fileTemplate, const std::string& rev,
+                               const std::string& slug, const std::tm& when, std::time_t epoch) {
   std::string out;
   for (size_t i = 0; i < fileTemplate.size();) {
     if (fileTemplate.compare(i, 2, "%(") != 0) {
@@ -71,24 +71,35 @@ std::string renderFileTemplate(const std::string& fileTemplate, const std::strin
       continue;
     }
     size_t close = fileTemplate.find(')', i);
-    if (close == std::string::npos) throw CommandError("bad file_template: unclosed '%(' in '" + fileTemplate + "'");
+    if (close == std::string::npos)
+      throw CommandError("bad file_template: unclosed '%(' in '" + fileTemplate + "'");
     std::string name = fileTemplate.substr(i + 2, close - i - 2);
     size_t conv = fileTemplate.find_first_of("sd", close + 1);
-    if (conv == std::string::npos) throw CommandError("bad file_template: no conversion after '%(" + name + ")'");
+    if (conv == std::string::npos)
+      throw CommandError("bad file_template: no conversion after '%(" + name + ")'");
     std::string spec = "%" + fileTemplate.substr(close + 1, conv - close - 1);
     char buffer[256];
     if (name == "rev" || name == "slug") {
-      std::snprintf(buffer, sizeof buffer, (spec + "s").c_str(), (name == "rev" ? rev : slug).c_str());
+      std::snprintf(buffer, sizeof buffer, (spec + "s").c_str(),
+                    (name == "rev" ? rev : slug).c_str());
     } else {
       long value;
-      if (name == "year") value = when.tm_year + 1900;
-      else if (name == "month") value = when.tm_mon + 1;
-      else if (name == "day") value = when.tm_mday;
-      else if (name == "hour") value = when.tm_hour;
-      else if (name == "minute") value = when.tm_min;
-      else if (name == "second") value = when.tm_sec;
-      else if (name == "epoch") value = static_cast<long>(epoch);
-      else throw CommandError("bad file_template: unknown token '" + name + "'");
+      if (name == "year")
+        value = when.tm_year + 1900;
+      else if (name == "month")
+        value = when.tm_mon + 1;
+      else if (name == "day")
+        value = when.tm_mday;
+      else if (name == "hour")
+        value = when.tm_hour;
+      else if (name == "minute")
+        value = when.tm_min;
+      else if (name == "second")
+        value = when.tm_sec;
+      else if (name == "epoch")
+        value = static_cast<long>(epoch);
+      else
+        throw CommandError("bad file_template: unknown token '" + name + "'");
       std::snprintf(buffer, sizeof buffer, (spec + "ld").c_str(), value);
     }
     out += buffer;
@@ -122,13 +133,16 @@ std::filesystem::path writeRevision(const ScriptDirectory& scripts, const NewRev
   const std::string rev = request.revisionId.empty() ? randomRevisionId() : request.revisionId;
   if (std::string bad = invalidRevisionIdMessage(rev); !bad.empty()) throw CommandError(bad);
   if (graph.find(rev) >= 0) {
-    throw CommandError("Revision " + rev + " is already present in " + graph.script(graph.find(rev)).path.string());
+    throw CommandError("Revision " + rev + " is already present in " +
+                       graph.script(graph.find(rev)).path.string());
   }
   RevisionErrorTexts texts;
   texts.multipleHeads =
-      "Multiple heads are present; please specify the head revision on which the new revision should be based, "
+      "Multiple heads are present; please specify the head revision on which the new revision "
+      "should be based, "
       "or perform a merge.";
-  RevisionSet heads = translateRevisionErrors(texts, [&] { return resolver.getRevisions(request.heads); });
+  RevisionSet heads =
+      translateRevisionErrors(texts, [&] { return resolver.getRevisions(request.heads); });
   std::vector<RevisionIndex> sorted = heads;
   std::sort(sorted.begin(), sorted.end());
   if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
@@ -138,7 +152,8 @@ std::filesystem::path writeRevision(const ScriptDirectory& scripts, const NewRev
     for (RevisionIndex h : heads) {
       if (!graph.isHead(h)) {
         throw CommandError("Revision " + graph.id(h) +
-                           " is not a head revision; please specify --splice to create a new branch from this revision");
+                           " is not a head revision; please specify --splice to create a new "
+                           "branch from this revision");
       }
     }
   }
@@ -146,7 +161,8 @@ std::filesystem::path writeRevision(const ScriptDirectory& scripts, const NewRev
     RevisionIndex owner = graph.findLabel(label);
     if (owner < 0) owner = graph.find(label);
     if (owner >= 0) {
-      throw CommandError("Branch name '" + label + "' in revision " + rev + " already used by revision " + graph.id(owner));
+      throw CommandError("Branch name '" + label + "' in revision " + rev +
+                         " already used by revision " + graph.id(owner));
     }
   }
   std::vector<std::string> dependsOn;
@@ -154,7 +170,8 @@ std::filesystem::path writeRevision(const ScriptDirectory& scripts, const NewRev
     RevisionIndex d = translateRevisionErrors({}, [&] { return resolver.getRevision(dep); });
     const auto& labels = graph.branchLabels(d);
     // Branch labels are kept as written; partial ids are expanded, as Alembic does.
-    dependsOn.push_back(std::find(labels.begin(), labels.end(), dep) != labels.end() ? dep : graph.id(d));
+    dependsOn.push_back(std::find(labels.begin(), labels.end(), dep) != labels.end() ? dep
+                                                                                     : graph.id(d));
   }
   std::vector<std::string> downIds;
   for (RevisionIndex h : heads) downIds.push_back(graph.id(h));
@@ -162,18 +179,27 @@ std::filesystem::path writeRevision(const ScriptDirectory& scripts, const NewRev
   auto now = std::chrono::system_clock::now();
   std::time_t epoch = std::chrono::system_clock::to_time_t(now);
   std::tm when{};
-  if (scripts.settings().utc) gmtime_r(&epoch, &when); else localtime_r(&epoch, &when);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  if (scripts.settings().utc)
+    gmtime_r(&epoch, &when);
+  else
+    localtime_r(&epoch, &when);
+  auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() %
+      1000000;
   char createDate[64];
-  std::snprintf(createDate, sizeof createDate, "%04d-%02d-%02d %02d:%02d:%02d.%06lld", when.tm_year + 1900, when.tm_mon + 1,
-                when.tm_mday, when.tm_hour, when.tm_min, when.tm_sec, static_cast<long long>(micros));
+  std::snprintf(createDate, sizeof createDate, "%04d-%02d-%02d %02d:%02d:%02d.%06lld",
+                when.tm_year + 1900, when.tm_mon + 1, when.tm_mday, when.tm_hour, when.tm_min,
+                when.tm_sec, static_cast<long long>(micros));
 
   const std::string message = request.message.empty() ? "empty message" : request.message;
-  std::string fileName = renderFileTemplate(scripts.settings().fileTemplate, rev,
-                                            slugify(request.message, scripts.settings().truncateSlugLength), when, epoch) +
-                         ".sql";
+  std::string fileName =
+      renderFileTemplate(scripts.settings().fileTemplate, rev,
+                         slugify(request.message, scripts.settings().truncateSlugLength), when,
+                         epoch) +
+      ".sql";
   std::filesystem::path path = scripts.versionsPath() / fileName;
-  if (std::filesystem::exists(path)) throw CommandError("File " + path.string() + " already exists");
+  if (std::filesystem::exists(path))
+    throw CommandError("File " + path.string() + " already exists");
 
   std::string templateText = kDefaultScriptTemplate;
   if (std::ifstream in(scripts.templatePath()); in) {
@@ -181,15 +207,15 @@ std::filesystem::path writeRevision(const ScriptDirectory& scripts, const NewRev
     buffer << in.rdbuf();
     templateText = buffer.str();
   }
-  std::string text = renderScriptTemplate(
-      templateText, {{"up_revision", rev},
-                     {"down_revision", joinComma(downIds)},
-                     {"branch_labels", joinComma(request.branchLabels)},
-                     {"depends_on", joinComma(dependsOn)},
-                     {"create_date", createDate},
-                     {"message", message},
-                     {"upgrades", request.upgradeSql},
-                     {"downgrades", request.downgradeSql}});
+  std::string text =
+      renderScriptTemplate(templateText, {{"up_revision", rev},
+                                          {"down_revision", joinComma(downIds)},
+                                          {"branch_labels", joinComma(request.branchLabels)},
+                                          {"depends_on", joinComma(dependsOn)},
+                                          {"create_date", createDate},
+                                          {"message", message},
+                                          {"upgrades", request.upgradeSql},
+                                          {"downgrades", request.downgradeSql}});
   // Parse what we are about to write, so a broken template fails here, not at the next run.
   parseScript(path, text);
   std::filesystem::create_directories(path.parent_path());

@@ -15,13 +15,13 @@
 namespace retort::engine {
 
 struct NewRevision {
-  std::string message;                 // empty: "empty message"
+  std::string message;                     // empty: "empty message"
   std::vector<std::string> heads{"head"};  // what to build on: `head`, `base`, ids, labels
   bool splice = false;
   std::vector<std::string> branchLabels;
   std::vector<std::string> dependsOn;
-  std::string revisionId;              // empty: a random 12-hex-digit id
-  std::string upgradeSql;              // body of the upgrade section (autogenerate fills it)
+  std::string revisionId;  // empty: a random 12-hex-digit id
+  std::string upgradeSql;  // body of the upgrade section (autogenerate fills it)
   std::string downgradeSql;
 };
 
@@ -31,8 +31,8 @@ std::filesystem::path writeRevision(const ScriptDirectory& scripts, const NewRev
 // Pieces exposed for tests.
 std::string randomRevisionId();
 std::string slugify(const std::string& message, int truncateLength);
-std::string renderFileTemplate(const std::string& fileTemplate, const std::string& rev, const std::string& slug,
-                               const std::tm& when, std::time_t epoch);
+std::string renderFileTemplate(const std::string& fileTemplate, const std::string& rev,
+                               const std::string& slug, const std::tm& when, std::time_t epoch);
 std::string renderScriptTemplate(const std::string& templateText,
                                  const std::vector<std::pair<std::string, std::string>>& values);
 extern const char* const kDefaultScriptTemplate;

@@ -23,7 +23,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool isHeaderKeyChar(char c) { return (c >= 'a' && c <= 'z') || c == '_'; }
+bool isHeaderKeyChar(char c) {
+  return (c >= 'a' && c <= 'z') || c == '_';
+}
 
 // A header line is `-- key: value` with a lowercase key; returns false for other lines.
 bool parseHeaderLine(std::string_view line, std::string_view& key, std::string_view& value) {
@@ -39,7 +41,9 @@ bool parseHeaderLine(std::string_view line, std::string_view& key, std::string_v
   return true;
 }
 
-bool isMarker(std::string_view line, std::string_view marker) { return trim(line) == marker; }
+bool isMarker(std::string_view line, std::string_view marker) {
+  return trim(line) == marker;
+}
 
 bool isBlankOrComment(std::string_view line) {
   line = trim(line);
@@ -91,7 +95,8 @@ Script parseScript(const std::filesystem::path& path, std::string content) {
   while (pos < content.size()) {
     size_t eol = content.find('\n', pos);
     size_t next = eol == std::string::npos ? content.size() : eol + 1;
-    std::string_view line(content.data() + pos, (eol == std::string::npos ? content.size() : eol) - pos);
+    std::string_view line(content.data() + pos,
+                          (eol == std::string::npos ? content.size() : eol) - pos);
     ++lineNumber;
 
     if (part == Part::Header || part == Part::Preamble) {
@@ -101,10 +106,12 @@ Script parseScript(const std::filesystem::path& path, std::string content) {
         upgradeStart = next;
         script.upgrade.firstLine = lineNumber + 1;
       } else if (isMarker(line, kDowngradeMarker)) {
-        throw ScriptError(file, lineNumber, "'-- migrate:downgrade' comes before '-- migrate:upgrade'");
+        throw ScriptError(file, lineNumber,
+                          "'-- migrate:downgrade' comes before '-- migrate:upgrade'");
       } else if (part == Part::Header && parseHeaderLine(line, key, value)) {
         if (!seenKeys.insert(std::string(key)).second) {
-          throw ScriptError(file, lineNumber, "header key '" + std::string(key) + "' appears twice");
+          throw ScriptError(file, lineNumber,
+                            "header key '" + std::string(key) + "' appears twice");
         }
         std::string v(value);
         if (key == "revision") {
@@ -125,7 +132,8 @@ Script parseScript(const std::filesystem::path& path, std::string content) {
           script.message = v;
         } else if (key == "transactional") {
           if (v != "true" && v != "false") {
-            throw ScriptError(file, lineNumber, "transactional must be 'true' or 'false', not '" + v + "'");
+            throw ScriptError(file, lineNumber,
+                              "transactional must be 'true' or 'false', not '" + v + "'");
           }
           script.transactional = v == "true";
           sawTransactional = true;
@@ -139,7 +147,9 @@ Script parseScript(const std::filesystem::path& path, std::string content) {
         // Blank lines and free comments end the header but may precede the upgrade marker.
         if (!trim(line).empty()) part = Part::Preamble;
       } else {
-        throw ScriptError(file, lineNumber, "SQL before '-- migrate:upgrade'; every statement must be inside a section");
+        throw ScriptError(
+            file, lineNumber,
+            "SQL before '-- migrate:upgrade'; every statement must be inside a section");
       }
     } else if (isMarker(line, kUpgradeMarker)) {
       throw ScriptError(file, lineNumber, "second '-- migrate:upgrade' section");

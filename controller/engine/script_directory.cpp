@@ -25,7 +25,8 @@ std::string readFile(const std::filesystem::path& path) {
   if (::fstat(fd, &st) == 0 && st.st_size > 0) content.reserve(static_cast<size_t>(st.st_size));
   char buffer[16384];
   ssize_t n;
-  while ((n = ::read(fd, buffer, sizeof buffer)) > 0) content.append(buffer, static_cast<size_t>(n));
+  while ((n = ::read(fd, buffer, sizeof buffer)) > 0)
+    content.append(buffer, static_cast<size_t>(n));
   ::close(fd);
   return content;
 }
@@ -47,7 +48,8 @@ ScriptLocationSettings readSettings(const std::filesystem::path& file) {
     std::string t = trim(line);
     if (t.empty() || t[0] == '#' || t[0] == ';' || t[0] == '[') continue;
     size_t eq = t.find('=');
-    if (eq == std::string::npos) throw ScriptError(file.string(), lineNumber, "expected 'key = value'");
+    if (eq == std::string::npos)
+      throw ScriptError(file.string(), lineNumber, "expected 'key = value'");
     std::string key = trim(t.substr(0, eq)), value = trim(t.substr(eq + 1));
     if (key == "file_template") {
       // Alembic's ini files escape % as %%; accept both spellings.
@@ -57,12 +59,14 @@ ScriptLocationSettings readSettings(const std::filesystem::path& file) {
       settings.truncateSlugLength = std::stoi(value);
     } else if (key == "timezone") {
       if (value != "UTC" && value != "utc") {
-        throw ScriptError(file.string(), lineNumber, "only timezone = UTC is supported, not '" + value + "'");
+        throw ScriptError(file.string(), lineNumber,
+                          "only timezone = UTC is supported, not '" + value + "'");
       }
       settings.utc = true;
     } else {
       throw ScriptError(file.string(), lineNumber,
-                        "unknown setting '" + key + "' (expected file_template, truncate_slug_length or timezone)");
+                        "unknown setting '" + key +
+                            "' (expected file_template, truncate_slug_length or timezone)");
     }
   }
   return settings;

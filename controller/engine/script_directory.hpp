@@ -14,7 +14,8 @@ namespace retort::engine {
 
 struct ScriptLocationSettings {
   // Alembic's file_template tokens; the default puts the date first so listings read in order.
-  std::string fileTemplate = "%(year)d_%(month).2d_%(day).2d_%(hour).2d%(minute).2d-%(rev)s_%(slug)s";
+  std::string fileTemplate =
+      "%(year)d_%(month).2d_%(day).2d_%(hour).2d%(minute).2d-%(rev)s_%(slug)s";
   int truncateSlugLength = 40;
   bool utc = false;  // create dates in UTC instead of local time
 };

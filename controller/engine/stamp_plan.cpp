@@ -22,7 +22,8 @@ std::vector<MigrationStep> planStamp(const RevisionGraph& graph, const RevisionR
 
   RevisionSet dests = resolver.getRevisions(destinations);
   std::vector<MigrationStep> steps;
-  auto stamp = [](std::vector<std::string> from, std::vector<std::string> to, bool up, bool branchMove) {
+  auto stamp = [](std::vector<std::string> from, std::vector<std::string> to, bool up,
+                  bool branchMove) {
     MigrationStep s;
     s.kind = MigrationStep::Kind::Stamp;
     s.from = std::move(from);
@@ -39,8 +40,10 @@ std::vector<MigrationStep> planStamp(const RevisionGraph& graph, const RevisionR
     if (std::find(filtered.begin(), filtered.end(), dest) != filtered.end()) continue;
     std::vector<char> below = graph.descendants({dest}, Edges::ParentsAndDependencies);
     std::vector<char> above = graph.ancestors({dest}, Edges::ParentsAndDependencies);
-    bool headsAbove = std::any_of(filtered.begin(), filtered.end(), [&](RevisionIndex h) { return below[h]; });
-    bool headsBelow = std::any_of(filtered.begin(), filtered.end(), [&](RevisionIndex h) { return above[h]; });
+    bool headsAbove =
+        std::any_of(filtered.begin(), filtered.end(), [&](RevisionIndex h) { return below[h]; });
+    bool headsBelow =
+        std::any_of(filtered.begin(), filtered.end(), [&](RevisionIndex h) { return above[h]; });
     if (headsAbove) {
       steps.push_back(stamp(filteredIds, {graph.id(dest)}, false, false));
     } else if (headsBelow) {

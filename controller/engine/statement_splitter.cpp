@@ -10,15 +10,18 @@ namespace retort::engine {
 
 int lineAt(const std::string& text, size_t offset, int firstLine) {
   offset = std::min(offset, text.size());
-  return firstLine + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
+  return firstLine +
+         static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
 }
 
 std::vector<Statement> splitStatements(const SqlSection& section, const std::string& file) {
   PgQuerySplitResult result = pg_query_split_with_scanner(section.sql.c_str());
   if (result.error) {
     std::string message = result.error->message ? result.error->message : "cannot split statements";
-    int line = lineAt(section.sql, result.error->cursorpos > 0 ? static_cast<size_t>(result.error->cursorpos - 1) : 0,
-                      section.firstLine);
+    int line =
+        lineAt(section.sql,
+               result.error->cursorpos > 0 ? static_cast<size_t>(result.error->cursorpos - 1) : 0,
+               section.firstLine);
     pg_query_free_split_result(result);
     throw ScriptError(file, line, message);
   }
@@ -43,7 +46,8 @@ std::vector<Statement> splitStatements(const SqlSection& section, const std::str
     text = text.substr(skip);
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
     if (text.empty()) continue;
-    statements.push_back({text, lineAt(section.sql, begin + skip, section.firstLine), begin + skip});
+    statements.push_back(
+        {text, lineAt(section.sql, begin + skip, section.firstLine), begin + skip});
   }
   pg_query_free_split_result(result);
   return statements;

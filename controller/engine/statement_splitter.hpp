@@ -11,8 +11,8 @@
 namespace retort::engine {
 
 struct Statement {
-  std::string sql;  // the statement text without its terminating semicolon
-  int line = 0;     // 1-based line in the script file where the statement starts
+  std::string sql;    // the statement text without its terminating semicolon
+  int line = 0;       // 1-based line in the script file where the statement starts
   size_t offset = 0;  // byte offset of the statement inside the section
 };
 

@@ -15,7 +15,8 @@ void VersionHeads::insert(std::vector<VersionChange>& out, const std::string& id
   rows_.push_back(id);
 }
 
-void VersionHeads::update(std::vector<VersionChange>& out, const std::string& from, const std::string& to) {
+void VersionHeads::update(std::vector<VersionChange>& out, const std::string& from,
+                          const std::string& to) {
   out.push_back({VersionChange::Op::Update, from, to});
   std::replace(rows_.begin(), rows_.end(), from, to);
 }
@@ -33,7 +34,8 @@ std::vector<std::string> VersionHeads::notImpliedByOtherRows(
     if (RevisionIndex i = graph_.find(row); i >= 0) others.push_back(i);
   }
   if (others.empty()) return candidates;
-  std::vector<char> implied = graph_.ancestors(others, RevisionGraph::Edges::ParentsAndDependencies);
+  std::vector<char> implied =
+      graph_.ancestors(others, RevisionGraph::Edges::ParentsAndDependencies);
   std::vector<std::string> kept;
   for (const auto& c : candidates) {
     RevisionIndex i = graph_.find(c);
@@ -57,7 +59,8 @@ std::vector<VersionChange> VersionHeads::advanceRevision(const MigrationStep& st
     remove(out, rev);  // the branch ends here, or what remains is implied by other rows
     return out;
   }
-  size_t downsPresent = std::count_if(downs.begin(), downs.end(), [&](const auto& d) { return has(d); });
+  size_t downsPresent =
+      std::count_if(downs.begin(), downs.end(), [&](const auto& d) { return has(d); });
   if (up && downsPresent == 0) {
     insert(out, rev);  // a new branch: no parent holds a row
     return out;

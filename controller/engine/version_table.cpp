@@ -7,9 +7,11 @@
 namespace retort::engine {
 
 std::string sqlIdentifier(const std::string& name) {
-  bool plain = !name.empty() && (std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_') &&
+  bool plain = !name.empty() &&
+               (std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_') &&
                std::all_of(name.begin(), name.end(), [](char c) {
-                 return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+                 return std::islower(static_cast<unsigned char>(c)) ||
+                        std::isdigit(static_cast<unsigned char>(c)) || c == '_';
                });
   if (plain) return name;
   std::string quoted = "\"";
@@ -29,7 +31,8 @@ std::string VersionTableName::qualified() const {
 
 std::string createVersionTableSql(const VersionTableName& name) {
   // Byte-for-byte what SQLAlchemy emits for Alembic, trailing space after the comma included.
-  return "CREATE TABLE " + name.qualified() + " (\n    version_num VARCHAR(32) NOT NULL, \n    CONSTRAINT " +
+  return "CREATE TABLE " + name.qualified() +
+         " (\n    version_num VARCHAR(32) NOT NULL, \n    CONSTRAINT " +
          sqlIdentifier(name.table + "_pkc") + " PRIMARY KEY (version_num)\n)";
 }
 
@@ -42,7 +45,8 @@ std::string versionChangeSql(const VersionTableName& name, const VersionChange& 
       return "UPDATE " + table + " SET version_num=" + sqlLiteral(change.to) + " WHERE " + table +
              ".version_num = " + sqlLiteral(change.from);
     case VersionChange::Op::Delete:
-      return "DELETE FROM " + table + " WHERE " + table + ".version_num = " + sqlLiteral(change.from);
+      return "DELETE FROM " + table + " WHERE " + table +
+             ".version_num = " + sqlLiteral(change.from);
   }
   return "";
 }
@@ -57,7 +61,8 @@ void VersionTable::create() {
 }
 
 std::vector<std::string> VersionTable::rows() {
-  Result r = connection_.exec("SELECT " + name_.qualified() + ".version_num FROM " + name_.qualified());
+  Result r =
+      connection_.exec("SELECT " + name_.qualified() + ".version_num FROM " + name_.qualified());
   std::vector<std::string> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back(r.value(i, 0));
   return out;

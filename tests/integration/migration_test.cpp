@@ -12,17 +12,21 @@ namespace retort::test {
 namespace {
 
 constexpr const char* kHead = "2a3b7c4d5e07";
-const std::vector<std::string> kSweetShopTables = {"audit_log", "categories", "purchases", "restocks", "reviews",
-                                                   "revoked_tokens", "roles", "sweet_inventory", "sweets", "users"};
+const std::vector<std::string> kSweetShopTables = {
+    "audit_log",      "categories", "purchases",       "restocks", "reviews",
+    "revoked_tokens", "roles",      "sweet_inventory", "sweets",   "users"};
 
 class MigrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    url = PostgresServer::shared().createDatabase(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    url = PostgresServer::shared().createDatabase(
+        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     scripts = copySweetShop();
   }
 
-  CliResult retort(const std::string& args) { return runRetort("-d " + scripts.string() + " " + args, url); }
+  CliResult retort(const std::string& args) {
+    return runRetort("-d " + scripts.string() + " " + args, url);
+  }
 
   std::vector<std::string> query(const std::string& sql) {
     engine::Connection c(url);
@@ -37,7 +41,8 @@ class MigrationTest : public ::testing::Test {
   }
   std::vector<std::string> userTables() {
     return query(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'alembic_version%' "
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE "
+        "'alembic_version%' "
         "ORDER BY 1");
   }
 
@@ -50,14 +55,16 @@ TEST_F(MigrationTest, SweetShopUpToHeadDownToBaseAndRelativeMoves) {
   ASSERT_EQ(up.exitCode, 0) << up.err;
   EXPECT_EQ(rows(), std::vector<std::string>{kHead});
   EXPECT_EQ(userTables(), kSweetShopTables);
-  EXPECT_NE(up.err.find("Running upgrade  -> 3f2a9c1d0e01, users and roles"), std::string::npos) << up.err;
+  EXPECT_NE(up.err.find("Running upgrade  -> 3f2a9c1d0e01, users and roles"), std::string::npos)
+      << up.err;
   EXPECT_EQ(retort("current").out, std::string(kHead) + " (head)\n");
 
   CliResult down = retort("downgrade base");
   ASSERT_EQ(down.exitCode, 0) << down.err;
   EXPECT_TRUE(rows().empty());
   EXPECT_TRUE(userTables().empty());
-  EXPECT_EQ(query("SELECT to_regclass('alembic_version')::text")[0], "alembic_version") << "never dropped";
+  EXPECT_EQ(query("SELECT to_regclass('alembic_version')::text")[0], "alembic_version")
+      << "never dropped";
 
   ASSERT_EQ(retort("upgrade +1").exitCode, 0);
   EXPECT_EQ(rows(), std::vector<std::string>{"3f2a9c1d0e01"});
@@ -65,7 +72,8 @@ TEST_F(MigrationTest, SweetShopUpToHeadDownToBaseAndRelativeMoves) {
   EXPECT_EQ(rows(), std::vector<std::string>{"9c5d3e7f2a03"});
   ASSERT_EQ(retort("downgrade -1").exitCode, 0);
   EXPECT_EQ(rows(), std::vector<std::string>{"7b4e2d8a1c02"});
-  EXPECT_EQ(userTables(), (std::vector<std::string>{"categories", "roles", "sweet_inventory", "sweets", "users"}));
+  EXPECT_EQ(userTables(), (std::vector<std::string>{"categories", "roles", "sweet_inventory",
+                                                    "sweets", "users"}));
 
   EXPECT_EQ(query("SELECT count(*) FROM alembic_version_history WHERE success")[0], "18");
 }
@@ -73,26 +81,36 @@ TEST_F(MigrationTest, SweetShopUpToHeadDownToBaseAndRelativeMoves) {
 TEST_F(MigrationTest, SweetShopConstraintsHold) {
   ASSERT_EQ(retort("upgrade head").exitCode, 0);
   engine::Connection c(url);
-  c.exec("INSERT INTO users (email, display_name, password_hash) VALUES ('ann@example.com', 'Ann', 'x')");
-  EXPECT_THROW(c.exec("INSERT INTO users (email, display_name, password_hash) VALUES ('ANN@example.com', 'A', 'x')"),
+  c.exec(
+      "INSERT INTO users (email, display_name, password_hash) VALUES ('ann@example.com', 'Ann', "
+      "'x')");
+  EXPECT_THROW(c.exec("INSERT INTO users (email, display_name, password_hash) VALUES "
+                      "('ANN@example.com', 'A', 'x')"),
                engine::DatabaseError);
   c.exec("INSERT INTO categories (name, slug) VALUES ('Chocolate', 'chocolate')");
   c.exec("INSERT INTO sweets (category_id, name, price_cents) VALUES (1, 'Truffle', 250)");
-  EXPECT_THROW(c.exec("INSERT INTO reviews (user_id, sweet_id, rating) VALUES (1, 1, 6)"), engine::DatabaseError);
+  EXPECT_THROW(c.exec("INSERT INTO reviews (user_id, sweet_id, rating) VALUES (1, 1, 6)"),
+               engine::DatabaseError);
   c.exec("INSERT INTO reviews (user_id, sweet_id, rating) VALUES (1, 1, 5)");
-  EXPECT_THROW(c.exec("INSERT INTO reviews (user_id, sweet_id, rating) VALUES (1, 1, 4)"), engine::DatabaseError);
-  EXPECT_THROW(c.exec("INSERT INTO sweet_inventory (sweet_id, quantity) VALUES (1, -1)"), engine::DatabaseError);
+  EXPECT_THROW(c.exec("INSERT INTO reviews (user_id, sweet_id, rating) VALUES (1, 1, 4)"),
+               engine::DatabaseError);
+  EXPECT_THROW(c.exec("INSERT INTO sweet_inventory (sweet_id, quantity) VALUES (1, -1)"),
+               engine::DatabaseError);
 }
 
 TEST_F(MigrationTest, FailingStepLeavesNothingBehindAndNamesFileAndLine) {
   std::filesystem::path location = emptyScriptLocation();
-  writeScript(location, "1_a.sql", "-- revision: aaaa0001\n-- message: a\n\n-- migrate:upgrade\nCREATE TABLE a (id int);\n");
-  writeScript(location, "2_b.sql",
-              "-- revision: bbbb0002\n-- down_revision: aaaa0001\n-- message: b\n\n-- migrate:upgrade\n"
-              "CREATE TABLE b (id int);\n\nINSERT INTO b VALUES (1);\nINSERT INTO missing VALUES (1);\n");
+  writeScript(
+      location, "1_a.sql",
+      "-- revision: aaaa0001\n-- message: a\n\n-- migrate:upgrade\nCREATE TABLE a (id int);\n");
+  writeScript(
+      location, "2_b.sql",
+      "-- revision: bbbb0002\n-- down_revision: aaaa0001\n-- message: b\n\n-- migrate:upgrade\n"
+      "CREATE TABLE b (id int);\n\nINSERT INTO b VALUES (1);\nINSERT INTO missing VALUES (1);\n");
   CliResult result = runRetort("-d " + location.string() + " upgrade head", url);
   EXPECT_EQ(result.exitCode, 1);
-  EXPECT_NE(result.err.find("2_b.sql:9: relation \"missing\" does not exist"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("2_b.sql:9: relation \"missing\" does not exist"), std::string::npos)
+      << result.err;
   // The first step committed; the failed one left no table and no version change.
   EXPECT_EQ(rows(), std::vector<std::string>{"aaaa0001"});
   EXPECT_EQ(userTables(), std::vector<std::string>{"a"});
@@ -103,11 +121,13 @@ TEST_F(MigrationTest, FailingStepLeavesNothingBehindAndNamesFileAndLine) {
 TEST_F(MigrationTest, ErrorWithoutPositionStillNamesTheStatementLine) {
   std::filesystem::path location = emptyScriptLocation();
   writeScript(location, "1_a.sql",
-              "-- revision: aaaa0001\n-- message: a\n\n-- migrate:upgrade\nCREATE TABLE a (id int primary key);\n"
+              "-- revision: aaaa0001\n-- message: a\n\n-- migrate:upgrade\nCREATE TABLE a (id int "
+              "primary key);\n"
               "INSERT INTO a VALUES (1);\n\nINSERT INTO a\n  VALUES (1);\n");
   CliResult result = runRetort("-d " + location.string() + " upgrade head", url);
   EXPECT_EQ(result.exitCode, 1);
-  EXPECT_NE(result.err.find("1_a.sql:8: duplicate key value violates unique constraint"), std::string::npos)
+  EXPECT_NE(result.err.find("1_a.sql:8: duplicate key value violates unique constraint"),
+            std::string::npos)
       << result.err;
   EXPECT_TRUE(rows().empty());
   EXPECT_TRUE(userTables().empty());
@@ -123,7 +143,8 @@ TEST_F(MigrationTest, ConcurrentRunnersApplyEachStepOnce) {
   EXPECT_EQ(first.exitCode, 0) << first.err;
   EXPECT_EQ(second.exitCode, 0) << second.err;
   EXPECT_EQ(rows(), std::vector<std::string>{kHead});
-  EXPECT_EQ(query("SELECT count(*) FROM alembic_version_history WHERE operation = 'upgrade'")[0], "7");
+  EXPECT_EQ(query("SELECT count(*) FROM alembic_version_history WHERE operation = 'upgrade'")[0],
+            "7");
   EXPECT_EQ(query("SELECT count(DISTINCT revision) FROM alembic_version_history")[0], "7");
 }
 
@@ -147,20 +168,26 @@ TEST_F(MigrationTest, VerifyCatchesAnEditedAppliedScript) {
   std::ofstream(edited, std::ios::app) << "-- edited after it was applied\n";
   CliResult dirty = retort("verify");
   EXPECT_EQ(dirty.exitCode, 255);
-  EXPECT_NE(dirty.out.find("Checksum mismatch for revision 4e7f5a9b2c05 (" + edited.string() + ")"), std::string::npos)
+  EXPECT_NE(dirty.out.find("Checksum mismatch for revision 4e7f5a9b2c05 (" + edited.string() + ")"),
+            std::string::npos)
       << dirty.out;
-  EXPECT_NE(dirty.err.find("FAILED: 1 applied script(s) changed since they were applied"), std::string::npos);
+  EXPECT_NE(dirty.err.find("FAILED: 1 applied script(s) changed since they were applied"),
+            std::string::npos);
 }
 
 TEST_F(MigrationTest, NonTransactionalStepRunsConcurrentIndex) {
   std::filesystem::path location = emptyScriptLocation();
-  writeScript(location, "1_a.sql", "-- revision: aaaa0001\n\n-- migrate:upgrade\nCREATE TABLE a (id int);\n");
+  writeScript(location, "1_a.sql",
+              "-- revision: aaaa0001\n\n-- migrate:upgrade\nCREATE TABLE a (id int);\n");
   writeScript(location, "2_b.sql",
-              "-- revision: bbbb0002\n-- down_revision: aaaa0001\n-- transactional: false\n\n-- migrate:upgrade\n"
-              "CREATE INDEX CONCURRENTLY a_id_idx ON a (id);\n\n-- migrate:downgrade\nDROP INDEX CONCURRENTLY a_id_idx;\n");
+              "-- revision: bbbb0002\n-- down_revision: aaaa0001\n-- transactional: false\n\n-- "
+              "migrate:upgrade\n"
+              "CREATE INDEX CONCURRENTLY a_id_idx ON a (id);\n\n-- migrate:downgrade\nDROP INDEX "
+              "CONCURRENTLY a_id_idx;\n");
   CliResult up = runRetort("-d " + location.string() + " upgrade head", url);
   ASSERT_EQ(up.exitCode, 0) << up.err;
-  EXPECT_EQ(query("SELECT indexname FROM pg_indexes WHERE tablename = 'a'"), std::vector<std::string>{"a_id_idx"});
+  EXPECT_EQ(query("SELECT indexname FROM pg_indexes WHERE tablename = 'a'"),
+            std::vector<std::string>{"a_id_idx"});
   ASSERT_EQ(runRetort("-d " + location.string() + " downgrade -1", url).exitCode, 0);
   EXPECT_TRUE(query("SELECT indexname FROM pg_indexes WHERE tablename = 'a'").empty());
 }
@@ -170,7 +197,8 @@ TEST_F(MigrationTest, VersionTableIsAlembicsExactly) {
   EXPECT_EQ(query("SELECT format_type(atttypid, atttypmod) || ' ' || attnotnull FROM pg_attribute "
                   "WHERE attrelid = 'alembic_version'::regclass AND attnum > 0"),
             std::vector<std::string>{"character varying(32) true"});
-  EXPECT_EQ(query("SELECT conname FROM pg_constraint WHERE conrelid = 'alembic_version'::regclass AND contype = 'p'"),
+  EXPECT_EQ(query("SELECT conname FROM pg_constraint WHERE conrelid = 'alembic_version'::regclass "
+                  "AND contype = 'p'"),
             std::vector<std::string>{"alembic_version_pkc"});
 }
 
@@ -181,7 +209,8 @@ TEST_F(MigrationTest, StampMovesRowsWithoutRunningScripts) {
   engine::Connection(url).exec("UPDATE alembic_version SET version_num = 'feedface0000'");
   CliResult unknown = retort("current");
   EXPECT_EQ(unknown.exitCode, 255);
-  EXPECT_NE(unknown.err.find("FAILED: Can't locate revision identified by 'feedface0000'"), std::string::npos);
+  EXPECT_NE(unknown.err.find("FAILED: Can't locate revision identified by 'feedface0000'"),
+            std::string::npos);
   ASSERT_EQ(retort("stamp --purge 7b4e").exitCode, 0);
   EXPECT_EQ(rows(), std::vector<std::string>{"7b4e2d8a1c02"});
 }
@@ -189,10 +218,14 @@ TEST_F(MigrationTest, StampMovesRowsWithoutRunningScripts) {
 TEST_F(MigrationTest, OfflineSqlAppliesWithPsql) {
   CliResult sql = retort("upgrade head --sql");
   ASSERT_EQ(sql.exitCode, 0) << sql.err;
-  std::filesystem::path file = std::filesystem::temp_directory_path() / ("retort-offline-" + std::to_string(getpid()) + ".sql");
+  std::filesystem::path file = std::filesystem::temp_directory_path() /
+                               ("retort-offline-" + std::to_string(getpid()) + ".sql");
   std::ofstream(file) << sql.out;
   std::string output;
-  EXPECT_EQ(runCommand("psql -v ON_ERROR_STOP=1 -q '" + url + "' -f " + file.string() + " 2>&1", &output), 0) << output;
+  EXPECT_EQ(
+      runCommand("psql -v ON_ERROR_STOP=1 -q '" + url + "' -f " + file.string() + " 2>&1", &output),
+      0)
+      << output;
   std::filesystem::remove(file);
   EXPECT_EQ(rows(), std::vector<std::string>{kHead});
   EXPECT_EQ(userTables(), kSweetShopTables);
@@ -203,23 +236,30 @@ TEST_F(MigrationTest, CommandErrorsUseAlembicsTextsAndExitCode) {
   EXPECT_EQ(show.exitCode, 255);
   EXPECT_EQ(show.err, "FAILED: Can't locate revision identified by 'zzzz'\n");
   EXPECT_EQ(retort("upgrade 3f2a:head").err, "FAILED: Range revision not allowed\n");
-  EXPECT_EQ(retort("downgrade base --sql").err, "FAILED: downgrade with --sql requires <fromrev>:<torev>\n");
+  EXPECT_EQ(retort("downgrade base --sql").err,
+            "FAILED: downgrade with --sql requires <fromrev>:<torev>\n");
   ASSERT_EQ(retort("upgrade head").exitCode, 0);
-  EXPECT_EQ(retort("upgrade +1").err.find("FAILED: Relative revision +1 didn't produce 1 migrations") != std::string::npos,
-            true);
+  EXPECT_EQ(
+      retort("upgrade +1").err.find("FAILED: Relative revision +1 didn't produce 1 migrations") !=
+          std::string::npos,
+      true);
 }
 
 TEST_F(MigrationTest, BrokenScriptIsReportedWithFileAndLine) {
-  writeScript(scripts, "2026_12_01_0000-bad_script.sql", "-- revision: 0badbad00001\n-- colour: red\n-- migrate:upgrade\n");
+  writeScript(scripts, "2026_12_01_0000-bad_script.sql",
+              "-- revision: 0badbad00001\n-- colour: red\n-- migrate:upgrade\n");
   CliResult result = retort("history");
   EXPECT_EQ(result.exitCode, 255);
-  EXPECT_NE(result.err.find("2026_12_01_0000-bad_script.sql:2: unknown header key 'colour'"), std::string::npos)
+  EXPECT_NE(result.err.find("2026_12_01_0000-bad_script.sql:2: unknown header key 'colour'"),
+            std::string::npos)
       << result.err;
 }
 
 TEST_F(MigrationTest, CredentialsNeverAppearInOutput) {
   engine::Connection admin(PostgresServer::shared().uri());
-  admin.exec("DO $$BEGIN CREATE ROLE shopkeeper LOGIN PASSWORD 's3cret-Pa55'; EXCEPTION WHEN duplicate_object THEN NULL; END$$");
+  admin.exec(
+      "DO $$BEGIN CREATE ROLE shopkeeper LOGIN PASSWORD 's3cret-Pa55'; EXCEPTION WHEN "
+      "duplicate_object THEN NULL; END$$");
   std::string withPassword = url;
   withPassword.replace(withPassword.find("retort@"), 7, "shopkeeper:wrong-s3cret@");
   CliResult failed = runRetort("-d " + scripts.string() + " upgrade head", withPassword);

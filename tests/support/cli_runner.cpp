@@ -29,8 +29,8 @@ std::filesystem::path freshDirectory(const std::string& prefix) {
 CliResult runRetort(const std::string& arguments, const std::string& databaseUrl) {
   std::filesystem::path dir = freshDirectory("retort-cli");
   std::string command = (databaseUrl.empty() ? "" : "DATABASE_URL='" + databaseUrl + "' ") +
-                        std::string(RETORT_BINARY) + " " + arguments + " >" + (dir / "out").string() + " 2>" +
-                        (dir / "err").string();
+                        std::string(RETORT_BINARY) + " " + arguments + " >" +
+                        (dir / "out").string() + " 2>" + (dir / "err").string();
   CliResult result;
   result.exitCode = runCommand(command);
   result.out = slurp(dir / "out");
@@ -52,7 +52,8 @@ std::filesystem::path emptyScriptLocation() {
   return dir;
 }
 
-void writeScript(const std::filesystem::path& location, const std::string& name, const std::string& text) {
+void writeScript(const std::filesystem::path& location, const std::string& name,
+                 const std::string& text) {
   std::ofstream(location / "versions" / name) << text;
 }
 

@@ -21,6 +21,7 @@ std::filesystem::path copySweetShop();
 // A fresh empty script location (with versions/).
 std::filesystem::path emptyScriptLocation();
 // Writes `versions/<name>` inside `location`.
-void writeScript(const std::filesystem::path& location, const std::string& name, const std::string& text);
+void writeScript(const std::filesystem::path& location, const std::string& name,
+                 const std::string& text);
 
 }  // namespace retort::test

@@ -4,8 +4,9 @@
 
 namespace retort::test {
 
-engine::Script makeScript(const std::string& rev, std::vector<std::string> downs, std::vector<std::string> labels,
-                          std::vector<std::string> deps, const std::string& message) {
+engine::Script makeScript(const std::string& rev, std::vector<std::string> downs,
+                          std::vector<std::string> labels, std::vector<std::string> deps,
+                          const std::string& message) {
   engine::Script s;
   s.path = "versions/" + rev + ".sql";
   s.revision = rev;
@@ -40,7 +41,8 @@ engine::RevisionGraph linearGraph(int n) {
   for (int i = 1; i <= n; ++i) {
     std::snprintf(id, sizeof id, "r%07d", i);
     std::snprintf(down, sizeof down, "r%07d", i - 1);
-    scripts.push_back(makeScript(id, i == 1 ? std::vector<std::string>{} : std::vector<std::string>{down}));
+    scripts.push_back(
+        makeScript(id, i == 1 ? std::vector<std::string>{} : std::vector<std::string>{down}));
   }
   return engine::RevisionGraph(std::move(scripts));
 }

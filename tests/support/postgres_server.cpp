@@ -56,7 +56,8 @@ std::string PostgresServer::uri(const std::string& database) const {
 
 std::string PostgresServer::createDatabase(const std::string& hint) {
   std::string name;
-  for (char c : hint) name += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
+  for (char c : hint)
+    name += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
   name = name.substr(0, 40) + "_" + std::to_string(getpid()) + "_" + std::to_string(++counter_);
   engine::Connection admin(uri());
   admin.exec("CREATE DATABASE " + admin.quoteIdentifier(name));

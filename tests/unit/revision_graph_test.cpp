@@ -46,7 +46,8 @@ TEST(RevisionGraph, PropagatesBranchLabelsToDescendants) {
 
 TEST(RevisionGraph, NormalizedParentsIncludeDependencies) {
   RevisionGraph g = alembicExampleGraph();
-  EXPECT_EQ(ids(g, g.normalizedParents(g.find("ffff0002"))), (std::vector<std::string>{"ffff0001", "bbbb2222"}));
+  EXPECT_EQ(ids(g, g.normalizedParents(g.find("ffff0002"))),
+            (std::vector<std::string>{"ffff0001", "bbbb2222"}));
 }
 
 TEST(RevisionGraph, NewestFirstPutsEveryRevisionBeforeItsParents) {
@@ -68,7 +69,8 @@ TEST(RevisionGraph, RejectsDuplicateIdsWithFileAndLine) {
     FAIL() << "expected an error";
   } catch (const ScriptError& e) {
     EXPECT_EQ(std::string(e.what()),
-              "versions/aaaa1111.sql:1: Revision aaaa1111 is present more than once (also in versions/aaaa1111.sql)");
+              "versions/aaaa1111.sql:1: Revision aaaa1111 is present more than once (also in "
+              "versions/aaaa1111.sql)");
   }
 }
 
@@ -80,7 +82,8 @@ TEST(RevisionGraph, RejectsMissingParent) {
           RevisionGraph g(std::move(scripts));
         } catch (const ScriptError& e) {
           EXPECT_EQ(e.line(), 2);
-          EXPECT_NE(std::string(e.what()).find("Revision deadbeef referenced from bbbb2222"), std::string::npos);
+          EXPECT_NE(std::string(e.what()).find("Revision deadbeef referenced from bbbb2222"),
+                    std::string::npos);
           throw;
         }
       },
@@ -88,14 +91,16 @@ TEST(RevisionGraph, RejectsMissingParent) {
 }
 
 TEST(RevisionGraph, RejectsCyclesWithAlembicsMessage) {
-  std::vector<Script> scripts{makeScript("aaaa1111", {"cccc3333"}), makeScript("bbbb2222", {"aaaa1111"}),
+  std::vector<Script> scripts{makeScript("aaaa1111", {"cccc3333"}),
+                              makeScript("bbbb2222", {"aaaa1111"}),
                               makeScript("cccc3333", {"bbbb2222"}), makeScript("dddd4444")};
   try {
     RevisionGraph g(std::move(scripts));
     FAIL();
   } catch (const ScriptError& e) {
-    EXPECT_NE(std::string(e.what()).find("Cycle is detected in revisions (aaaa1111, bbbb2222, cccc3333)"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("Cycle is detected in revisions (aaaa1111, bbbb2222, cccc3333)"),
+        std::string::npos)
         << e.what();
   }
 }
@@ -103,24 +108,28 @@ TEST(RevisionGraph, RejectsCyclesWithAlembicsMessage) {
 TEST(RevisionGraph, RejectsSelfLoopAndDependencyCycle) {
   std::vector<Script> selfLoop{makeScript("aaaa1111", {"aaaa1111"})};
   EXPECT_THROW(RevisionGraph g(std::move(selfLoop)), ScriptError);
-  std::vector<Script> depCycle{makeScript("aaaa1111", {}, {}, {"bbbb2222"}), makeScript("bbbb2222", {"aaaa1111"})};
+  std::vector<Script> depCycle{makeScript("aaaa1111", {}, {}, {"bbbb2222"}),
+                               makeScript("bbbb2222", {"aaaa1111"})};
   try {
     RevisionGraph g(std::move(depCycle));
     FAIL();
   } catch (const ScriptError& e) {
-    EXPECT_NE(std::string(e.what()).find("Dependency cycle is detected in revisions (aaaa1111, bbbb2222)"),
+    EXPECT_NE(std::string(e.what()).find(
+                  "Dependency cycle is detected in revisions (aaaa1111, bbbb2222)"),
               std::string::npos)
         << e.what();
   }
 }
 
 TEST(RevisionGraph, RejectsDuplicateBranchLabels) {
-  std::vector<Script> scripts{makeScript("aaaa1111", {}, {"audit"}), makeScript("bbbb2222", {}, {"audit"})};
+  std::vector<Script> scripts{makeScript("aaaa1111", {}, {"audit"}),
+                              makeScript("bbbb2222", {}, {"audit"})};
   try {
     RevisionGraph g(std::move(scripts));
     FAIL();
   } catch (const ScriptError& e) {
-    EXPECT_NE(std::string(e.what()).find("Branch name 'audit' in revision bbbb2222 already used by revision aaaa1111"),
+    EXPECT_NE(std::string(e.what()).find(
+                  "Branch name 'audit' in revision bbbb2222 already used by revision aaaa1111"),
               std::string::npos);
   }
 }

@@ -37,7 +37,8 @@ class ResolverTest : public ::testing::Test {
   }
 
   // Runs an upgrade or downgrade plan through the version-table bookkeeping.
-  std::vector<std::string> rowsAfter(std::vector<std::string> rows, const RevisionResolver::Plan& plan, bool upgrade) {
+  std::vector<std::string> rowsAfter(std::vector<std::string> rows,
+                                     const RevisionResolver::Plan& plan, bool upgrade) {
     VersionHeads heads(graph, rows);
     for (RevisionIndex i : plan.order) {
       MigrationStep step;
@@ -64,25 +65,31 @@ TEST_F(ResolverTest, AmbiguousAndUnknownPrefixesBecomeCantLocate) {
     resolver.getRevision("ffff");
     FAIL();
   } catch (const ResolutionError& e) {
-    EXPECT_EQ(std::string(e.what()), "Multiple revisions start with 'ffff': 'ffff0001', 'ffff0002'...");
+    EXPECT_EQ(std::string(e.what()),
+              "Multiple revisions start with 'ffff': 'ffff0001', 'ffff0002'...");
   }
-  EXPECT_EQ(commandError([&] { resolver.getRevisions("ffff"); }), "Can't locate revision identified by 'ffff'");
-  EXPECT_EQ(commandError([&] { resolver.getRevisions("zzzz"); }), "Can't locate revision identified by 'zzzz'");
+  EXPECT_EQ(commandError([&] { resolver.getRevisions("ffff"); }),
+            "Can't locate revision identified by 'ffff'");
+  EXPECT_EQ(commandError([&] { resolver.getRevisions("zzzz"); }),
+            "Can't locate revision identified by 'zzzz'");
 }
 
 TEST_F(ResolverTest, HeadsHeadAndLabels) {
-  EXPECT_EQ(ids(resolver.getRevisions("heads")), (std::vector<std::string>{"eeee5555", "ffff0002"}));
+  EXPECT_EQ(ids(resolver.getRevisions("heads")),
+            (std::vector<std::string>{"eeee5555", "ffff0002"}));
   EXPECT_EQ(one("audit@head"), "ffff0002");
   EXPECT_EQ(ids(resolver.getRevisions("audit@-1")), (std::vector<std::string>{"ffff0001"}));
   EXPECT_EQ(ids(resolver.getRevisions("audit@heads")), (std::vector<std::string>{"ffff0002"}));
-  EXPECT_EQ(commandError([&] { resolver.getRevisions("audit@aaaa"); }), "Can't locate revision identified by 'aaaa'");
+  EXPECT_EQ(commandError([&] { resolver.getRevisions("audit@aaaa"); }),
+            "Can't locate revision identified by 'aaaa'");
 }
 
 TEST_F(ResolverTest, HeadWithTwoHeadsIsMultipleHeads) {
   RevisionErrorTexts texts;
   texts.end = "head";
   EXPECT_EQ(commandError([&] { resolver.upgradePlan({}, "head"); }, texts),
-            "Multiple head revisions are present for given argument 'head'; please specify a specific target "
+            "Multiple head revisions are present for given argument 'head'; please specify a "
+            "specific target "
             "revision, '<branchname>@head' to narrow to a specific head, or 'heads' for all heads");
 }
 
@@ -105,7 +112,8 @@ TEST_F(ResolverTest, UpgradeRunsParentsBeforeChildren) {
 TEST_F(ResolverTest, DowngradeKeepsRevisionsThatOnlyDependOnTheTarget) {
   auto plan = resolver.downgradePlan({"eeee5555", "ffff0002"}, "bbbb2222");
   EXPECT_EQ(ids(plan.order), (std::vector<std::string>{"eeee5555", "cccc3333", "dddd4444"}));
-  EXPECT_EQ(rowsAfter({"eeee5555", "ffff0002"}, plan, false), (std::vector<std::string>{"ffff0002"}));
+  EXPECT_EQ(rowsAfter({"eeee5555", "ffff0002"}, plan, false),
+            (std::vector<std::string>{"ffff0002"}));
 }
 
 TEST_F(ResolverTest, DowngradeToBaseRemovesEverything) {
@@ -135,7 +143,8 @@ TEST_F(ResolverTest, UnmergeRestoresBothParents) {
   auto plan = resolver.downgradePlan({"eeee5555"}, "bbbb2222");
   EXPECT_EQ(rowsAfter({"eeee5555"}, plan, false), (std::vector<std::string>{"bbbb2222"}));
   auto partial = resolver.downgradePlan({"eeee5555"}, "cccc3333");
-  EXPECT_EQ(rowsAfter({"eeee5555"}, partial, false), (std::vector<std::string>{"cccc3333", "dddd4444"}));
+  EXPECT_EQ(rowsAfter({"eeee5555"}, partial, false),
+            (std::vector<std::string>{"cccc3333", "dddd4444"}));
 }
 
 TEST_F(ResolverTest, UpgradingToAnAncestorIsANoOp) {
@@ -144,7 +153,8 @@ TEST_F(ResolverTest, UpgradingToAnAncestorIsANoOp) {
 }
 
 TEST_F(ResolverTest, RelativeMovesAndTheirErrors) {
-  EXPECT_EQ(ids(resolver.upgradePlan({"aaaa1111"}, "+1").order), (std::vector<std::string>{"bbbb2222"}));
+  EXPECT_EQ(ids(resolver.upgradePlan({"aaaa1111"}, "+1").order),
+            (std::vector<std::string>{"bbbb2222"}));
   EXPECT_EQ(commandError([&] { resolver.upgradePlan({"eeee5555"}, "+1"); }),
             "Relative revision +1 didn't produce 1 migrations");
   EXPECT_EQ(commandError([&] { resolver.downgradePlan({"bbbb2222"}, "-5"); }),
@@ -155,16 +165,20 @@ TEST_F(ResolverTest, RelativeMovesAndTheirErrors) {
             "Relative revision -1 didn't produce 1 migrations");
   EXPECT_EQ(commandError([&] { resolver.upgradePlan({}, "aaaa1111+2"); }), "Ambiguous walk");
   EXPECT_EQ(commandError([&] { resolver.downgradePlan({"eeee5555"}, "-1"); }), "Ambiguous walk");
-  EXPECT_EQ(ids(resolver.downgradePlan({"bbbb2222"}, "-2").order), (std::vector<std::string>{"bbbb2222", "aaaa1111"}));
+  EXPECT_EQ(ids(resolver.downgradePlan({"bbbb2222"}, "-2").order),
+            (std::vector<std::string>{"bbbb2222", "aaaa1111"}));
 }
 
 TEST_F(ResolverTest, RelativeUpgradeOnABranchWithoutCurrentHeadStartsAtItsBase) {
-  EXPECT_EQ(ids(resolver.upgradePlan({"eeee5555"}, "audit@+1").order), (std::vector<std::string>{"ffff0001"}));
+  EXPECT_EQ(ids(resolver.upgradePlan({"eeee5555"}, "audit@+1").order),
+            (std::vector<std::string>{"ffff0001"}));
 }
 
 TEST_F(ResolverTest, RelativeToASymbol) {
-  EXPECT_EQ(ids(resolver.parseUpgradeTarget({}, "aaaa1111+1")), (std::vector<std::string>{"bbbb2222"}));
-  EXPECT_EQ(ids(resolver.parseUpgradeTarget({}, "audit@head-1")), (std::vector<std::string>{"ffff0001"}));
+  EXPECT_EQ(ids(resolver.parseUpgradeTarget({}, "aaaa1111+1")),
+            (std::vector<std::string>{"bbbb2222"}));
+  EXPECT_EQ(ids(resolver.parseUpgradeTarget({}, "audit@head-1")),
+            (std::vector<std::string>{"ffff0001"}));
   EXPECT_EQ(commandError([&] { resolver.parseUpgradeTarget({}, "ffff0002+1"); }), "Walked too far");
 }
 
@@ -172,7 +186,8 @@ TEST_F(ResolverTest, DowngradeMinusOneFromSeveralHeadsWarns) {
   auto plan = resolver.downgradePlan({"cccc3333", "dddd4444"}, "-1");
   ASSERT_EQ(resolver.warnings().size(), 1u);
   EXPECT_EQ(resolver.warnings()[0],
-            "downgrade -1 from multiple heads is ambiguous; this usage will be disallowed in a future release.");
+            "downgrade -1 from multiple heads is ambiguous; this usage will be disallowed in a "
+            "future release.");
   EXPECT_EQ(ids(plan.order), (std::vector<std::string>{"cccc3333"}));
 }
 
@@ -190,14 +205,16 @@ TEST_F(ResolverTest, UnknownDatabaseRowIsCantLocate) {
 }
 
 TEST_F(ResolverTest, CurrentShowsBranchHeadsOfWhatIsApplied) {
-  EXPECT_EQ(ids(resolver.allCurrent({"ffff0002"})), (std::vector<std::string>{"bbbb2222", "ffff0002"}));
+  EXPECT_EQ(ids(resolver.allCurrent({"ffff0002"})),
+            (std::vector<std::string>{"bbbb2222", "ffff0002"}));
   EXPECT_EQ(ids(resolver.allCurrent({"eeee5555"})), (std::vector<std::string>{"eeee5555"}));
 }
 
 TEST_F(ResolverTest, HistoryRangesAndTheirErrors) {
   EXPECT_EQ(ids(resolver.walkRevisions({"bbbb2222"}, {"eeee5555"})).size(), 4u);
   EXPECT_EQ(commandError([&] { resolver.walkRevisions({"cccc3333"}, {"aaaa1111"}); }),
-            "Requested range cccc3333:aaaa1111 does not refer to ancestor/descendant revisions along the same branch");
+            "Requested range cccc3333:aaaa1111 does not refer to ancestor/descendant revisions "
+            "along the same branch");
 }
 
 TEST(RelativeTarget, ParsesAlembicsGrammar) {

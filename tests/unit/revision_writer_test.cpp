@@ -8,8 +8,9 @@ namespace retort::engine {
 namespace {
 
 TEST(RevisionWriter, SlugFollowsAlembic) {
-  EXPECT_EQ(slugify("Add user's e-mail column, with UNIQUE index & a very long description here!", 40),
-            "add_user_s_e_mail_column_with_unique_");
+  EXPECT_EQ(
+      slugify("Add user's e-mail column, with UNIQUE index & a very long description here!", 40),
+      "add_user_s_e_mail_column_with_unique_");
   EXPECT_EQ(slugify("", 40), "");
   EXPECT_EQ(slugify("short one", 40), "short_one");
 }
@@ -21,10 +22,12 @@ TEST(RevisionWriter, FileTemplateTokens) {
   when.tm_mday = 24;
   when.tm_hour = 19;
   when.tm_min = 6;
-  EXPECT_EQ(renderFileTemplate("%(year)d_%(month).2d_%(day).2d_%(hour).2d%(minute).2d-%(rev)s_%(slug)s",
-                               "1a2b3c4d5e6f", "add_user_s_e_mail_column_with_unique_", when, 0),
-            "2026_11_24_1906-1a2b3c4d5e6f_add_user_s_e_mail_column_with_unique_");
-  EXPECT_EQ(renderFileTemplate("%(epoch)s_%(rev)s", "3c3c", "", when, 1795547167), "1795547167_3c3c");
+  EXPECT_EQ(
+      renderFileTemplate("%(year)d_%(month).2d_%(day).2d_%(hour).2d%(minute).2d-%(rev)s_%(slug)s",
+                         "1a2b3c4d5e6f", "add_user_s_e_mail_column_with_unique_", when, 0),
+      "2026_11_24_1906-1a2b3c4d5e6f_add_user_s_e_mail_column_with_unique_");
+  EXPECT_EQ(renderFileTemplate("%(epoch)s_%(rev)s", "3c3c", "", when, 1795547167),
+            "1795547167_3c3c");
 }
 
 TEST(RevisionWriter, RandomIdsAreTwelveHexDigits) {
@@ -35,14 +38,15 @@ TEST(RevisionWriter, RandomIdsAreTwelveHexDigits) {
 }
 
 TEST(RevisionWriter, TemplateParsesBackIntoAScript) {
-  std::string text = renderScriptTemplate(kDefaultScriptTemplate, {{"up_revision", "abc123"},
-                                                                   {"down_revision", "def456"},
-                                                                   {"branch_labels", ""},
-                                                                   {"depends_on", ""},
-                                                                   {"create_date", "2026-11-24 19:06:07.174425"},
-                                                                   {"message", "add things"},
-                                                                   {"upgrades", "CREATE TABLE t (id int);"},
-                                                                   {"downgrades", "DROP TABLE t;"}});
+  std::string text =
+      renderScriptTemplate(kDefaultScriptTemplate, {{"up_revision", "abc123"},
+                                                    {"down_revision", "def456"},
+                                                    {"branch_labels", ""},
+                                                    {"depends_on", ""},
+                                                    {"create_date", "2026-11-24 19:06:07.174425"},
+                                                    {"message", "add things"},
+                                                    {"upgrades", "CREATE TABLE t (id int);"},
+                                                    {"downgrades", "DROP TABLE t;"}});
   Script s = parseScript("x.sql", text);
   EXPECT_EQ(s.revision, "abc123");
   EXPECT_EQ(s.downRevisions, (std::vector<std::string>{"def456"}));

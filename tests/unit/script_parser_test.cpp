@@ -46,15 +46,19 @@ TEST(ScriptParser, ReadsHeaderAndSections) {
 }
 
 TEST(ScriptParser, ErrorsNameFileAndLine) {
-  EXPECT_EQ(errorOf("-- message: x\n-- migrate:upgrade\n"),
-            "versions/x.sql:1: no '-- revision:' header; every script must declare its revision id");
+  EXPECT_EQ(
+      errorOf("-- message: x\n-- migrate:upgrade\n"),
+      "versions/x.sql:1: no '-- revision:' header; every script must declare its revision id");
   EXPECT_EQ(errorOf("-- revision: a1\n-- colour: blue\n-- migrate:upgrade\n"),
-            "versions/x.sql:2: unknown header key 'colour' (expected revision, down_revision, branch_labels, "
+            "versions/x.sql:2: unknown header key 'colour' (expected revision, down_revision, "
+            "branch_labels, "
             "depends_on, create_date, message or transactional)");
   EXPECT_EQ(errorOf("-- revision: a1\n\nSELECT 1;\n"),
-            "versions/x.sql:3: SQL before '-- migrate:upgrade'; every statement must be inside a section");
+            "versions/x.sql:3: SQL before '-- migrate:upgrade'; every statement must be inside a "
+            "section");
   EXPECT_EQ(errorOf("-- revision: a1\n-- message: m\n"),
-            "versions/x.sql:2: no '-- migrate:upgrade' section; a script needs one even when it is empty");
+            "versions/x.sql:2: no '-- migrate:upgrade' section; a script needs one even when it is "
+            "empty");
   EXPECT_EQ(errorOf("-- revision: ab-cd\n-- migrate:upgrade\n"),
             "versions/x.sql:1: Character(s) '-' not allowed in revision identifier 'ab-cd'");
   EXPECT_EQ(errorOf("-- revision: a1\n-- transactional: maybe\n-- migrate:upgrade\n"),
@@ -66,12 +70,16 @@ TEST(ScriptParser, ErrorsNameFileAndLine) {
 }
 
 TEST(ScriptParser, SeveralIllegalCharactersAreSortedAsAlembicDoes) {
-  EXPECT_EQ(invalidRevisionIdMessage("ab:cd@"), "Character(s) ':, @' not allowed in revision identifier 'ab:cd@'");
+  EXPECT_EQ(invalidRevisionIdMessage("ab:cd@"),
+            "Character(s) ':, @' not allowed in revision identifier 'ab:cd@'");
   EXPECT_EQ(invalidRevisionIdMessage("abcd"), "");
 }
 
 TEST(StatementSplitter, KeepsQuotedSemicolonsAndReportsLines) {
-  SqlSection section{"CREATE TABLE a (x text DEFAULT ';');\n\n-- a comment\nCREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;\nSELECT 2", 20};
+  SqlSection section{
+      "CREATE TABLE a (x text DEFAULT ';');\n\n-- a comment\nCREATE FUNCTION f() RETURNS int AS $$ "
+      "SELECT 1; $$ LANGUAGE sql;\nSELECT 2",
+      20};
   auto statements = splitStatements(section, "x.sql");
   ASSERT_EQ(statements.size(), 3u);
   EXPECT_EQ(statements[0].sql, "CREATE TABLE a (x text DEFAULT ';')");

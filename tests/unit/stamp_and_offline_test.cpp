@@ -13,7 +13,8 @@ class StampTest : public ::testing::Test {
   RevisionGraph graph = test::alembicExampleGraph();
   RevisionResolver resolver{graph};
 
-  std::vector<std::string> stamp(std::vector<std::string> rows, std::vector<std::string> destinations,
+  std::vector<std::string> stamp(std::vector<std::string> rows,
+                                 std::vector<std::string> destinations,
                                  std::vector<std::string>* log = nullptr) {
     VersionHeads heads(graph, rows);
     for (const MigrationStep& step : planStamp(graph, resolver, rows, destinations)) {
@@ -32,9 +33,11 @@ TEST_F(StampTest, FollowsAlembicsObservedSequence) {
   EXPECT_EQ(stamp({}, {"eeee5555"}, &log), (std::vector<std::string>{"eeee5555"}));
   EXPECT_EQ(log.back(), "stamp_revision  -> eeee5555");
   EXPECT_EQ(stamp({"eeee5555"}, {"bbbb2222"}), (std::vector<std::string>{"bbbb2222"}));
-  EXPECT_EQ(stamp({"bbbb2222"}, {"cccc3333", "dddd4444"}), (std::vector<std::string>{"cccc3333", "dddd4444"}));
+  EXPECT_EQ(stamp({"bbbb2222"}, {"cccc3333", "dddd4444"}),
+            (std::vector<std::string>{"cccc3333", "dddd4444"}));
   log.clear();
-  EXPECT_EQ(stamp({"cccc3333", "dddd4444"}, {"aaaa1111"}, &log), (std::vector<std::string>{"aaaa1111"}));
+  EXPECT_EQ(stamp({"cccc3333", "dddd4444"}, {"aaaa1111"}, &log),
+            (std::vector<std::string>{"aaaa1111"}));
   EXPECT_EQ(log.back(), "stamp_revision cccc3333, dddd4444 -> aaaa1111");
   log.clear();
   EXPECT_EQ(stamp({"aaaa1111"}, {"base"}, &log), (std::vector<std::string>{}));
@@ -66,7 +69,8 @@ TEST(OfflineSql, MatchesAlembicsLayout) {
             "INSERT INTO alembic_version (version_num) VALUES ('aaaa1111');\n\n"
             "-- Running upgrade aaaa1111 -> bbbb2222\n\n"
             "ALTER TABLE account ADD COLUMN last_tx timestamp;\n\n"
-            "UPDATE alembic_version SET version_num='bbbb2222' WHERE alembic_version.version_num = 'aaaa1111';\n\n"
+            "UPDATE alembic_version SET version_num='bbbb2222' WHERE alembic_version.version_num = "
+            "'aaaa1111';\n\n"
             "COMMIT;\n\n");
 }
 
@@ -78,8 +82,11 @@ TEST(OfflineSql, NonTransactionalStepsLeaveTheTransaction) {
   RevisionGraph graph(std::move(scripts));
   MigrationStep step;
   step.revision = 0;
-  std::string sql = renderOfflineSql(graph, {step}, {"zzzz"}, VersionTableName{"alembic_version", "app"});
-  EXPECT_NE(sql.find("COMMIT;\n\nCREATE INDEX CONCURRENTLY i ON t (x);\n\nBEGIN;\n\n"), std::string::npos) << sql;
+  std::string sql =
+      renderOfflineSql(graph, {step}, {"zzzz"}, VersionTableName{"alembic_version", "app"});
+  EXPECT_NE(sql.find("COMMIT;\n\nCREATE INDEX CONCURRENTLY i ON t (x);\n\nBEGIN;\n\n"),
+            std::string::npos)
+      << sql;
   EXPECT_EQ(sql.find("CREATE TABLE"), std::string::npos);
   EXPECT_NE(sql.find("INSERT INTO app.alembic_version"), std::string::npos);
 }
