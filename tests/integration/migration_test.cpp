@@ -271,3 +271,53 @@ TEST_F(MigrationTest, CredentialsNeverAppearInOutput) {
 
 }  // namespace
 }  // namespace retort::test
+
+namespace retort::test {
+namespace {
+
+TEST_F(MigrationTest, CustomVersionTableAndSchema) {
+  engine::Connection(url).exec("CREATE SCHEMA meta");
+  CliResult up = retort("--version-table shop_version --version-table-schema meta upgrade +2");
+  ASSERT_EQ(up.exitCode, 0) << up.err;
+  EXPECT_EQ(query("SELECT version_num FROM meta.shop_version"),
+            std::vector<std::string>{"7b4e2d8a1c02"});
+  EXPECT_EQ(query("SELECT count(*) FROM meta.shop_version_history")[0], "2");
+  EXPECT_EQ(query("SELECT to_regclass('public.alembic_version')::text")[0], "NULL");
+  EXPECT_EQ(retort("--version-table shop_version --version-table-schema meta current").out,
+            "7b4e2d8a1c02\n");
+}
+
+TEST_F(MigrationTest, BranchAndMergeWorkflow) {
+  std::filesystem::path location = emptyScriptLocation();
+  auto cli = [&](const std::string& args) {
+    return runRetort("-d " + location.string() + " " + args, url);
+  };
+  ASSERT_EQ(cli("revision -m base --rev-id aaaa0001").exitCode, 0);
+  ASSERT_EQ(cli("revision -m left --rev-id bbbb0002").exitCode, 0);
+  ASSERT_EQ(cli("revision -m right --rev-id cccc0003 --head aaaa0001 --splice --branch-label right")
+                .exitCode,
+            0);
+  CliResult heads = cli("heads");
+  EXPECT_EQ(heads.out, "bbbb0002 (head)\ncccc0003 (right) (head)\n");
+  EXPECT_NE(cli("upgrade head")
+                .err.find("FAILED: Multiple head revisions are present for given argument 'head'; "
+                          "please specify a specific target "
+                          "revision, '<branchname>@head' to narrow to a specific head, or 'heads' "
+                          "for all heads\n"),
+            std::string::npos);
+  ASSERT_EQ(cli("upgrade heads").exitCode, 0);
+  EXPECT_EQ(rows(), (std::vector<std::string>{"bbbb0002", "cccc0003"}));
+  ASSERT_EQ(cli("merge heads -m merge --rev-id dddd0004").exitCode, 0);
+  ASSERT_EQ(cli("upgrade head").exitCode, 0);
+  EXPECT_EQ(rows(), std::vector<std::string>{"dddd0004"});
+  EXPECT_EQ(cli("current").out, "dddd0004 (head) (mergepoint)\n");
+  // One step down from a merge point is ambiguous, as in Alembic; naming the target is not.
+  EXPECT_NE(cli("downgrade right@-1").err.find("FAILED: Ambiguous walk"), std::string::npos);
+  ASSERT_EQ(cli("downgrade bbbb0002").exitCode, 0);
+  EXPECT_EQ(rows(), (std::vector<std::string>{"bbbb0002", "cccc0003"}));
+  ASSERT_EQ(cli("downgrade base").exitCode, 0);
+  EXPECT_TRUE(rows().empty());
+}
+
+}  // namespace
+}  // namespace retort::test
