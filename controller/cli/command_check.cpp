@@ -8,6 +8,7 @@
 #include "cli/context.hpp"
 #include "engine/errors.hpp"
 #include "engine/schema/check_report.hpp"
+#include "engine/schema/desired_schema_cache.hpp"
 #include "engine/schema/schema_comparison.hpp"
 
 namespace retort::cli {
@@ -17,6 +18,7 @@ struct CheckOptions {
   std::string schemaFile;  // empty: <script location>/schema.sql
   std::string scratchUrl;
   bool json = false;
+  bool noCache = false;
 };
 
 void requireHead(const GlobalOptions& options, engine::Connection& connection) {
@@ -40,6 +42,7 @@ void runCheck(const GlobalOptions& options, const CheckOptions& args) {
   source.schemaFile =
       args.schemaFile.empty() ? options.scriptLocation + "/schema.sql" : args.schemaFile;
   source.scratchServerUri = args.scratchUrl;
+  if (!args.noCache) source.cacheDirectory = engine::schema::defaultCacheDirectory();
   source.excludedTables =
       engine::schema::bookkeepingTables(options.versionTable, options.versionTableSchema);
   engine::schema::SchemaDiff difference = engine::schema::compareWithDesired(*connection, source);
@@ -63,6 +66,8 @@ void install(CLI::App& app, GlobalOptions& options) {
                   "Load the desired schema in a scratch database on this server (needs CREATEDB; "
                   "compares every schema) instead of a rolled-back scratch schema (public only)");
   cmd->add_flag("--json", args->json, "Print the result as JSON");
+  cmd->add_flag("--no-cache", args->noCache,
+                "Load schema.sql again even if its model is cached (~/.cache/retort)");
   cmd->callback([&options, args] { runCheck(options, *args); });
 }
 

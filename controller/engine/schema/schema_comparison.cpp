@@ -1,6 +1,8 @@
 #include "engine/schema/schema_comparison.hpp"
 
 #include "engine/schema/desired_schema.hpp"
+#include "engine/schema/desired_schema_cache.hpp"
+#include "engine/script_directory.hpp"
 
 namespace retort::engine::schema {
 
@@ -13,16 +15,22 @@ std::vector<std::string> bookkeepingTables(const std::string& table,
 ComparedModels loadComparedModels(Connection& database, const ComparisonSource& source) {
   IntrospectOptions options;
   options.excludedTables = source.excludedTables;
+  bool scratchSchema = source.scratchServerUri.empty();
+  if (scratchSchema) options.schemas = {"public"};
   ComparedModels models;
-  if (source.scratchServerUri.empty()) {
-    options.schemas = {"public"};
-    models.current = introspect(database, options);
-    models.desired = loadSchemaSqlInScratchSchema(database, readSchemaFile(source.schemaFile),
-                                                  source.schemaFile, options);
-  } else {
-    models.current = introspect(database, options);
-    models.desired = loadDesiredSchema(source.scratchServerUri, source.schemaFile, options);
-  }
+  models.current = introspect(database, options);
+
+  std::string sql = readSchemaFile(source.schemaFile);
+  // Everything the loaded model depends on: the text, how it is loaded, what is left out, the
+  // server's version (its renderings of expressions) and Retort's own (the model's format).
+  std::string identity = sql + '\0' + (scratchSchema ? "schema" : "database") + '\0' +
+                         database.exec("SHOW server_version_num").value(0, 0) + '\0' +
+                         RETORT_VERSION;
+  for (const std::string& table : source.excludedTables) identity += '\0' + table;
+  models.desired = cachedModel(source.cacheDirectory, scriptChecksum(identity), [&] {
+    return scratchSchema ? loadSchemaSqlInScratchSchema(database, sql, source.schemaFile, options)
+                         : loadSchemaSql(source.scratchServerUri, sql, source.schemaFile, options);
+  });
   return models;
 }
 

@@ -21,6 +21,8 @@ struct ComparisonSource {
   std::string scratchServerUri;
   // Tables never compared, as "schema.table": the version table and its history table.
   std::vector<std::string> excludedTables;
+  // Where loaded desired models are cached (desired_schema_cache.hpp); empty: no cache.
+  std::string cacheDirectory;
 };
 
 // Tables Retort itself owns for a version table `table` in `schemaName` (empty: public).

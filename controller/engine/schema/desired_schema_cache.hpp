@@ -1,0 +1,23 @@
+// A cache of desired-schema models on disk. Loading schema.sql means creating every table
+// and index for real (and rolling them back), which for hundreds of tables costs seconds; the
+// model it yields depends only on the file's text, the server's major version and the
+// options, so it is stored under a hash of those and reused until one of them changes.
+// A cache file that cannot be read is ignored and rewritten.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "engine/schema/model.hpp"
+
+namespace retort::engine::schema {
+
+// The default cache directory: $XDG_CACHE_HOME/retort, else $HOME/.cache/retort, else "".
+std::string defaultCacheDirectory();
+
+// The model stored under `key` in `directory`, or `load()`'s result, stored there for next
+// time. An empty directory disables caching.
+Model cachedModel(const std::string& directory, const std::string& key,
+                  const std::function<Model()>& load);
+
+}  // namespace retort::engine::schema
