@@ -21,9 +21,7 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "compat"))
-from alembic_compat import alembic_env_from, parse_sql_script  # noqa: E402
-
-import psycopg2  # noqa: E402
+from alembic_compat import alembic_env_from, new_database, parse_sql_script  # noqa: E402
 
 
 def generate_chain(location, n):
@@ -46,16 +44,6 @@ def psql_files(location, work):
     up.write_text("".join(s["upgrade"] + "\n" for s in scripts))
     down.write_text("".join(s["downgrade"] + "\n" for s in reversed(scripts)))
     return up, down
-
-
-def reset(admin_url, name):
-    c = psycopg2.connect(admin_url)
-    c.autocommit = True
-    with c.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    c.close()
-    return admin_url.rsplit("/", 1)[0] + "/" + name
 
 
 def timed(command, env=None):
@@ -85,7 +73,7 @@ def bench_dataset(name, location, args, admin_url, work):
     retort = lambda *a: [args.retort, "-q", "-d", str(location), "--url", url, *a]
     alembic = lambda *a: ["/usr/bin/python3", "-m", "alembic", "-c", str(ini), *a]
     psql = lambda f: ["psql", "-q", "-X", "-v", "ON_ERROR_STOP=1", "-1", "-f", str(f), url]
-    fresh = lambda: reset(admin_url, db)
+    fresh = lambda: new_database(admin_url, db)
     slow_repeat = 1 if name.endswith("10000") else args.repeat
     rows = []
 

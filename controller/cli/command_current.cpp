@@ -17,10 +17,8 @@ struct CurrentOptions {
 void runCurrent(const GlobalOptions& options, const CurrentOptions& args) {
   engine::ScriptDirectory scripts = loadScripts(options);
   const engine::RevisionGraph& graph = scripts.graph();
-  auto connection = connect(options);
-  engine::Migrator migrator(*connection, graph, versionTableName(options), runOptions(options));
-  migrator.begin(false);
-  logContext();
+  DatabaseSession session = openDatabase(options, graph, false);
+  engine::Migrator& migrator = *session.migrator;
   std::vector<std::string> rows = migrator.currentRows();
   if (args.verbose) {
     std::cout << "Current revision(s) for " << engine::obfuscatePassword(options.databaseUrl())

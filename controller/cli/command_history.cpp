@@ -29,10 +29,8 @@ void runHistory(const GlobalOptions& options, const HistoryOptions& args) {
   const engine::RevisionGraph& graph = scripts.graph();
   std::vector<std::string> current;
   if (args.indicateCurrent || base == "current" || head == "current") {
-    auto connection = connect(options);
-    engine::Migrator migrator(*connection, graph, versionTableName(options), runOptions(options));
-    migrator.begin(false);
-    logContext();
+    DatabaseSession session = openDatabase(options, graph, false);
+    engine::Migrator& migrator = *session.migrator;
     current = migrator.currentRows();
   }
   std::vector<std::string> lower =

@@ -42,9 +42,8 @@ void runPlan(const GlobalOptions& options, const PlanOptions& args) {
   engine::RevisionResolver resolver(graph);
   std::vector<std::string> rows = args.from;
   if (!args.offline) {
-    auto connection = connect(options);
-    engine::Migrator migrator(*connection, graph, versionTableName(options), runOptions(options));
-    migrator.begin(false);
+    DatabaseSession session = openDatabase(options, graph, false);
+    engine::Migrator& migrator = *session.migrator;
     rows = migrator.currentRows();
   } else {
     rows = offlineStartingRows(resolver, args.from.empty() ? "base" : args.from.front());

@@ -14,10 +14,8 @@ void runShow(const GlobalOptions& options, const std::string& rev) {
   engine::RevisionResolver resolver(graph);
   engine::RevisionSet revisions;
   if (rev == "current") {
-    auto connection = connect(options);
-    engine::Migrator migrator(*connection, graph, versionTableName(options), runOptions(options));
-    migrator.begin(false);
-    logContext();
+    DatabaseSession session = openDatabase(options, graph, false);
+    engine::Migrator& migrator = *session.migrator;
     std::vector<std::string> rows = migrator.currentRows();
     revisions = engine::translateRevisionErrors({}, [&] { return resolver.getRevisions(rows); });
   } else {

@@ -49,10 +49,8 @@ void runStamp(const GlobalOptions& options, const StampOptions& args) {
     std::cout << engine::renderOfflineSql(graph, steps, rows, versionTableName(options));
     return;
   }
-  auto connection = connect(options);
-  engine::Migrator migrator(*connection, graph, versionTableName(options), runOptions(options));
-  migrator.begin(true);
-  logContext();
+  DatabaseSession session = openDatabase(options, graph, true);
+  engine::Migrator& migrator = *session.migrator;
   // With --purge the stamp starts from no rows (the table may hold ids no script knows);
   // planning happens before the purge so a bad destination leaves the table untouched.
   std::vector<std::string> rows = args.purge ? std::vector<std::string>{} : migrator.currentRows();

@@ -13,9 +13,8 @@ namespace {
 void runVerify(const GlobalOptions& options) {
   engine::ScriptDirectory scripts = loadScripts(options);
   const engine::RevisionGraph& graph = scripts.graph();
-  auto connection = connect(options);
-  engine::Migrator migrator(*connection, graph, versionTableName(options), runOptions(options));
-  migrator.begin(false);
+  DatabaseSession session = openDatabase(options, graph, false);
+  engine::Migrator& migrator = *session.migrator;
   std::vector<std::string> rows = migrator.currentRows();
   engine::RevisionResolver resolver(graph);
   engine::RevisionSet current =

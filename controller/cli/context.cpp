@@ -22,6 +22,17 @@ engine::RunOptions runOptions(const GlobalOptions& options) {
   return {options.lockTimeout, options.statementTimeout};
 }
 
+DatabaseSession openDatabase(const GlobalOptions& options, const engine::RevisionGraph& graph,
+                             bool mutating) {
+  DatabaseSession session;
+  session.connection = connect(options);
+  session.migrator = std::make_unique<engine::Migrator>(
+      *session.connection, graph, versionTableName(options), runOptions(options));
+  session.migrator->begin(mutating);
+  logContext();
+  return session;
+}
+
 void logContext() {
   engine::Log::info("retort.runtime.migration", "Context impl PostgresqlImpl.");
   engine::Log::info("retort.runtime.migration", "Will assume transactional DDL.");

@@ -17,6 +17,16 @@ std::unique_ptr<engine::Connection> connect(const GlobalOptions& options);
 engine::VersionTableName versionTableName(const GlobalOptions& options);
 engine::RunOptions runOptions(const GlobalOptions& options);
 
+// A command's database session: the connection, and the migrator over it after begin().
+struct DatabaseSession {
+  std::unique_ptr<engine::Connection> connection;
+  std::unique_ptr<engine::Migrator> migrator;
+};
+// Connects, applies the session settings, takes the migration lock when `mutating`, and logs
+// Alembic's context lines.
+DatabaseSession openDatabase(const GlobalOptions& options, const engine::RevisionGraph& graph,
+                             bool mutating);
+
 // Alembic's first two log lines of every command that talks to the database.
 void logContext();
 

@@ -67,10 +67,8 @@ void runMigration(const GlobalOptions& options, Direction direction, const std::
     std::cout << engine::renderOfflineSql(graph, steps, rows, versionTableName(options));
     return;
   }
-  auto connection = connect(options);
-  engine::Migrator migrator(*connection, graph, versionTableName(options), runOptions(options));
-  migrator.begin(true);
-  logContext();
+  DatabaseSession session = openDatabase(options, graph, true);
+  engine::Migrator& migrator = *session.migrator;
   std::vector<std::string> rows = migrator.currentRows();
   std::vector<engine::MigrationStep> steps = planSteps(resolver, direction, rows, target);
   printWarnings(resolver);

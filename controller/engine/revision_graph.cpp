@@ -230,44 +230,33 @@ RevisionIndex RevisionGraph::findLabel(std::string_view label) const {
   return it == byLabel_.end() ? -1 : it->second;
 }
 
-std::vector<char> RevisionGraph::ancestors(const RevisionSet& start, Edges edges) const {
+std::vector<char> RevisionGraph::reach(const RevisionSet& start,
+                                       const std::vector<RevisionSet>& primary,
+                                       const std::vector<RevisionSet>* secondary) const {
   std::vector<char> seen(scripts_.size(), 0);
   std::vector<RevisionIndex> work(start.begin(), start.end());
+  auto follow = [&](const RevisionSet& next) {
+    for (RevisionIndex r : next) {
+      if (!seen[r]) work.push_back(r);
+    }
+  };
   while (!work.empty()) {
     RevisionIndex i = work.back();
     work.pop_back();
     if (seen[i]) continue;
     seen[i] = 1;
-    for (RevisionIndex p : parents_[i]) {
-      if (!seen[p]) work.push_back(p);
-    }
-    if (edges == Edges::ParentsAndDependencies) {
-      for (RevisionIndex d : dependencies_[i]) {
-        if (!seen[d]) work.push_back(d);
-      }
-    }
+    follow(primary[i]);
+    if (secondary) follow((*secondary)[i]);
   }
   return seen;
 }
 
+std::vector<char> RevisionGraph::ancestors(const RevisionSet& start, Edges edges) const {
+  return reach(start, parents_, edges == Edges::ParentsAndDependencies ? &dependencies_ : nullptr);
+}
+
 std::vector<char> RevisionGraph::descendants(const RevisionSet& start, Edges edges) const {
-  std::vector<char> seen(scripts_.size(), 0);
-  std::vector<RevisionIndex> work(start.begin(), start.end());
-  while (!work.empty()) {
-    RevisionIndex i = work.back();
-    work.pop_back();
-    if (seen[i]) continue;
-    seen[i] = 1;
-    for (RevisionIndex c : children_[i]) {
-      if (!seen[c]) work.push_back(c);
-    }
-    if (edges == Edges::ParentsAndDependencies) {
-      for (RevisionIndex d : dependents_[i]) {
-        if (!seen[d]) work.push_back(d);
-      }
-    }
-  }
-  return seen;
+  return reach(start, children_, edges == Edges::ParentsAndDependencies ? &dependents_ : nullptr);
 }
 
 bool RevisionGraph::sharesLineage(RevisionIndex a, RevisionIndex b) const {

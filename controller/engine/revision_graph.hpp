@@ -78,6 +78,9 @@ class RevisionGraph {
   void detectCycles() const;
   void normalizeDependencies();
   void propagateLabels();
+  // Everything reachable from `start` along `primary` (and `secondary`) edges.
+  std::vector<char> reach(const RevisionSet& start, const std::vector<RevisionSet>& primary,
+                          const std::vector<RevisionSet>* secondary) const;
   [[noreturn]] void throwCycle(const std::vector<char>& remaining, bool dependencyCycle) const;
 
   std::vector<Script> scripts_;
