@@ -6,6 +6,7 @@
 #include "cli/context.hpp"
 #include "cli/migration_flow.hpp"
 #include "engine/errors.hpp"
+#include "engine/lint/linter.hpp"
 #include "engine/revision_errors.hpp"
 #include "engine/statement_splitter.hpp"
 
@@ -58,6 +59,20 @@ void runPlan(const GlobalOptions& options, const PlanOptions& args) {
   plan["current"] = rows;
   plan["target"] = args.target;
   plan["steps"] = nlohmann::json::array();
+  // Lint every script once (upgrade order, so the catalog knows what earlier steps made), then
+  // keep the findings of the sections this plan runs.
+  std::vector<engine::lint::Finding> findings;
+  if (!steps.empty()) findings = engine::lint::lintScripts(graph, {.downgrade = true});
+  auto findingsFor = [&](const engine::MigrationStep& step) {
+    const std::string& path = graph.script(step.revision).path.string();
+    const char* section = step.isUpgrade() ? "upgrade" : "downgrade";
+    std::vector<engine::lint::Finding> mine;
+    for (const auto& f : findings) {
+      if (f.file == path && (f.section == section || f.section.empty())) mine.push_back(f);
+    }
+    return mine;
+  };
+  bool dataLoss = false;
   for (const engine::MigrationStep& step : steps) {
     const engine::Script& script = graph.script(step.revision);
     const engine::SqlSection* section =
@@ -74,8 +89,14 @@ void runPlan(const GlobalOptions& options, const PlanOptions& args) {
         section ? engine::splitStatements(*section, script.path.string()).size() : 0;
     entry["hasDowngrade"] = script.downgrade.has_value();
     entry["checksum"] = engine::scriptChecksum(script.content);
+    std::vector<engine::lint::Finding> stepFindings = findingsFor(step);
+    for (const auto& f : stepFindings) {
+      dataLoss = dataLoss || (f.category == engine::lint::Category::DataLoss && !f.acknowledged);
+    }
+    entry["findings"] = engine::lint::toJson(stepFindings);
     plan["steps"].push_back(entry);
   }
+  plan["dataLoss"] = dataLoss;
   if (args.json) {
     std::cout << plan.dump(2) << std::endl;
     return;
@@ -91,7 +112,10 @@ void runPlan(const GlobalOptions& options, const PlanOptions& args) {
     const engine::Script& script = graph.script(step.revision);
     std::cout << "  " << ++n << ". " << step.longLog(graph) << "\n     " << script.path.string()
               << (script.transactional ? "" : "  (not transactional)") << "\n";
+    for (const auto& f : findingsFor(step))
+      std::cout << "     " << engine::lint::formatFinding(f) << "\n";
   }
+  if (dataLoss) std::cout << "This plan can lose data (unacknowledged data-loss findings above).\n";
 }
 
 void install(CLI::App& app, GlobalOptions& options) {

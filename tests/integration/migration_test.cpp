@@ -321,3 +321,23 @@ TEST_F(MigrationTest, BranchAndMergeWorkflow) {
 
 }  // namespace
 }  // namespace retort::test
+
+namespace retort::test {
+namespace {
+
+TEST_F(MigrationTest, PlanShowsStepsAndDataLossFindings) {
+  CliResult up = retort("plan head --json");
+  ASSERT_EQ(up.exitCode, 0) << up.err;
+  EXPECT_NE(up.out.find("\"direction\": \"upgrade\""), std::string::npos);
+  EXPECT_NE(up.out.find("\"dataLoss\": false"), std::string::npos) << up.out;
+  EXPECT_TRUE(rows().empty()) << "plan runs nothing";
+  ASSERT_EQ(retort("upgrade head").exitCode, 0);
+  CliResult down = retort("plan 4e7f5a9b2c05 --json");
+  EXPECT_NE(down.out.find("\"direction\": \"downgrade\""), std::string::npos) << down.out;
+  EXPECT_NE(down.out.find("\"dataLoss\": true"), std::string::npos);
+  EXPECT_NE(down.out.find("\"rule\": \"drop-table\""), std::string::npos);
+  EXPECT_EQ(retort("plan head").out, "Nothing to do: the database is already at head.\n");
+}
+
+}  // namespace
+}  // namespace retort::test
