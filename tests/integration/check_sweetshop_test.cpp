@@ -22,9 +22,13 @@ namespace fs = std::filesystem;
 std::string retort(const std::string& uri, const std::string& arguments, int* status,
                    const std::string& directory = std::string(RETORT_SOURCE_DIR) + "/migrations") {
   std::string output;
-  *status = test::runCommand(std::string(RETORT_BINARY) + " -q -d '" + directory + "' --url '" +
-                                 uri + "' " + arguments + " 2>&1",
-                             &output);
+  // A private cache directory, so the run neither reads nor leaves models in the user's.
+  std::string cache =
+      (fs::temp_directory_path() / ("retort-cache-" + std::to_string(getpid()))).string();
+  *status =
+      test::runCommand("XDG_CACHE_HOME='" + cache + "' " + std::string(RETORT_BINARY) + " -q -d '" +
+                           directory + "' --url '" + uri + "' " + arguments + " 2>&1",
+                       &output);
   return output;
 }
 
