@@ -2,14 +2,18 @@
 #include <iostream>
 
 #include "cli/context.hpp"
+#include "cli/desired_schema_options.hpp"
 #include "engine/errors.hpp"
+#include "engine/log.hpp"
 #include "engine/revision_writer.hpp"
+#include "engine/schema/autogenerate.hpp"
 
 namespace retort::cli {
 namespace {
 
 struct RevisionOptions {
   engine::NewRevision request;
+  DesiredSchemaOptions desired;
   std::string head = "head";
   std::string branchLabel;
   bool autogenerate = false;
@@ -23,6 +27,26 @@ void generate(const GlobalOptions& options, engine::NewRevision request) {
             << " ...  done" << std::endl;
 }
 
+// Fills the new script's sections with the diff between the database (at every head, as
+// Alembic requires) and the desired schema, and its reverse.
+void fillFromSchemaDiff(const GlobalOptions& options, const DesiredSchemaOptions& desired,
+                        engine::NewRevision& request) {
+  engine::ScriptDirectory scripts = loadScripts(options);
+  DatabaseSession session = openDatabase(options, scripts.graph(), false);
+  requireAllHeads(*session.migrator, scripts.graph());
+  engine::schema::AutogenerateResult result =
+      engine::schema::autogenerate(*session.connection, desired.source(options));
+  for (const std::string& operation : result.operations) {
+    engine::Log::info("retort.autogenerate.compare", "Detected " + operation);
+  }
+  for (const std::string& warning : result.warnings)
+    engine::Log::warning("retort.autogenerate.compare", warning);
+  if (result.empty())
+    engine::Log::info("retort.autogenerate.compare", "No changes in schema detected.");
+  request.upgradeSql = result.upgradeSql;
+  request.downgradeSql = result.downgradeSql;
+}
+
 void runRevision(const GlobalOptions& options, RevisionOptions args) {
   if (args.sql && args.autogenerate)
     throw engine::CommandError("Using --sql with --autogenerate does not make any sense");
@@ -31,11 +55,8 @@ void runRevision(const GlobalOptions& options, RevisionOptions args) {
         "Using --sql with the revision command when revision_environment is not configured does "
         "not make any sense");
   }
-  if (args.autogenerate) {
-    throw engine::CommandError(
-        "--autogenerate needs the schema model (retort check); see docs/schema.md");
-  }
   args.request.heads = {args.head};
+  if (args.autogenerate) fillFromSchemaDiff(options, args.desired, args.request);
   if (!args.branchLabel.empty()) args.request.branchLabels = {args.branchLabel};
   generate(options, args.request);
 }

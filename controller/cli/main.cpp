@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   CLI::App app{"retort: PostgreSQL schema migrations, compatible with Alembic"};
   app.set_version_flag("--version", std::string("retort ") + RETORT_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // global options may also follow the verb: `retort upgrade head -q`
   cli::GlobalOptions options;
   app.add_option("-d,--directory", options.scriptLocation, "Script location (default: migrations)");
   app.add_option("--url", options.url,

@@ -341,3 +341,33 @@ TEST_F(MigrationTest, PlanShowsStepsAndDataLossFindings) {
 
 }  // namespace
 }  // namespace retort::test
+
+namespace retort::test {
+namespace {
+
+TEST_F(MigrationTest, AutogenerateWritesAScriptThatUpgradesAndDowngrades) {
+  ASSERT_EQ(retort("upgrade head").exitCode, 0);
+  std::ofstream(scripts / "schema.sql", std::ios::app)
+      << "\nCREATE TABLE gift_wraps (\n    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
+         "    name VARCHAR(40) NOT NULL\n);\nALTER TABLE sweets ADD COLUMN gift_wrap_id BIGINT "
+         "REFERENCES gift_wraps (id);\n";
+  EXPECT_EQ(retort("check").exitCode, 255);
+  CliResult generated = retort("revision --autogenerate -m 'gift wraps' --rev-id 9a9a9a9a9a9a");
+  ASSERT_EQ(generated.exitCode, 0) << generated.err;
+  EXPECT_NE(generated.err.find("Detected add_table public.gift_wraps"), std::string::npos)
+      << generated.err;
+  ASSERT_EQ(retort("upgrade head").exitCode, 0);
+  EXPECT_EQ(rows(), std::vector<std::string>{"9a9a9a9a9a9a"});
+  CliResult clean = retort("check");
+  EXPECT_EQ(clean.exitCode, 0) << clean.err;
+  EXPECT_EQ(clean.out, "No new upgrade operations detected.\n");
+  ASSERT_EQ(retort("downgrade -1").exitCode, 0);
+  EXPECT_EQ(query("SELECT to_regclass('gift_wraps')::text")[0], "NULL");
+  EXPECT_EQ(
+      query(
+          "SELECT count(*) FROM information_schema.columns WHERE column_name = 'gift_wrap_id'")[0],
+      "0");
+}
+
+}  // namespace
+}  // namespace retort::test

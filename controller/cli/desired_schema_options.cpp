@@ -1,0 +1,40 @@
+#include "cli/desired_schema_options.hpp"
+
+#include <algorithm>
+
+#include "engine/errors.hpp"
+#include "engine/schema/desired_schema_cache.hpp"
+
+namespace retort::cli {
+
+void DesiredSchemaOptions::addTo(CLI::App& command) {
+  command.add_option("--schema", schemaFile,
+                     "Desired schema as SQL (default: <script location>/schema.sql)");
+  command.add_option(
+      "--scratch-url", scratchUrl,
+      "Load the desired schema in a scratch database on this server (needs CREATEDB; "
+      "compares every schema) instead of a rolled-back scratch schema (public only)");
+  command.add_flag("--no-cache", noCache,
+                   "Load schema.sql again even if its model is cached (~/.cache/retort)");
+}
+
+engine::schema::ComparisonSource DesiredSchemaOptions::source(const GlobalOptions& options) const {
+  engine::schema::ComparisonSource source;
+  source.schemaFile = schemaFile.empty() ? options.scriptLocation + "/schema.sql" : schemaFile;
+  source.scratchServerUri = scratchUrl;
+  if (!noCache) source.cacheDirectory = engine::schema::defaultCacheDirectory();
+  source.excludedTables =
+      engine::schema::bookkeepingTables(options.versionTable, options.versionTableSchema);
+  return source;
+}
+
+void requireAllHeads(engine::Migrator& migrator, const engine::RevisionGraph& graph) {
+  std::vector<std::string> rows = migrator.currentRows();
+  std::vector<std::string> heads;
+  for (engine::RevisionIndex head : graph.heads()) heads.push_back(graph.id(head));
+  std::sort(rows.begin(), rows.end());
+  std::sort(heads.begin(), heads.end());
+  if (rows != heads) throw engine::CommandError("Target database is not up to date.");
+}
+
+}  // namespace retort::cli
