@@ -4,6 +4,8 @@
 # Everything it starts is stopped on exit.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# The machine image keeps Go in /usr/local/go; non-interactive shells may not have it on PATH.
+[ -x /usr/local/go/bin/go ] && export PATH="/usr/local/go/bin:$PATH"
 "$root/scripts/install-deps.sh"
 TARGETS=retort "$root/scripts/build.sh"
 retort="$root/build/controller/cli/retort"

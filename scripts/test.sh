@@ -7,6 +7,8 @@
 #   LABELS=unit scripts/test.sh     run only some layers (a ctest label regex)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# The machine image keeps Go in /usr/local/go; non-interactive shells may not have it on PATH.
+[ -x /usr/local/go/bin/go ] && export PATH="/usr/local/go/bin:$PATH"
 "$root/scripts/install-deps.sh"
 
 echo "== build (warnings are errors)" >&2

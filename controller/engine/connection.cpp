@@ -76,7 +76,7 @@ Connection::Connection(const std::string& uri) : conn_(open(uri), &PQfinish) {
       conn_.get(), [](void*, const char*) {}, nullptr);
 }
 
-void Connection::throwError(PGresult* result, std::string_view) const {
+void Connection::throwError(PGresult* result) const {
   DatabaseError error = errorFrom(conn_.get(), result);
   if (result) PQclear(result);
   throw error;
@@ -85,7 +85,7 @@ void Connection::throwError(PGresult* result, std::string_view) const {
 Result Connection::exec(std::string_view sql) {
   std::string text(sql);
   PGresult* result = PQexec(conn_.get(), text.c_str());
-  if (!result || failed(result)) throwError(result, sql);
+  if (!result || failed(result)) throwError(result);
   return Result(result);
 }
 
@@ -97,12 +97,12 @@ Result Connection::exec(std::string_view sql,
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
   PGresult* result = PQexecParams(conn_.get(), text.c_str(), static_cast<int>(values.size()),
                                   nullptr, values.data(), nullptr, nullptr, 0);
-  if (!result || failed(result)) throwError(result, sql);
+  if (!result || failed(result)) throwError(result);
   return Result(result);
 }
 
 std::vector<Result> Connection::execBatch(const std::string& sql) {
-  if (!PQsendQuery(conn_.get(), sql.c_str())) throwError(nullptr, sql);
+  if (!PQsendQuery(conn_.get(), sql.c_str())) throwError(nullptr);
   std::vector<Result> results;
   std::optional<StatementError> error;
   while (PGresult* result = PQgetResult(conn_.get())) {

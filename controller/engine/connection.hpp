@@ -70,7 +70,7 @@ class Connection {
   std::string quoteLiteral(std::string_view value) const;
 
  private:
-  [[noreturn]] void throwError(PGresult* result, std::string_view context) const;
+  [[noreturn]] void throwError(PGresult* result) const;
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
 };
 

@@ -60,12 +60,10 @@ struct RevisionErrorTexts {
   std::string start, end;     // substituted into the texts above
 };
 
-// Runs `body`, turning RevisionError subclasses into CommandError with Alembic's texts.
-template <typename Body>
-auto translateRevisionErrors(const RevisionErrorTexts& texts, Body&& body) -> decltype(body());
-
+// Called inside a catch block: rethrows the RevisionError as CommandError with Alembic's texts.
 [[noreturn]] void rethrowAsCommandError(const RevisionErrorTexts& texts);
 
+// Runs `body`, turning RevisionError subclasses into CommandError with Alembic's texts.
 template <typename Body>
 auto translateRevisionErrors(const RevisionErrorTexts& texts, Body&& body) -> decltype(body()) {
   try {

@@ -38,7 +38,6 @@ void RevisionGraph::indexRevisions() {
                               " already used by revision " + scripts_[other].revision);
       }
       byLabel_.emplace(label, i);
-      labelNames_.push_back(label);
     }
   }
 }

@@ -31,16 +31,12 @@ class RevisionGraph {
   RevisionIndex find(std::string_view id) const;
   // The revision that declares `label`; -1 when no revision does.
   RevisionIndex findLabel(std::string_view label) const;
-  const std::vector<std::string>& allLabels() const { return labelNames_; }
 
   const RevisionSet& parents(RevisionIndex i) const { return parents_[i]; }
   const RevisionSet& dependencies(RevisionIndex i) const { return dependencies_[i]; }
   // Parents plus the dependencies that no down-ancestor already depends on (Alembic's
   // `_normalized_down_revisions`): the edges that version-table bookkeeping follows.
   const RevisionSet& normalizedParents(RevisionIndex i) const { return normalizedParents_[i]; }
-  bool hasNormalizedDependencies(RevisionIndex i) const {
-    return normalizedParents_[i].size() != parents_[i].size();
-  }
   const RevisionSet& children(RevisionIndex i) const { return children_[i]; }
   const RevisionSet& dependents(RevisionIndex i) const { return dependents_[i]; }
   // Branch labels of this revision: its own plus those propagated along its lineage, sorted.
@@ -86,7 +82,6 @@ class RevisionGraph {
   std::vector<Script> scripts_;
   std::unordered_map<std::string_view, RevisionIndex> byId_;
   std::unordered_map<std::string_view, RevisionIndex> byLabel_;
-  std::vector<std::string> labelNames_;
   std::vector<RevisionSet> parents_, dependencies_, normalizedParents_, children_, dependents_;
   std::vector<std::vector<std::string>> labels_;
   RevisionSet heads_, realHeads_, bases_;

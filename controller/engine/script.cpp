@@ -87,7 +87,6 @@ Script parseScript(const std::filesystem::path& path, std::string content) {
   enum class Part { Header, Preamble, Upgrade, Downgrade } part = Part::Header;
   size_t upgradeStart = std::string::npos, upgradeEnd = std::string::npos;
   size_t downgradeStart = std::string::npos;
-  bool sawTransactional = false;
   std::set<std::string, std::less<>> seenKeys;
 
   int lineNumber = 0;
@@ -136,7 +135,6 @@ Script parseScript(const std::filesystem::path& path, std::string content) {
                               "transactional must be 'true' or 'false', not '" + v + "'");
           }
           script.transactional = v == "true";
-          sawTransactional = true;
         } else {
           throw ScriptError(file, lineNumber,
                             "unknown header key '" + std::string(key) +
@@ -165,7 +163,6 @@ Script parseScript(const std::filesystem::path& path, std::string content) {
     }
     pos = next;
   }
-  (void)sawTransactional;
 
   if (script.revisionLine == 0 || script.revision.empty()) {
     throw ScriptError(file, script.revisionLine ? script.revisionLine : 1,

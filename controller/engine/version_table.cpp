@@ -79,9 +79,4 @@ void VersionTable::checkAffected(const VersionChange& change, long affected) con
                      "' in '" + name_.table + "'; " + std::to_string(affected) + " found");
 }
 
-void VersionTable::apply(const VersionChange& change) {
-  Result r = connection_.exec(versionChangeSql(name_, change));
-  checkAffected(change, r.affectedRows());
-}
-
 }  // namespace retort::engine

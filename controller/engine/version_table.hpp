@@ -36,9 +36,7 @@ class VersionTable {
   void create();
   // Current rows, without ORDER BY semantics mattering: callers order them by the graph.
   std::vector<std::string> rows();
-  // Runs `change` inside the caller's transaction, enforcing Alembic's one-row rule.
-  void apply(const VersionChange& change);
-  // Checks the affected row count of an UPDATE or DELETE already sent.
+  // Alembic's one-row rule: an UPDATE or DELETE already sent must have touched one row.
   void checkAffected(const VersionChange& change, long affected) const;
   const VersionTableName& name() const { return name_; }
 

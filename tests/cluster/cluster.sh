@@ -35,12 +35,15 @@ die() {
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-# A port nobody listens on. Checked, not reserved; the window until the server binds it is tiny.
+# A port that can be bound now, below the kernel's ephemeral range: a port inside it may be
+# taken by any outgoing connection (earlier tests make many) between this check and the
+# server's bind. Binding (not connecting) also sees ports held by client sockets.
 free_port() {
-  local p
+  local low p
+  low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
   for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+    p=$((10000 + RANDOM % (low - 10000)))
+    if python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$p" 2>/dev/null; then
       echo "$p"
       return
     fi
@@ -162,52 +165,60 @@ do_up() {
   up_ok=0
   trap 'if [ "$up_ok" != 1 ]; then log "start failed; logs in $dir"; stop_pid "$dir/kube-apiserver.pid"; stop_pid "$dir/etcd.pid"; fi' EXIT
 
-  local etcd_port peer_port api_port
-  etcd_port="$(free_port)"
-  peer_port="$(free_port)"
-  api_port="$(free_port)"
-
-  setsid "$bin/etcd" --name=retort-test --data-dir="$dir/etcd-data" \
-    --listen-client-urls="http://127.0.0.1:$etcd_port" \
-    --advertise-client-urls="http://127.0.0.1:$etcd_port" \
-    --listen-peer-urls="http://127.0.0.1:$peer_port" \
-    --initial-advertise-peer-urls="http://127.0.0.1:$peer_port" \
-    --initial-cluster="retort-test=http://127.0.0.1:$peer_port" \
-    --listen-metrics-urls="" --unsafe-no-fsync --log-level=warn \
-    </dev/null >"$dir/etcd.log" 2>&1 &
-  echo $! >"$dir/etcd.pid"
-
   make_certs
-
+  local etcd_port peer_port api_port attempt
   local deadline=$((SECONDS + ${RETORT_CLUSTER_START_TIMEOUT:-180}))
-  until curl -sf "http://127.0.0.1:$etcd_port/health" >/dev/null 2>&1; do
-    alive "$dir/etcd.pid" || die "etcd exited; see $dir/etcd.log"
-    [ $SECONDS -lt $deadline ] || die "etcd not healthy in time; see $dir/etcd.log"
-    sleep 0.2
+  # A port can still be taken between free_port and the bind; then start again on new ports.
+  for attempt in 1 2 3; do
+    etcd_port="$(free_port)"
+    peer_port="$(free_port)"
+    setsid "$bin/etcd" --name=retort-test --data-dir="$dir/etcd-data" \
+      --listen-client-urls="http://127.0.0.1:$etcd_port" \
+      --advertise-client-urls="http://127.0.0.1:$etcd_port" \
+      --listen-peer-urls="http://127.0.0.1:$peer_port" \
+      --initial-advertise-peer-urls="http://127.0.0.1:$peer_port" \
+      --initial-cluster="retort-test=http://127.0.0.1:$peer_port" \
+      --listen-metrics-urls="" --unsafe-no-fsync --log-level=warn \
+      </dev/null >"$dir/etcd.log" 2>&1 &
+    echo $! >"$dir/etcd.pid"
+    until curl -sf "http://127.0.0.1:$etcd_port/health" >/dev/null 2>&1; do
+      alive "$dir/etcd.pid" || break
+      [ $SECONDS -lt $deadline ] || die "etcd not healthy in time; see $dir/etcd.log"
+      sleep 0.2
+    done
+    alive "$dir/etcd.pid" && break
+    [ "$attempt" -lt 3 ] || die "etcd exited; see $dir/etcd.log"
+    log "etcd exited at start (attempt $attempt): $(tail -n 1 "$dir/etcd.log"); retrying on new ports"
+    rm -rf "$dir/etcd-data"
   done
 
-  # shellcheck disable=SC2086 # RETORT_KUBE_APISERVER_ARGS is a space-separated flag list
-  setsid "$bin/kube-apiserver" \
-    --etcd-servers="http://127.0.0.1:$etcd_port" \
-    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$api_port" \
-    --tls-cert-file="$dir/pki/apiserver.crt" --tls-private-key-file="$dir/pki/apiserver.key" \
-    --client-ca-file="$dir/pki/client-ca.crt" --token-auth-file="$dir/pki/tokens.csv" \
-    --service-account-issuer="https://127.0.0.1:$api_port" \
-    --service-account-key-file="$dir/pki/sa.key" \
-    --service-account-signing-key-file="$dir/pki/sa.key" \
-    --service-cluster-ip-range=10.0.0.0/24 \
-    --authorization-mode=RBAC \
-    --disable-admission-plugins=ServiceAccount --allow-privileged=true \
-    --profiling=false \
-    ${RETORT_KUBE_APISERVER_ARGS:-} \
-    </dev/null >"$dir/kube-apiserver.log" 2>&1 &
-  echo $! >"$dir/kube-apiserver.pid"
-
-  until curl -sf --cacert "$dir/pki/server-ca.crt" "https://127.0.0.1:$api_port/readyz" \
-    >/dev/null 2>&1; do
-    alive "$dir/kube-apiserver.pid" || die "kube-apiserver exited; see $dir/kube-apiserver.log"
-    [ $SECONDS -lt $deadline ] || die "kube-apiserver not ready in time; see $dir/kube-apiserver.log"
-    sleep 0.25
+  for attempt in 1 2 3; do
+    api_port="$(free_port)"
+    # shellcheck disable=SC2086 # RETORT_KUBE_APISERVER_ARGS is a space-separated flag list
+    setsid "$bin/kube-apiserver" \
+      --etcd-servers="http://127.0.0.1:$etcd_port" \
+      --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$api_port" \
+      --tls-cert-file="$dir/pki/apiserver.crt" --tls-private-key-file="$dir/pki/apiserver.key" \
+      --client-ca-file="$dir/pki/client-ca.crt" --token-auth-file="$dir/pki/tokens.csv" \
+      --service-account-issuer="https://127.0.0.1:$api_port" \
+      --service-account-key-file="$dir/pki/sa.key" \
+      --service-account-signing-key-file="$dir/pki/sa.key" \
+      --service-cluster-ip-range=10.0.0.0/24 \
+      --authorization-mode=RBAC \
+      --disable-admission-plugins=ServiceAccount --allow-privileged=true \
+      --profiling=false \
+      ${RETORT_KUBE_APISERVER_ARGS:-} \
+      </dev/null >"$dir/kube-apiserver.log" 2>&1 &
+    echo $! >"$dir/kube-apiserver.pid"
+    until curl -sf --cacert "$dir/pki/server-ca.crt" "https://127.0.0.1:$api_port/readyz" \
+      >/dev/null 2>&1; do
+      alive "$dir/kube-apiserver.pid" || break
+      [ $SECONDS -lt $deadline ] || die "kube-apiserver not ready in time; see $dir/kube-apiserver.log"
+      sleep 0.25
+    done
+    alive "$dir/kube-apiserver.pid" && break
+    [ "$attempt" -lt 3 ] || die "kube-apiserver exited; see $dir/kube-apiserver.log"
+    log "kube-apiserver exited at start (attempt $attempt); retrying on a new port"
   done
 
   write_kubeconfig "$api_port"
