@@ -26,13 +26,8 @@ void runCurrent(const GlobalOptions& options, const CurrentOptions& args) {
   }
   engine::RevisionResolver resolver(graph);
   engine::translateRevisionErrors({}, [&] {
-    if (args.checkHeads) {
-      std::vector<std::string> heads;
-      for (engine::RevisionIndex h : graph.heads()) heads.push_back(graph.id(h));
-      std::vector<std::string> sortedRows = rows;
-      std::sort(sortedRows.begin(), sortedRows.end());
-      std::sort(heads.begin(), heads.end());
-      if (sortedRows != heads) throw engine::CommandError("Database is not on all head revisions");
+    if (args.checkHeads && !atAllHeads(rows, graph)) {
+      throw engine::CommandError("Database is not on all head revisions");
     }
     for (engine::RevisionIndex i : resolver.allCurrent(rows)) {
       std::cout << formatRevision(graph, i, args.verbose, {}) << "\n";

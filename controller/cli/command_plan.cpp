@@ -73,6 +73,7 @@ void runPlan(const GlobalOptions& options, const PlanOptions& args) {
     return mine;
   };
   bool dataLoss = false;
+  std::vector<std::vector<engine::lint::Finding>> findingsByStep;
   for (const engine::MigrationStep& step : steps) {
     const engine::Script& script = graph.script(step.revision);
     const engine::SqlSection* section =
@@ -89,7 +90,8 @@ void runPlan(const GlobalOptions& options, const PlanOptions& args) {
         section ? engine::splitStatements(*section, script.path.string()).size() : 0;
     entry["hasDowngrade"] = script.downgrade.has_value();
     entry["checksum"] = engine::scriptChecksum(script.content);
-    std::vector<engine::lint::Finding> stepFindings = findingsFor(step);
+    const std::vector<engine::lint::Finding>& stepFindings =
+        findingsByStep.emplace_back(findingsFor(step));
     for (const auto& f : stepFindings) {
       dataLoss = dataLoss || (f.category == engine::lint::Category::DataLoss && !f.acknowledged);
     }
@@ -107,12 +109,12 @@ void runPlan(const GlobalOptions& options, const PlanOptions& args) {
   }
   std::cout << "Plan: " << plan["direction"].get<std::string>() << " in " << steps.size()
             << " step(s)\n";
-  int n = 0;
-  for (const auto& step : steps) {
+  for (size_t n = 0; n < steps.size(); ++n) {
+    const engine::MigrationStep& step = steps[n];
     const engine::Script& script = graph.script(step.revision);
-    std::cout << "  " << ++n << ". " << step.longLog(graph) << "\n     " << script.path.string()
+    std::cout << "  " << n + 1 << ". " << step.longLog(graph) << "\n     " << script.path.string()
               << (script.transactional ? "" : "  (not transactional)") << "\n";
-    for (const auto& f : findingsFor(step))
+    for (const auto& f : findingsByStep[n])
       std::cout << "     " << engine::lint::formatFinding(f) << "\n";
   }
   if (dataLoss) std::cout << "This plan can lose data (unacknowledged data-loss findings above).\n";

@@ -1,5 +1,6 @@
 #include "cli/context.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 #include "engine/log.hpp"
@@ -8,10 +9,6 @@ namespace retort::cli {
 
 engine::ScriptDirectory loadScripts(const GlobalOptions& options) {
   return engine::ScriptDirectory::load(options.scriptLocation);
-}
-
-std::unique_ptr<engine::Connection> connect(const GlobalOptions& options) {
-  return std::make_unique<engine::Connection>(options.databaseUrl());
 }
 
 engine::VersionTableName versionTableName(const GlobalOptions& options) {
@@ -25,12 +22,20 @@ engine::RunOptions runOptions(const GlobalOptions& options) {
 DatabaseSession openDatabase(const GlobalOptions& options, const engine::RevisionGraph& graph,
                              bool mutating) {
   DatabaseSession session;
-  session.connection = connect(options);
+  session.connection = std::make_unique<engine::Connection>(options.databaseUrl());
   session.migrator = std::make_unique<engine::Migrator>(
       *session.connection, graph, versionTableName(options), runOptions(options));
   session.migrator->begin(mutating);
   logContext();
   return session;
+}
+
+bool atAllHeads(std::vector<std::string> rows, const engine::RevisionGraph& graph) {
+  std::vector<std::string> heads;
+  for (engine::RevisionIndex head : graph.heads()) heads.push_back(graph.id(head));
+  std::sort(rows.begin(), rows.end());
+  std::sort(heads.begin(), heads.end());
+  return rows == heads;
 }
 
 void logContext() {

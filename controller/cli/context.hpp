@@ -13,7 +13,6 @@
 namespace retort::cli {
 
 engine::ScriptDirectory loadScripts(const GlobalOptions& options);
-std::unique_ptr<engine::Connection> connect(const GlobalOptions& options);
 engine::VersionTableName versionTableName(const GlobalOptions& options);
 engine::RunOptions runOptions(const GlobalOptions& options);
 
@@ -26,6 +25,9 @@ struct DatabaseSession {
 // Alembic's context lines.
 DatabaseSession openDatabase(const GlobalOptions& options, const engine::RevisionGraph& graph,
                              bool mutating);
+
+// True when the version rows are exactly the scripts' heads (in any order).
+bool atAllHeads(std::vector<std::string> rows, const engine::RevisionGraph& graph);
 
 // Alembic's first two log lines of every command that talks to the database.
 void logContext();

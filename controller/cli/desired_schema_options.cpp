@@ -1,7 +1,6 @@
 #include "cli/desired_schema_options.hpp"
 
-#include <algorithm>
-
+#include "cli/context.hpp"
 #include "engine/errors.hpp"
 #include "engine/schema/desired_schema_cache.hpp"
 
@@ -29,12 +28,9 @@ engine::schema::ComparisonSource DesiredSchemaOptions::source(const GlobalOption
 }
 
 void requireAllHeads(engine::Migrator& migrator, const engine::RevisionGraph& graph) {
-  std::vector<std::string> rows = migrator.currentRows();
-  std::vector<std::string> heads;
-  for (engine::RevisionIndex head : graph.heads()) heads.push_back(graph.id(head));
-  std::sort(rows.begin(), rows.end());
-  std::sort(heads.begin(), heads.end());
-  if (rows != heads) throw engine::CommandError("Target database is not up to date.");
+  if (!atAllHeads(migrator.currentRows(), graph)) {
+    throw engine::CommandError("Target database is not up to date.");
+  }
 }
 
 }  // namespace retort::cli
