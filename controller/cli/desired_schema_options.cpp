@@ -15,6 +15,9 @@ void DesiredSchemaOptions::addTo(CLI::App& command) {
       "compares every schema) instead of a rolled-back scratch schema (public only)");
   command.add_flag("--no-cache", noCache,
                    "Load schema.sql again even if its model is cached (~/.cache/retort)");
+  command.add_flag("--load-in-server", loadInServer,
+                   "Load schema.sql in PostgreSQL even when reading it with the parser alone "
+                   "shows no difference (slower; PostgreSQL is the reference)");
 }
 
 engine::schema::ComparisonSource DesiredSchemaOptions::source(const GlobalOptions& options) const {
@@ -22,6 +25,7 @@ engine::schema::ComparisonSource DesiredSchemaOptions::source(const GlobalOption
   source.schemaFile = schemaFile.empty() ? options.scriptLocation + "/schema.sql" : schemaFile;
   source.scratchServerUri = scratchUrl;
   if (!noCache) source.cacheDirectory = engine::schema::defaultCacheDirectory();
+  source.readWithParser = !loadInServer;
   source.excludedTables =
       engine::schema::bookkeepingTables(options.versionTable, options.versionTableSchema);
   return source;

@@ -1,6 +1,6 @@
 // What `check` and `revision --autogenerate` share on the command line: where the desired
-// schema comes from (--schema, --scratch-url, --no-cache), and Alembic's rule that the
-// database must be at every head before it is compared with that schema.
+// schema comes from (--schema, --scratch-url, --no-cache, --load-in-server), and Alembic's rule
+// that the database must be at every head before it is compared with that schema.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -16,6 +16,7 @@ struct DesiredSchemaOptions {
   std::string schemaFile;  // empty: <script location>/schema.sql
   std::string scratchUrl;
   bool noCache = false;
+  bool loadInServer = false;
 
   void addTo(CLI::App& command);
   engine::schema::ComparisonSource source(const GlobalOptions& options) const;

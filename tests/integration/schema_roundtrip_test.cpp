@@ -1,7 +1,8 @@
 // Round-trip property test of introspection and diff on a real PostgreSQL: for many generated
 // pairs of schemas A and B, a database built from A and migrated with diff(A, B) must
 // introspect equal to B, and diff(B, A) must then bring it back to A. The schemas come from a
-// seeded generator so a failure names the seed that reproduces it.
+// seeded generator so a failure names the seed that reproduces it. Each file the parser-based
+// reader (schema_sql_reader.hpp) accepts must also read as PostgreSQL reads it.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,9 +14,12 @@
 #include <vector>
 
 #include "engine/connection.hpp"
+#include "engine/schema/comparable_model.hpp"
 #include "engine/schema/desired_schema.hpp"
 #include "engine/schema/diff.hpp"
 #include "engine/schema/introspect.hpp"
+#include "engine/schema/model_json.hpp"
+#include "engine/schema/schema_sql_reader.hpp"
 #include "postgres_server.hpp"
 
 namespace retort::engine::schema {
@@ -450,6 +454,7 @@ TEST(SchemaRoundTrip, GeneratedSchemaPairsConvergeBothWays) {
   const char* pairsOverride = std::getenv("RETORT_ROUNDTRIP_PAIRS");
   const unsigned kPairs = pairsOverride ? static_cast<unsigned>(std::stoul(pairsOverride)) : 60;
   int nonEmptyDiffs = 0;
+  int filesRead = 0;
   std::set<std::string> operationsSeen;
   for (unsigned seed = 1; seed <= kPairs; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
@@ -463,6 +468,14 @@ TEST(SchemaRoundTrip, GeneratedSchemaPairsConvergeBothWays) {
 
     Model modelA = loadSchemaSql(server.uri(), sqlA, "A.sql");
     Model modelB = loadSchemaSql(server.uri(), sqlB, "B.sql");
+    // The parser's reading of each file, where it reads one, must be PostgreSQL's.
+    for (const auto& [sql, model] : {std::pair{&sqlA, &modelA}, std::pair{&sqlB, &modelB}}) {
+      SchemaSqlReading reading = readSchemaSql(*sql);
+      if (!reading.model) continue;  // CREATE SCHEMA extra
+      ++filesRead;
+      EXPECT_EQ(modelToJson(*reading.model).dump(1), modelToJson(*comparableModel(*model)).dump(1))
+          << *sql;
+    }
 
     Connection database(server.createDatabase("roundtrip"));
     database.exec("SET client_min_messages = warning");
@@ -495,6 +508,7 @@ TEST(SchemaRoundTrip, GeneratedSchemaPairsConvergeBothWays) {
     ASSERT_EQ(afterBackward, modelA);
   }
   EXPECT_GT(nonEmptyDiffs, static_cast<int>(kPairs) * 3 / 4);
+  EXPECT_GT(filesRead, static_cast<int>(kPairs) / 2) << "the reader declined most files";
   // The generated pairs must exercise every kind of change, or the property proves little.
   for (const char* operation :
        {"add_table",       "remove_table",    "add_column",        "remove_column",

@@ -3,16 +3,20 @@
 #include <algorithm>
 
 #include "engine/lint/acknowledgement.hpp"
-#include "engine/lint/parsed_sql.hpp"
 #include "engine/lint/rules.hpp"
-#include "engine/lint/type_name.hpp"
 #include "engine/schema/type_change.hpp"
+#include "engine/sql/parsed_sql.hpp"
+#include "engine/sql/type_name.hpp"
 
 namespace retort::engine::lint {
 
 namespace {
 
 using nlohmann::json;
+using sql::formatTypeName;
+using sql::ParsedSql;
+using sql::ParsedStatement;
+using sql::parseSql;
 
 std::string tableKey(const json& rangeVar) {
   return rangeVar.value("schemaname", std::string("public")) + "." + rangeVar.value("relname", "");

@@ -1,7 +1,8 @@
 // The desired schema: a plain SQL file (migrations/schema.sql by default) that declares the
 // tables as a developer wants them, like SQLAlchemy models do for Alembic. Retort runs it
-// somewhere disposable and introspects the result, so the comparison uses PostgreSQL's own
-// reading of the SQL rather than a second parser. Errors point at the file and line.
+// somewhere disposable and introspects the result: PostgreSQL's own reading of the SQL, the
+// reference that schema_sql_reader.hpp imitates without a server. Errors point at the file
+// and line.
 // Two places are possible: a scratch database on some server (any number of schemas; needs
 // CREATEDB, and creating plus dropping a database costs a few hundred milliseconds), or a
 // scratch schema inside a transaction on the compared database that is always rolled back

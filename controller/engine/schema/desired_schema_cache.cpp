@@ -20,19 +20,29 @@ std::string defaultCacheDirectory() {
   return "";
 }
 
-Model cachedModel(const std::string& directory, const std::string& key,
-                  const std::function<Model()>& load) {
-  if (directory.empty()) return load();
-  namespace fs = std::filesystem;
-  fs::path file = fs::path(directory) / ("desired-" + key + ".json");
-  if (std::ifstream input(file); input) {
-    try {
-      return modelFromJson(nlohmann::json::parse(input));
-    } catch (const nlohmann::json::exception&) {
-      // Damaged or from another format: load again and overwrite below.
-    }
+namespace {
+
+std::filesystem::path cacheFile(const std::string& directory, const std::string& key) {
+  return std::filesystem::path(directory) / ("desired-" + key + ".json");
+}
+
+}  // namespace
+
+std::optional<Model> readCachedModel(const std::string& directory, const std::string& key) {
+  if (directory.empty()) return std::nullopt;
+  std::ifstream input(cacheFile(directory, key));
+  if (!input) return std::nullopt;
+  try {
+    return modelFromJson(nlohmann::json::parse(input));
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;  // damaged or from another format: the next store overwrites it
   }
-  Model model = load();
+}
+
+void storeCachedModel(const std::string& directory, const std::string& key, const Model& model) {
+  if (directory.empty()) return;
+  namespace fs = std::filesystem;
+  fs::path file = cacheFile(directory, key);
   std::error_code error;
   fs::create_directories(directory, error);
   // Write then rename, so a concurrent reader never sees half a file.
@@ -43,7 +53,6 @@ Model cachedModel(const std::string& directory, const std::string& key,
     output.close();
     fs::rename(temporary, file, error);
   }
-  return model;
 }
 
 }  // namespace retort::engine::schema

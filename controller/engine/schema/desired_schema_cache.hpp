@@ -5,7 +5,7 @@
 // A cache file that cannot be read is ignored and rewritten.
 #pragma once
 
-#include <functional>
+#include <optional>
 #include <string>
 
 #include "engine/schema/model.hpp"
@@ -15,9 +15,12 @@ namespace retort::engine::schema {
 // The default cache directory: $XDG_CACHE_HOME/retort, else $HOME/.cache/retort, else "".
 std::string defaultCacheDirectory();
 
-// The model stored under `key` in `directory`, or `load()`'s result, stored there for next
-// time. An empty directory disables caching.
-Model cachedModel(const std::string& directory, const std::string& key,
-                  const std::function<Model()>& load);
+// The model stored under `key` in `directory`, if there is one that reads back. An empty
+// directory disables caching.
+std::optional<Model> readCachedModel(const std::string& directory, const std::string& key);
+
+// Stores `model` under `key` for the next reader; a failure to write only costs that reader
+// a load.
+void storeCachedModel(const std::string& directory, const std::string& key, const Model& model);
 
 }  // namespace retort::engine::schema

@@ -1,6 +1,6 @@
 // What `retort check` and `retort revision --autogenerate` share: the model of a database
 // (minus Retort's own bookkeeping tables) compared with the desired schema loaded from
-// schema.sql in a scratch database. Like Alembic's autogenerate, the database must already be
+// schema.sql. Like Alembic's autogenerate, the database must already be
 // at the scripts' head; the callers check that with the version table first.
 #pragma once
 
@@ -23,6 +23,9 @@ struct ComparisonSource {
   std::vector<std::string> excludedTables;
   // Where loaded desired models are cached (desired_schema_cache.hpp); empty: no cache.
   std::string cacheDirectory;
+  // Whether compareWithDesired may settle a match from the parser's reading of schema.sql
+  // alone; false always loads the file in PostgreSQL, the reference.
+  bool readWithParser = true;
 };
 
 // Tables Retort itself owns for a version table `table` in `schemaName` (empty: public).
@@ -35,7 +38,12 @@ struct ComparedModels {
 
 ComparedModels loadComparedModels(Connection& database, const ComparisonSource& source);
 
-// diff(database, desired): the changes that would bring the database to schema.sql.
+// Whether a database's model equals what `schemaSql` declares, decided by the parser alone
+// (schema_sql_reader.hpp); false also when the reader declines the file.
+bool matchesWithoutServer(const Model& current, const std::string& schemaSql);
+
+// diff(database, desired): the changes that would bring the database to schema.sql. When the
+// parser's reading of schema.sql already matches, the file is never loaded in PostgreSQL.
 SchemaDiff compareWithDesired(Connection& database, const ComparisonSource& source);
 
 }  // namespace retort::engine::schema

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace retort::engine::lint {
+namespace retort::engine::sql {
 
 struct ParsedStatement {
   std::string kind;     // the parse node's name: "AlterTableStmt", "IndexStmt", ...
@@ -30,4 +30,4 @@ struct ParsedSql {
 
 ParsedSql parseSql(const std::string& sql, int firstLine);
 
-}  // namespace retort::engine::lint
+}  // namespace retort::engine::sql
