@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""Driver of bench/check_bench.sh: times `retort check` and Alembic's check comparison
-(alembic_check.py) on the SweetShop and on a generated schema, each on a database at head,
+"""Driver of bench/check_bench.sh: times `retort check` and `alembic check` (alembic_check.py,
+on an Alembic project converted from the same script location) on the SweetShop and on a generated schema, each on a database at head,
 and writes a Markdown table between the check-bench markers of docs/schema.md.
-Every figure is the median wall-clock time of whole processes over --repeat runs."""
+Every figure is the median wall-clock time of whole processes over --repeat rounds, each
+round running every variant once."""
 import argparse
 import os
 import pathlib
@@ -26,15 +27,6 @@ def create_database(server, name):
     return f"{server}/{name}"
 
 
-def timed(command, repeat, env=None):
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = subprocess.run(command, capture_output=True, text=True, env=env)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
-
-
 def measure(label, retort, location, server, repeat, cache):
     name = re.sub(r"\W", "_", label.lower())
     database = create_database(server, name)
@@ -42,14 +34,11 @@ def measure(label, retort, location, server, repeat, cache):
     run([retort, "-q", "-d", str(location), "--url", database, "upgrade", "head"])
     run(["psql", "-q", "-v", "ON_ERROR_STOP=1", reference, "-f", str(location / "schema.sql")])
     check = [retort, "-q", "-d", str(location), "--url", database, "check"]
+    alembic_project = cache.parent / f"alembic-{name}"
+    run(["/usr/bin/python3", str(HERE / "alembic_check.py"), "setup", str(location),
+         str(alembic_project)])
+    alembic_ini = alembic_project / "alembic.ini"
     env = dict(os.environ, XDG_CACHE_HOME=str(cache))
-
-    def median_of(arguments):
-        elapsed, result = timed(check + arguments, repeat, env)
-        if result.returncode != 0:
-            sys.exit(f"retort check {' '.join(arguments)} failed on {label}: "
-                     f"{result.stdout}{result.stderr}")
-        return elapsed
 
     # The default: schema.sql read by the parser, no cache involved. Unless the reader declined
     # the file, which check says in an INFO line.
@@ -57,24 +46,41 @@ def measure(label, retort, location, server, repeat, cache):
                              text=True, env=env)
     if "in PostgreSQL (the parser-only reading declined" in verbose.stderr:
         sys.exit(f"the parser-only reading declined {label}'s schema.sql: {verbose.stderr}")
-    parser_time = median_of(["--no-cache"])
-    # schema.sql loaded into a rolled-back scratch schema on every run (the reference path,
-    # and what check does when the parser's reading differs or the reader declines the file).
-    loaded_time = median_of(["--no-cache", "--load-in-server"])
-    # The model PostgreSQL loaded, read back from the cache the previous runs wrote.
+    # Fill the cache that the third way reads.
     subprocess.run(check + ["--load-in-server"], capture_output=True, env=env)
-    cached_time = median_of(["--load-in-server"])
-    alembic_runs = []
-    differences = "?"
-    for _ in range(repeat):
+
+    def retort_run(arguments):
         started = time.perf_counter()
-        result = run(["/usr/bin/python3", str(HERE / "alembic_check.py"),
+        result = subprocess.run(check + arguments, capture_output=True, text=True, env=env)
+        if result.returncode != 0:
+            sys.exit(f"retort check {' '.join(arguments)} failed on {label}: "
+                     f"{result.stdout}{result.stderr}")
+        return time.perf_counter() - started
+
+    def alembic_run():
+        started = time.perf_counter()
+        result = run(["/usr/bin/python3", str(HERE / "alembic_check.py"), str(alembic_ini),
                       database.replace("postgresql://", "postgresql+psycopg2://"),
                       reference.replace("postgresql://", "postgresql+psycopg2://")])
         elapsed = time.perf_counter() - started
         models, differences = result.stdout.split()
-        alembic_runs.append(elapsed - float(models))
-    alembic_time = statistics.median(alembic_runs)
+        return elapsed - float(models), differences
+
+    # The four are interleaved, one of each per round, so a change in the machine's load
+    # during the benchmark weighs on all of them alike.
+    runs = {"parser": [], "loaded": [], "cached": [], "alembic": []}
+    differences = "?"
+    for _ in range(repeat):
+        # Read by the parser (the default); loaded into a rolled-back scratch schema on every
+        # run (the reference path, and what check does when the parser's reading differs or the
+        # reader declines the file); PostgreSQL's model read back from the cache.
+        runs["parser"].append(retort_run(["--no-cache"]))
+        runs["loaded"].append(retort_run(["--no-cache", "--load-in-server"]))
+        runs["cached"].append(retort_run(["--load-in-server"]))
+        alembic_time, differences = alembic_run()
+        runs["alembic"].append(alembic_time)
+    parser_time, loaded_time, cached_time, alembic_time = (
+        statistics.median(runs[key]) for key in ("parser", "loaded", "cached", "alembic"))
     tables = len(re.findall(r"CREATE TABLE", (location / "schema.sql").read_text()))
     return (label, tables, parser_time, loaded_time, cached_time, alembic_time, differences)
 
@@ -110,11 +116,11 @@ def main():
     server_version = run(["bash", "-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1"]).stdout.strip()
     table = [f"Measured by `bench/check_bench.sh` on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}; "
              f"PostgreSQL from {server_version}, Alembic {alembic_version[0]} with SQLAlchemy "
-             f"{alembic_version[1]}; median of {args.repeat} runs, whole processes.",
+             f"{alembic_version[1]}; median of {args.repeat} interleaved rounds, whole processes.",
              "",
              "| schema | tables | `retort check` (schema.sql read by the parser) "
              "| `check --load-in-server --no-cache` (loaded in PostgreSQL) "
-             "| `check --load-in-server` (loaded model cached) | Alembic check comparison "
+             "| `check --load-in-server` (loaded model cached) | `alembic check` (minus model import) "
              "| speed-up: parser | loaded | cached | Alembic's differences |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for label, tables, parser_time, loaded_time, cached_time, alembic_time, differences in rows:

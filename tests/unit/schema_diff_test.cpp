@@ -1,8 +1,9 @@
 // Pure tests of the schema diff: statement order (a foreign key after its target, drops in
 // dependency order), renames flagged and never guessed, type-change classification, and the
-// model's JSON form used by the cache.
+// model's JSON form and key used by the cache.
 #include <gtest/gtest.h>
 
+#include "engine/schema/desired_schema_cache.hpp"
 #include "engine/schema/diff.hpp"
 #include "engine/schema/model_json.hpp"
 #include "engine/schema/type_change.hpp"
@@ -138,6 +139,16 @@ TEST(SchemaIdentifiers, QuotedOnlyWhenNeeded) {
   EXPECT_EQ(quoteIdentifier("Sweets"), "\"Sweets\"");
   EXPECT_EQ(qualifiedName("public", "t"), "t");
   EXPECT_EQ(qualifiedName("audit", "t"), "audit.t");
+}
+
+TEST(SchemaCacheKey, StableAndSensitiveToEveryByte) {
+  std::string text = "CREATE TABLE t (id int);";
+  EXPECT_EQ(cacheKey(text), cacheKey(text));
+  EXPECT_EQ(cacheKey(text).size(), 32u);
+  std::string changed = text;
+  changed[14] = 'u';
+  EXPECT_NE(cacheKey(text), cacheKey(changed));
+  EXPECT_NE(cacheKey(text), cacheKey(text + std::string(1, '\0')));
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +11,20 @@
 #include "engine/schema/model_json.hpp"
 
 namespace retort::engine::schema {
+
+std::string cacheKey(std::string_view identity) {
+  constexpr uint64_t kPrime = 0x100000001b3ULL;
+  uint64_t first = 0xcbf29ce484222325ULL;   // FNV-1a's offset basis
+  uint64_t second = 0x84222325cbf29ce4ULL;  // another basis, for the second half
+  for (char c : identity) {
+    first = (first ^ static_cast<unsigned char>(c)) * kPrime;
+    second = (second ^ static_cast<unsigned char>(c)) * kPrime;
+  }
+  char hex[33];
+  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(first),
+                static_cast<unsigned long long>(second));
+  return hex;
+}
 
 std::string defaultCacheDirectory() {
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {

@@ -7,10 +7,17 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/schema/model.hpp"
 
 namespace retort::engine::schema {
+
+// The cache key of a text: 128 bits of two FNV-1a hashes, in hex. Not a cryptographic
+// digest, which would cost more than the lookup it names (OpenSSL 3 spends over a millisecond
+// loading its provider on first use); a collision could only ever mix up two desired schemas
+// of the same user, and at 128 bits none is expected.
+std::string cacheKey(std::string_view identity);
 
 // The default cache directory: $XDG_CACHE_HOME/retort, else $HOME/.cache/retort, else "".
 std::string defaultCacheDirectory();

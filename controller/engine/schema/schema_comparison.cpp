@@ -7,7 +7,6 @@
 #include "engine/schema/desired_schema.hpp"
 #include "engine/schema/desired_schema_cache.hpp"
 #include "engine/schema/schema_sql_reader.hpp"
-#include "engine/script_directory.hpp"
 
 namespace retort::engine::schema {
 
@@ -33,7 +32,7 @@ DesiredSource readDesiredSource(Connection& database, const ComparisonSource& so
                          database.exec("SHOW server_version_num").value(0, 0) + '\0' +
                          RETORT_VERSION;
   for (const std::string& table : source.excludedTables) identity += '\0' + table;
-  desired.cacheKey = scriptChecksum(identity);
+  desired.cacheKey = cacheKey(identity);
   desired.cached = readCachedModel(source.cacheDirectory, desired.cacheKey);
   return desired;
 }
