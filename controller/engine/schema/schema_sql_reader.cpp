@@ -96,7 +96,8 @@ class Reader {
   }
 
   static std::string relationName(const json& rangeVar) {
-    if (rangeVar.value("relpersistence", "p") != "p") decline("temporary or unlogged tables are not read");
+    if (rangeVar.value("relpersistence", "p") != "p")
+      decline("temporary or unlogged tables are not read");
     if (rangeVar.contains("schemaname")) decline("schema-qualified names are not read");
     return rangeVar.value("relname", "");
   }
