@@ -5,6 +5,7 @@
 #include "engine/lint/acknowledgement.hpp"
 #include "engine/lint/rules.hpp"
 #include "engine/schema/type_change.hpp"
+#include "engine/sql/parse_tree.hpp"
 #include "engine/sql/parsed_sql.hpp"
 #include "engine/sql/type_name.hpp"
 
@@ -43,7 +44,7 @@ bool callsVolatileFunction(const json& node, std::string* name) {
     if (call != node.end()) {
       const json& names = (*call)["funcname"];
       if (!names.empty()) {
-        std::string last = names.back()["String"].value("sval", "");
+        std::string last = sql::stringOf(names.back());
         if (isVolatileFunction(last)) {
           *name = last;
           return true;
@@ -84,7 +85,7 @@ bool isNotNullCheck(const json& expression, std::string* column) {
   if (!argument.contains("ColumnRef")) return false;
   const json& fields = argument["ColumnRef"]["fields"];
   if (fields.empty() || !fields.back().contains("String")) return false;
-  *column = fields.back()["String"].value("sval", "");
+  *column = sql::stringOf(fields.back());
   return true;
 }
 
@@ -204,11 +205,11 @@ class SectionLinter {
     for (const json& object : node.value("objects", json::array())) {
       std::string name;
       if (object.contains("List")) {
-        for (const json& part : object["List"]["items"]) {
-          name += (name.empty() ? "" : ".") + part["String"].value("sval", "");
+        for (const std::string& part : sql::stringsOf(object["List"]["items"])) {
+          name += (name.empty() ? "" : ".") + part;
         }
-      } else if (object.contains("String")) {
-        name = object["String"].value("sval", "");
+      } else {
+        name = sql::stringOf(object);
       }
       if (type == "OBJECT_TABLE") {
         std::string key = name.find('.') == std::string::npos ? "public." + name : name;
@@ -267,7 +268,7 @@ class SectionLinter {
     std::string function;
     std::string rawType;
     const json& names = definition["typeName"]["names"];
-    if (!names.empty()) rawType = names.back()["String"].value("sval", "");
+    if (!names.empty()) rawType = sql::stringOf(names.back());
     if (rawType.find("serial") != std::string::npos) {
       report("volatile-default", line,
              "ADD COLUMN " + where + " " + rawType +

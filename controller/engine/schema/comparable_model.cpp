@@ -1,10 +1,9 @@
 #include "engine/schema/comparable_model.hpp"
 
-#include <pg_query.h>
-
 #include <functional>
 
 #include "engine/sql/canonical_expression.hpp"
+#include "engine/sql/parsed_sql.hpp"
 
 namespace retort::engine::schema {
 
@@ -69,7 +68,8 @@ std::optional<Model> comparableModel(const Model& model) {
   // Every text goes into one batch for a single parser call: one statement per text, in the
   // order the walk below visits them.
   std::string batch;
-  std::vector<std::function<void(const json&)>> assign;
+  // Each returns false when its statement parsed into another kind than its text promised.
+  std::vector<std::function<bool(const sql::ParsedStatement&)>> assign;
   Model comparable = model;
   for (auto& [key, table] : comparable.tables) {
     for (Column& column : table.columns) {
@@ -77,17 +77,21 @@ std::optional<Model> comparableModel(const Model& model) {
            {&column.defaultExpression, &column.generatedExpression}) {
         if (!*text) continue;
         batch += "SELECT " + **text + ";\n";
-        assign.push_back([text, &batch](const json& statement) {
-          const json& target = statement.at("SelectStmt").at("targetList").at(0);
+        assign.push_back([text, &batch](const sql::ParsedStatement& statement) {
+          if (statement.kind != "SelectStmt") return false;
+          const json& target = statement.node.at("targetList").at(0);
           *text = expressionKey(target.at("ResTarget").at("val"), batch);
+          return true;
         });
       }
     }
     for (Constraint& constraint : table.constraints) {
       batch += "ALTER TABLE t ADD " + constraint.definition + ";\n";
-      assign.push_back([&constraint, &batch](const json& statement) {
-        const json& command = statement.at("AlterTableStmt").at("cmds").at(0).at("AlterTableCmd");
+      assign.push_back([&constraint, &batch](const sql::ParsedStatement& statement) {
+        if (statement.kind != "AlterTableStmt") return false;
+        const json& command = statement.node.at("cmds").at(0).at("AlterTableCmd");
         constraint.definition = constraintKey(command.at("def").at("Constraint"), batch);
+        return true;
       });
       constraint.columns.clear();
       constraint.referencedTable.clear();
@@ -95,8 +99,10 @@ std::optional<Model> comparableModel(const Model& model) {
     }
     for (Index& index : table.indexes) {
       batch += index.definition + ";\n";
-      assign.push_back([&index, &batch](const json& statement) {
-        index.definition = indexKey(statement.at("IndexStmt"), batch);
+      assign.push_back([&index, &batch](const sql::ParsedStatement& statement) {
+        if (statement.kind != "IndexStmt") return false;
+        index.definition = indexKey(statement.node, batch);
+        return true;
       });
       index.unique = false;
       index.method.clear();
@@ -104,20 +110,14 @@ std::optional<Model> comparableModel(const Model& model) {
       index.predicate.reset();
     }
   }
-  PgQueryParseResult result = pg_query_parse(batch.c_str());
-  if (result.error) {
-    pg_query_free_parse_result(result);
-    return std::nullopt;
-  }
-  json tree = json::parse(result.parse_tree);
-  pg_query_free_parse_result(result);
-  if (!tree.contains("stmts")) tree["stmts"] = json::array();  // an empty batch
-  const json& statements = tree["stmts"];
-  if (statements.size() != assign.size()) return std::nullopt;
+  sql::ParsedSql parsed = sql::parseSql(batch, 1);
+  if (parsed.error || parsed.statements.size() != assign.size()) return std::nullopt;
   try {
-    for (size_t i = 0; i < assign.size(); ++i) assign[i](statements[i].at("stmt"));
+    for (size_t i = 0; i < assign.size(); ++i) {
+      if (!assign[i](parsed.statements[i])) return std::nullopt;
+    }
   } catch (const json::exception&) {
-    return std::nullopt;  // a statement parsed into something else than its text promised
+    return std::nullopt;  // a statement's tree has another shape than its text promised
   }
   return comparable;
 }

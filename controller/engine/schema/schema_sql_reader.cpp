@@ -1,7 +1,5 @@
 #include "engine/schema/schema_sql_reader.hpp"
 
-#include <pg_query.h>
-
 #include <algorithm>
 #include <map>
 #include <set>
@@ -31,7 +29,7 @@ struct Declined {
 
 json stringList(const std::vector<std::string>& values) {
   json list = json::array();
-  for (const std::string& value : values) list.push_back({{"String", {{"sval", value}}}});
+  for (const std::string& value : values) list.push_back(sql::stringNode(value));
   return list;
 }
 
@@ -242,10 +240,9 @@ class Reader {
     column.notNull = true;
     // Parsed like any other default, so its key is the one the catalog's text will give.
     std::string text = "SELECT nextval('" + quoteIdentifier(name) + "'::regclass)";
-    PgQueryParseResult result = pg_query_parse(text.c_str());
-    json tree = json::parse(result.error ? "{}" : result.parse_tree);
-    pg_query_free_parse_result(result);
-    const json& target = tree.at("stmts").at(0).at("stmt").at("SelectStmt").at("targetList").at(0);
+    sql::ParsedSql parsed = sql::parseSql(text, 1);
+    if (parsed.error || parsed.statements.empty()) decline("a serial sequence named " + name);
+    const json& target = parsed.statements.at(0).node.at("targetList").at(0);
     column.defaultExpression = expressionKey(target.at("ResTarget").at("val"), text);
   }
 

@@ -13,10 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-json stringNode(const std::string& value) {
-  return json{{"String", {{"sval", value}}}};
-}
-
 json constant(const json& aConst, std::string_view sql) {
   if (aConst.value("isnull", false)) return json{{"null", true}};
   if (aConst.contains("ival")) {

@@ -10,6 +10,10 @@ std::string stringOf(const nlohmann::json& node) {
   return string->value("sval", "");
 }
 
+nlohmann::json stringNode(const std::string& value) {
+  return nlohmann::json{{"String", {{"sval", value}}}};
+}
+
 std::vector<std::string> stringsOf(const nlohmann::json& list) {
   std::vector<std::string> values;
   if (!list.is_array()) return values;

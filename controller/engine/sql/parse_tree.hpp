@@ -15,6 +15,9 @@ namespace retort::engine::sql {
 // {"String": {"sval": "x"}} -> "x"; anything else -> "".
 std::string stringOf(const nlohmann::json& node);
 
+// The reverse: "x" -> {"String": {"sval": "x"}}, for trees built to compare with parsed ones.
+nlohmann::json stringNode(const std::string& value);
+
 // An array of String nodes (a qualified name, a column list) -> their values.
 std::vector<std::string> stringsOf(const nlohmann::json& list);
 
