@@ -3,7 +3,7 @@
 
 #include "cli/context.hpp"
 #include "cli/revision_format.hpp"
-#include "engine/revision_resolver.hpp"
+#include "engine/revision/revision_resolver.hpp"
 
 namespace retort::cli {
 namespace {

@@ -6,8 +6,8 @@
 
 #include "cli/context.hpp"
 #include "cli/desired_schema_options.hpp"
-#include "engine/errors.hpp"
 #include "engine/schema/check_report.hpp"
+#include "engine/util/errors.hpp"
 
 namespace retort::cli {
 namespace {

@@ -3,8 +3,8 @@
 
 #include "cli/context.hpp"
 #include "cli/revision_format.hpp"
-#include "engine/errors.hpp"
-#include "engine/revision_errors.hpp"
+#include "engine/revision/revision_errors.hpp"
+#include "engine/util/errors.hpp"
 
 namespace retort::cli {
 namespace {

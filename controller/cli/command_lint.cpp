@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include "cli/context.hpp"
-#include "engine/errors.hpp"
 #include "engine/lint/linter.hpp"
 #include "engine/lint/rules.hpp"
+#include "engine/util/errors.hpp"
 
 namespace retort::cli {
 namespace {

@@ -5,10 +5,10 @@
 
 #include "cli/context.hpp"
 #include "cli/migration_flow.hpp"
-#include "engine/errors.hpp"
 #include "engine/lint/linter.hpp"
-#include "engine/revision_errors.hpp"
-#include "engine/statement_splitter.hpp"
+#include "engine/revision/revision_errors.hpp"
+#include "engine/sql/statement_splitter.hpp"
+#include "engine/util/errors.hpp"
 
 namespace retort::cli {
 namespace {

@@ -3,10 +3,10 @@
 
 #include "cli/context.hpp"
 #include "cli/desired_schema_options.hpp"
-#include "engine/errors.hpp"
-#include "engine/log.hpp"
-#include "engine/revision_writer.hpp"
 #include "engine/schema/autogenerate.hpp"
+#include "engine/script/revision_writer.hpp"
+#include "engine/util/errors.hpp"
+#include "engine/util/log.hpp"
 
 namespace retort::cli {
 namespace {

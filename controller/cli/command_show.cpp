@@ -3,7 +3,7 @@
 
 #include "cli/context.hpp"
 #include "cli/revision_format.hpp"
-#include "engine/revision_errors.hpp"
+#include "engine/revision/revision_errors.hpp"
 
 namespace retort::cli {
 namespace {

@@ -3,10 +3,10 @@
 
 #include "cli/context.hpp"
 #include "cli/migration_flow.hpp"
-#include "engine/errors.hpp"
-#include "engine/offline_sql.hpp"
-#include "engine/revision_errors.hpp"
-#include "engine/stamp_plan.hpp"
+#include "engine/revision/revision_errors.hpp"
+#include "engine/revision/stamp_plan.hpp"
+#include "engine/runtime/offline_sql.hpp"
+#include "engine/util/errors.hpp"
 
 namespace retort::cli {
 namespace {

@@ -4,8 +4,8 @@
 #include <map>
 
 #include "cli/context.hpp"
-#include "engine/errors.hpp"
-#include "engine/revision_errors.hpp"
+#include "engine/revision/revision_errors.hpp"
+#include "engine/util/errors.hpp"
 
 namespace retort::cli {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <iostream>
 
-#include "engine/log.hpp"
+#include "engine/util/log.hpp"
 
 namespace retort::cli {
 

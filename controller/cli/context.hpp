@@ -5,10 +5,10 @@
 #include <memory>
 
 #include "cli/command.hpp"
-#include "engine/connection.hpp"
-#include "engine/migrator.hpp"
-#include "engine/revision_resolver.hpp"
-#include "engine/script_directory.hpp"
+#include "engine/revision/revision_resolver.hpp"
+#include "engine/runtime/connection.hpp"
+#include "engine/runtime/migrator.hpp"
+#include "engine/script/script_directory.hpp"
 
 namespace retort::cli {
 

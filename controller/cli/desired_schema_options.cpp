@@ -1,8 +1,8 @@
 #include "cli/desired_schema_options.hpp"
 
 #include "cli/context.hpp"
-#include "engine/errors.hpp"
 #include "engine/schema/desired_schema_cache.hpp"
+#include "engine/util/errors.hpp"
 
 namespace retort::cli {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "cli/command.hpp"
-#include "engine/migrator.hpp"
+#include "engine/runtime/migrator.hpp"
 #include "engine/schema/schema_comparison.hpp"
 
 namespace retort::cli {

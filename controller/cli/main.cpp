@@ -6,10 +6,10 @@
 #include <map>
 
 #include "cli/command.hpp"
-#include "engine/connection.hpp"
-#include "engine/errors.hpp"
-#include "engine/log.hpp"
-#include "engine/migrator.hpp"
+#include "engine/runtime/connection.hpp"
+#include "engine/runtime/migrator.hpp"
+#include "engine/util/errors.hpp"
+#include "engine/util/log.hpp"
 
 namespace retort::cli {
 

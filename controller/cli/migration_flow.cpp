@@ -3,10 +3,10 @@
 #include <iostream>
 
 #include "cli/context.hpp"
-#include "engine/errors.hpp"
-#include "engine/log.hpp"
-#include "engine/offline_sql.hpp"
-#include "engine/revision_errors.hpp"
+#include "engine/revision/revision_errors.hpp"
+#include "engine/runtime/offline_sql.hpp"
+#include "engine/util/errors.hpp"
+#include "engine/util/log.hpp"
 
 namespace retort::cli {
 

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "engine/migration_step.hpp"
+#include "engine/revision/migration_step.hpp"
 
 namespace retort::cli {
 

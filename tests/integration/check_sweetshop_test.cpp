@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "engine/connection.hpp"
+#include "engine/runtime/connection.hpp"
 #include "engine/schema/autogenerate.hpp"
 #include "engine/schema/schema_comparison.hpp"
 #include "postgres_server.hpp"

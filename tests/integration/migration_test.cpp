@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "cli_runner.hpp"
-#include "engine/connection.hpp"
+#include "engine/runtime/connection.hpp"
 #include "postgres_server.hpp"
 
 namespace retort::test {

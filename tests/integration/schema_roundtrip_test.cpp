@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/connection.hpp"
+#include "engine/runtime/connection.hpp"
 #include "engine/schema/comparable_model.hpp"
 #include "engine/schema/desired_schema.hpp"
 #include "engine/schema/diff.hpp"

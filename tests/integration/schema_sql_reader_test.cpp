@@ -11,7 +11,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/connection.hpp"
+#include "engine/runtime/connection.hpp"
 #include "engine/schema/comparable_model.hpp"
 #include "engine/schema/desired_schema.hpp"
 #include "engine/schema/introspect.hpp"

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "engine/connection.hpp"
+#include "engine/runtime/connection.hpp"
 
 namespace retort::test {
 

@@ -11,7 +11,7 @@
 
 #include "engine/lint/linter.hpp"
 #include "engine/lint/rules.hpp"
-#include "engine/script.hpp"
+#include "engine/script/script.hpp"
 
 namespace retort::engine::lint {
 namespace {

@@ -1,8 +1,8 @@
-#include "engine/revision_graph.hpp"
+#include "engine/revision/revision_graph.hpp"
 
 #include <gtest/gtest.h>
 
-#include "engine/errors.hpp"
+#include "engine/util/errors.hpp"
 #include "example_graph.hpp"
 
 namespace retort::engine {

@@ -1,10 +1,10 @@
-#include "engine/revision_resolver.hpp"
+#include "engine/revision/revision_resolver.hpp"
 
 #include <gtest/gtest.h>
 
-#include "engine/errors.hpp"
-#include "engine/revision_errors.hpp"
-#include "engine/version_heads.hpp"
+#include "engine/revision/revision_errors.hpp"
+#include "engine/revision/version_heads.hpp"
+#include "engine/util/errors.hpp"
 #include "example_graph.hpp"
 
 namespace retort::engine {

@@ -1,4 +1,4 @@
-#include "engine/revision_writer.hpp"
+#include "engine/script/revision_writer.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "engine/errors.hpp"
-#include "engine/script.hpp"
-#include "engine/statement_splitter.hpp"
+#include "engine/script/script.hpp"
+#include "engine/sql/statement_splitter.hpp"
+#include "engine/util/errors.hpp"
 
 namespace retort::engine {
 namespace {

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "engine/offline_sql.hpp"
-#include "engine/stamp_plan.hpp"
-#include "engine/version_heads.hpp"
+#include "engine/revision/stamp_plan.hpp"
+#include "engine/revision/version_heads.hpp"
+#include "engine/runtime/offline_sql.hpp"
 #include "example_graph.hpp"
 
 namespace retort::engine {

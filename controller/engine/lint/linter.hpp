@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "engine/lint/finding.hpp"
-#include "engine/revision_graph.hpp"
-#include "engine/script.hpp"
+#include "engine/revision/revision_graph.hpp"
+#include "engine/script/script.hpp"
 
 namespace retort::engine::lint {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/connection.hpp"
+#include "engine/runtime/connection.hpp"
 #include "engine/schema/model.hpp"
 #include "engine/schema/schema_comparison.hpp"
 

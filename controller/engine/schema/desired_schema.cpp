@@ -3,8 +3,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/errors.hpp"
 #include "engine/schema/scratch_database.hpp"
+#include "engine/util/errors.hpp"
 
 namespace retort::engine::schema {
 

@@ -11,7 +11,7 @@
 
 #include <string>
 
-#include "engine/connection.hpp"
+#include "engine/runtime/connection.hpp"
 #include "engine/schema/introspect.hpp"
 #include "engine/schema/model.hpp"
 

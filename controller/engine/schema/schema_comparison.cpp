@@ -2,11 +2,11 @@
 
 #include <future>
 
-#include "engine/log.hpp"
 #include "engine/schema/comparable_model.hpp"
 #include "engine/schema/desired_schema.hpp"
 #include "engine/schema/desired_schema_cache.hpp"
 #include "engine/schema/schema_sql_reader.hpp"
+#include "engine/util/log.hpp"
 
 namespace retort::engine::schema {
 

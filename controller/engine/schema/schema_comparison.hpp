@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/connection.hpp"
+#include "engine/runtime/connection.hpp"
 #include "engine/schema/diff.hpp"
 #include "engine/schema/introspect.hpp"
 

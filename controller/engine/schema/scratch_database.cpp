@@ -6,8 +6,8 @@
 #include <chrono>
 #include <random>
 
-#include "engine/connection.hpp"
-#include "engine/errors.hpp"
+#include "engine/runtime/connection.hpp"
+#include "engine/util/errors.hpp"
 
 namespace retort::engine::schema {
 

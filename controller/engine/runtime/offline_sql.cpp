@@ -1,6 +1,6 @@
-#include "engine/offline_sql.hpp"
+#include "engine/runtime/offline_sql.hpp"
 
-#include "engine/statement_splitter.hpp"
+#include "engine/sql/statement_splitter.hpp"
 
 namespace retort::engine {
 

@@ -1,4 +1,4 @@
-#include "engine/connection.hpp"
+#include "engine/runtime/connection.hpp"
 
 #include <regex>
 

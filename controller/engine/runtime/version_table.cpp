@@ -1,8 +1,8 @@
-#include "engine/version_table.hpp"
+#include "engine/runtime/version_table.hpp"
 
 #include <algorithm>
 
-#include "engine/errors.hpp"
+#include "engine/util/errors.hpp"
 
 namespace retort::engine {
 

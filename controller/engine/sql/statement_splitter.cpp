@@ -1,10 +1,10 @@
-#include "engine/statement_splitter.hpp"
+#include "engine/sql/statement_splitter.hpp"
 
 #include <pg_query.h>
 
 #include <algorithm>
 
-#include "engine/errors.hpp"
+#include "engine/util/errors.hpp"
 
 namespace retort::engine {
 

@@ -1,4 +1,4 @@
-#include "engine/script_directory.hpp"
+#include "engine/script/script_directory.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -12,7 +12,7 @@
 #include <sstream>
 #include <thread>
 
-#include "engine/errors.hpp"
+#include "engine/util/errors.hpp"
 
 namespace retort::engine {
 

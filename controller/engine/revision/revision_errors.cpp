@@ -1,6 +1,6 @@
-#include "engine/revision_errors.hpp"
+#include "engine/revision/revision_errors.hpp"
 
-#include "engine/errors.hpp"
+#include "engine/util/errors.hpp"
 
 namespace retort::engine {
 

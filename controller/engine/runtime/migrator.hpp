@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/connection.hpp"
-#include "engine/history_table.hpp"
-#include "engine/migration_step.hpp"
-#include "engine/version_table.hpp"
+#include "engine/revision/migration_step.hpp"
+#include "engine/runtime/connection.hpp"
+#include "engine/runtime/history_table.hpp"
+#include "engine/runtime/version_table.hpp"
 
 namespace retort::engine {
 

@@ -1,10 +1,10 @@
-#include "engine/script.hpp"
+#include "engine/script/script.hpp"
 
 #include <algorithm>
 #include <set>
 #include <string_view>
 
-#include "engine/errors.hpp"
+#include "engine/util/errors.hpp"
 
 namespace retort::engine {
 

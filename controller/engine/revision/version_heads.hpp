@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/migration_step.hpp"
+#include "engine/revision/migration_step.hpp"
 
 namespace retort::engine {
 

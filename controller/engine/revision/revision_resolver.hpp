@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/revision_graph.hpp"
+#include "engine/revision/revision_graph.hpp"
 
 namespace retort::engine {
 

@@ -1,8 +1,8 @@
-#include "engine/version_heads.hpp"
+#include "engine/revision/version_heads.hpp"
 
 #include <algorithm>
 
-#include "engine/errors.hpp"
+#include "engine/util/errors.hpp"
 
 namespace retort::engine {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/connection.hpp"
-#include "engine/version_heads.hpp"
+#include "engine/revision/version_heads.hpp"
+#include "engine/runtime/connection.hpp"
 
 namespace retort::engine {
 

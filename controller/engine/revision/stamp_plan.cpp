@@ -1,4 +1,4 @@
-#include "engine/stamp_plan.hpp"
+#include "engine/revision/stamp_plan.hpp"
 
 #include <algorithm>
 

@@ -11,7 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/script.hpp"
+#include "engine/script/script.hpp"
 
 namespace retort::engine {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/migration_step.hpp"
-#include "engine/revision_resolver.hpp"
+#include "engine/revision/migration_step.hpp"
+#include "engine/revision/revision_resolver.hpp"
 
 namespace retort::engine {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/script_directory.hpp"
+#include "engine/script/script_directory.hpp"
 
 namespace retort::engine {
 

@@ -1,13 +1,13 @@
-#include "engine/migrator.hpp"
+#include "engine/runtime/migrator.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 
-#include "engine/errors.hpp"
-#include "engine/log.hpp"
-#include "engine/script_directory.hpp"
-#include "engine/statement_splitter.hpp"
+#include "engine/script/script_directory.hpp"
+#include "engine/sql/statement_splitter.hpp"
+#include "engine/util/errors.hpp"
+#include "engine/util/log.hpp"
 
 namespace retort::engine {
 

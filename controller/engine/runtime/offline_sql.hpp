@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/migration_step.hpp"
-#include "engine/version_table.hpp"
+#include "engine/revision/migration_step.hpp"
+#include "engine/runtime/version_table.hpp"
 
 namespace retort::engine {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/script.hpp"
+#include "engine/script/script.hpp"
 
 namespace retort::engine {
 

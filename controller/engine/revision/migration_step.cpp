@@ -1,4 +1,4 @@
-#include "engine/migration_step.hpp"
+#include "engine/revision/migration_step.hpp"
 
 namespace retort::engine {
 

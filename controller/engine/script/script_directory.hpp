@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/revision_graph.hpp"
+#include "engine/revision/revision_graph.hpp"
 
 namespace retort::engine {
 

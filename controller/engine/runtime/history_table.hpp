@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/connection.hpp"
-#include "engine/version_table.hpp"
+#include "engine/runtime/connection.hpp"
+#include "engine/runtime/version_table.hpp"
 
 namespace retort::engine {
 

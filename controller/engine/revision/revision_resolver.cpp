@@ -1,9 +1,9 @@
-#include "engine/revision_resolver.hpp"
+#include "engine/revision/revision_resolver.hpp"
 
 #include <algorithm>
 #include <regex>
 
-#include "engine/revision_errors.hpp"
+#include "engine/revision/revision_errors.hpp"
 
 namespace retort::engine {
 

@@ -1,4 +1,4 @@
-#include "engine/log.hpp"
+#include "engine/util/log.hpp"
 
 #include <cstdio>
 

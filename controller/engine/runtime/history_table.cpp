@@ -1,4 +1,4 @@
-#include "engine/history_table.hpp"
+#include "engine/runtime/history_table.hpp"
 
 #include <pwd.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "engine/revision_writer.hpp"
+#include "engine/script/revision_writer.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -7,10 +7,10 @@
 #include <random>
 #include <sstream>
 
-#include "engine/errors.hpp"
-#include "engine/migration_step.hpp"
-#include "engine/revision_errors.hpp"
-#include "engine/revision_resolver.hpp"
+#include "engine/revision/migration_step.hpp"
+#include "engine/revision/revision_errors.hpp"
+#include "engine/revision/revision_resolver.hpp"
+#include "engine/util/errors.hpp"
 
 namespace retort::engine {
 

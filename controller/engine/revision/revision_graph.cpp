@@ -1,9 +1,9 @@
-#include "engine/revision_graph.hpp"
+#include "engine/revision/revision_graph.hpp"
 
 #include <algorithm>
 #include <set>
 
-#include "engine/errors.hpp"
+#include "engine/util/errors.hpp"
 
 namespace retort::engine {
 
