@@ -120,7 +120,8 @@ int KubeNodeCluster::stop(std::string* output) {
   running_ = false;
   const auto script = source_dir() / "tests" / "cluster" / "cluster.sh";
   std::string text;
-  const int status = run_shell(quote(script.string()) + " down " + quote(dir_.string()) + " 2>&1", text);
+  const int status =
+      run_shell(quote(script.string()) + " down " + quote(dir_.string()) + " 2>&1", text);
   if (output != nullptr) *output = text;
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);  // also when `up` failed before marking the dir
@@ -154,14 +155,13 @@ int KubeNodeCluster::apply(const std::string& manifest, std::string* output) con
 std::string KubeNodeCluster::import_retort_image(const std::filesystem::path& build_dir) const {
   const auto script = source_dir() / "scripts" / "image.sh";
   std::string output;
-  const int status =
-      run_shell(quote(script.string()) + " --build-dir " + quote(build_dir.string()) +
-                    " --import " + quote(dir_.string()) + " 2>" +
-                    quote((dir_ / "image.stderr").string()),
-                output);
+  const int status = run_shell(quote(script.string()) + " --build-dir " +
+                                   quote(build_dir.string()) + " --import " + quote(dir_.string()) +
+                                   " 2>" + quote((dir_ / "image.stderr").string()),
+                               output);
   if (status != 0) {
-    throw std::runtime_error("scripts/image.sh failed (exit " + std::to_string(status) +
-                             "):\n" + tail_of_file(dir_ / "image.stderr"));
+    throw std::runtime_error("scripts/image.sh failed (exit " + std::to_string(status) + "):\n" +
+                             tail_of_file(dir_ / "image.stderr"));
   }
   return last_line(output);
 }
