@@ -125,12 +125,12 @@ node_restore_nft() {
   local t
   # Tables that appeared during the run (kube-proxy's, and iptables-nft's from the kubelet).
   nft list tables 2>/dev/null | sort | comm -13 "$dir/node/before/nft-tables" - | while read -r t; do
-    [ -n "$t" ] && nft delete ${t#table } 2>/dev/null || true
+    [ -n "$t" ] && nft delete $t 2>/dev/null || true
   done
   # A table that existed before but changed is put back as it was.
   if [ -s "$dir/node/before/nft-tables" ] &&
     ! diff -q <(nft list ruleset 2>/dev/null) "$dir/node/before/nft-ruleset" >/dev/null; then
-    while read -r t; do nft delete ${t#table } 2>/dev/null || true; done <"$dir/node/before/nft-tables"
+    while read -r t; do nft delete $t 2>/dev/null || true; done <"$dir/node/before/nft-tables"
     nft -f "$dir/node/before/nft-ruleset" || log "could not restore the nft ruleset"
   fi
 }
@@ -503,7 +503,10 @@ EOF
 # --- down ---------------------------------------------------------------------------------------
 
 node_stop() {
-  [ -d "$dir/node" ] || return 0
+  if [ ! -d "$dir/node" ]; then
+    node_release_machine
+    return 0
+  fi
   local p pid
   # The kubelet first, so nothing restarts what is stopped next.
   for p in kubelet kube-proxy kube-scheduler kube-controller-manager; do
