@@ -56,7 +56,7 @@ strip --strip-unneeded "$fs/usr/bin/retort" "$fs/usr/bin/pg_dump" "$fs/usr/bin/p
 
 # Exactly the libraries the three binaries load, at the paths the loader looks for them.
 ldd "$retort" "$pg_bin/pg_dump" "$pg_bin/pg_restore" |
-  awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | sort -u >"$work/libs"
+  awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\/.*[^:]$/ {print $1}' | sort -u >"$work/libs"
 while read -r lib; do
   mkdir -p "$fs$(dirname "$lib")"
   cp -L "$lib" "$fs$lib"
@@ -83,7 +83,7 @@ mkdir -p "$(dirname "$out")"
   --config.env PGSSLROOTCERT=/etc/ssl/certs/ca-certificates.crt \
   --config.label org.opencontainers.image.title=retort \
   --config.label "org.opencontainers.image.version=$version" >&2
-echo "image.sh: $out ($(du -k "$out" | cut -f1) KiB uncompressed archive, $(wc -l <"$work/libs") libraries)" >&2
+echo "image.sh: $out: archive $(du -k "$out" | cut -f1) KiB (gzip layer), file system $(du -sk "$fs" | cut -f1) KiB, $(wc -l <"$work/libs") libraries" >&2
 
 if [ -n "$cluster" ]; then
   sock="$cluster/node/containerd/containerd.sock"
