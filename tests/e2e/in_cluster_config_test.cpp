@@ -28,11 +28,8 @@ TEST(InClusterConfig, PodListsItsNamespaceThroughTheKubernetesService) {
   const auto ns = e2e.createNamespace("incluster");
   std::string output;
   ASSERT_EQ(e2e.cluster->apply(podReaderRbac(ns), &output), 0) << output;
-  JobSpec job{.ns = ns,
-              .name = "lister",
-              .image = e2e.kubectlImage,
-              .args = {"get", "pods", "-n", ns, "-o", "name"},
-              .automountToken = true};
+  JobSpec job(ns, "lister", e2e.kubectlImage, {"get", "pods", "-n", ns, "-o", "name"});
+  job.automountToken = true;
   ASSERT_EQ(e2e.cluster->apply(jobManifest(job), &output), 0) << output;
 
   const auto conditions = waitForJobFinished(ns, "lister", 180);
@@ -47,11 +44,8 @@ TEST(InClusterConfig, PodListsItsNamespaceThroughTheKubernetesService) {
 TEST(InClusterConfig, ServiceAccountWithoutRbacIsForbidden) {
   auto& e2e = E2e::get();
   const auto ns = e2e.createNamespace("forbidden");
-  JobSpec job{.ns = ns,
-              .name = "lister",
-              .image = e2e.kubectlImage,
-              .args = {"get", "pods", "-n", ns, "-o", "name"},
-              .automountToken = true};
+  JobSpec job(ns, "lister", e2e.kubectlImage, {"get", "pods", "-n", ns, "-o", "name"});
+  job.automountToken = true;
   std::string output;
   ASSERT_EQ(e2e.cluster->apply(jobManifest(job), &output), 0) << output;
 

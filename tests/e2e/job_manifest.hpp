@@ -4,11 +4,17 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace retort::e2e {
 
 struct JobSpec {
+  JobSpec(std::string ns_, std::string name_, std::string image_, std::vector<std::string> args_)
+      : ns(std::move(ns_)),
+        name(std::move(name_)),
+        image(std::move(image_)),
+        args(std::move(args_)) {}
   std::string ns;
   std::string name;
   std::string image;

@@ -16,12 +16,9 @@ const char* kFailJobOnUsageError =
 TEST(PodFailurePolicy, ExitCodeInFailJobRuleFailsAtOnce) {
   auto& e2e = E2e::get();
   const auto ns = e2e.createNamespace("failjob");
-  JobSpec job{.ns = ns,
-              .name = "usage",
-              .image = e2e.retortImage,
-              .args = {"current", "--no-such-flag"},
-              .podFailurePolicy = kFailJobOnUsageError,
-              .backoffLimit = 3};
+  JobSpec job(ns, "usage", e2e.retortImage, {"current", "--no-such-flag"});
+  job.podFailurePolicy = kFailJobOnUsageError;
+  job.backoffLimit = 3;
   std::string output;
   ASSERT_EQ(e2e.cluster->apply(jobManifest(job), &output), 0) << output;
 
@@ -40,12 +37,9 @@ TEST(PodFailurePolicy, OtherExitCodeIsRetried) {
   const auto ns = e2e.createNamespace("retry");
   // The bridge address on a port nothing listens on: connection refused, exit 1.
   const std::string url = "postgresql://retort@" + e2e.cluster->host_ip() + ":9/postgres";
-  JobSpec job{.ns = ns,
-              .name = "unreachable",
-              .image = e2e.retortImage,
-              .args = {"--url", url, "current"},
-              .podFailurePolicy = kFailJobOnUsageError,
-              .backoffLimit = 1};
+  JobSpec job(ns, "unreachable", e2e.retortImage, {"--url", url, "current"});
+  job.podFailurePolicy = kFailJobOnUsageError;
+  job.backoffLimit = 1;
   std::string output;
   ASSERT_EQ(e2e.cluster->apply(jobManifest(job), &output), 0) << output;
 

@@ -34,11 +34,8 @@ TEST(RetortJob, UpgradesSweetShopToHeadWithUriFromSecret) {
   const auto ns = e2e.createNamespace("upgrade");
   std::string output;
   ASSERT_EQ(e2e.cluster->apply(secretManifest(ns, db.forPods), &output), 0) << output;
-  JobSpec job{.ns = ns,
-              .name = "migrate",
-              .image = e2e.retortImage,
-              .args = {"-d", "/migrations", "upgrade", "head"},
-              .envYaml = kDatabaseUrlFromSecret};
+  JobSpec job(ns, "migrate", e2e.retortImage, {"-d", "/migrations", "upgrade", "head"});
+  job.envYaml = kDatabaseUrlFromSecret;
   ASSERT_EQ(e2e.cluster->apply(jobManifest(job), &output), 0) << output;
 
   const auto conditions = waitForJobFinished(ns, "migrate", 180);
@@ -69,11 +66,8 @@ TEST(RetortJob, FailedRunLeavesItsErrorAsTerminationMessage) {
   const auto ns = e2e.createNamespace("failing");
   std::string output;
   ASSERT_EQ(e2e.cluster->apply(secretManifest(ns, db.forPods), &output), 0) << output;
-  JobSpec job{.ns = ns,
-              .name = "migrate",
-              .image = e2e.retortImage,
-              .args = {"-d", "/migrations", "upgrade", "head"},
-              .envYaml = kDatabaseUrlFromSecret};
+  JobSpec job(ns, "migrate", e2e.retortImage, {"-d", "/migrations", "upgrade", "head"});
+  job.envYaml = kDatabaseUrlFromSecret;
   ASSERT_EQ(e2e.cluster->apply(jobManifest(job), &output), 0) << output;
 
   const auto conditions = waitForJobFinished(ns, "migrate", 180);
