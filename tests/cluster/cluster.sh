@@ -22,6 +22,7 @@
 #
 # Environment:
 #   RETORT_CACHE_DIR            cache root for the binaries (see build-tools.sh)
+#   RETORT_KUBE_BIN             a directory of prebuilt binaries to use instead (no build)
 #   RETORT_KUBE_APISERVER_ARGS  extra kube-apiserver flags (space separated)
 #   RETORT_CLUSTER_OWNER_PID    if set, a watchdog runs `down` once that process has exited, so
 #                               a test binary that crashes still leaves nothing behind
@@ -189,7 +190,11 @@ do_up() {
     node_require
     build_args=(--node)
   fi
-  bin="$("$here/build-tools.sh" "${build_args[@]}" | tail -n1)"
+  if [ -n "${RETORT_KUBE_BIN:-}" ]; then
+    bin="$RETORT_KUBE_BIN"  # prebuilt binaries: no build, no wait for the cache's build lock
+  else
+    bin="$("$here/build-tools.sh" "${build_args[@]}" | tail -n1)"
+  fi
   mkdir -p "$dir"
   touch "$dir/.retort-cluster"
   ln -sf "$bin/kubectl" "$dir/kubectl"

@@ -16,7 +16,7 @@ eval "$(sed -n '/^node_sysctls=(/,/^)/p; /^node_outside_paths=(/,/^)/p' "$here/n
 
 {
   for p in /proc/[0-9]*; do
-    c="$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null || true)"
+    c="$(tr '\0' ' ' 2>/dev/null <"$p/cmdline" || true)"
     [ -n "$c" ] && [[ "$c" != *machine-state.sh* ]] || continue
     if { [ -n "$dir" ] && [[ "$c" == *"$dir"* ]]; } || [[ "$c" == *containerd-shim* ]]; then
       echo "process ${p#/proc/} $c"

@@ -2,7 +2,7 @@
 # containerd + runc, kube-controller-manager, kube-scheduler, a kubelet and kube-proxy next to
 # the control plane, and the undoing of everything they change on the machine.
 #
-# Uses from cluster.sh: $dir, $here, $bin, log, die, alive, stop_pid.
+# Uses from cluster.sh: $dir, $here, $bin, log, die, alive, stop_pid, free_port.
 #
 # Only one node cluster can run on a machine at a time: the kubelet's port, the cgroup root,
 # the bridge name and a few fixed paths are machine-wide. /run/retort-node.owner names the
@@ -196,7 +196,7 @@ node_unmount_all() { # everything mounted under DIR, deepest first
 node_pids_with_arg() { # pids whose command line mentions <text>
   local p
   for p in /proc/[0-9]*; do
-    tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$1" && echo "${p#/proc/}"
+    tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF -- "$1" && echo "${p#/proc/}"
   done
   return 0
 }
@@ -464,8 +464,8 @@ node_start() { # <apiserver url> : everything after the control plane
   setsid "$bin/kube-proxy" --kubeconfig="$dir/kubeconfig" --proxy-mode=nftables \
     --hostname-override="$node_name" --cluster-cidr="$node_pod_cidr" \
     --nodeport-addresses="$node_host_ip/32" \
-    --bind-address=127.0.0.1 --healthz-bind-address=127.0.0.1:0 \
-    --metrics-bind-address=127.0.0.1:0 \
+    --bind-address=127.0.0.1 --healthz-bind-address="127.0.0.1:$(free_port)" \
+    --metrics-bind-address="127.0.0.1:$(free_port)" \
     --conntrack-max-per-core=0 --conntrack-min=0 \
     --conntrack-tcp-timeout-established=0 --conntrack-tcp-timeout-close-wait=0 \
     </dev/null >"$dir/kube-proxy.log" 2>&1 &
