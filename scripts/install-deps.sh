@@ -9,6 +9,7 @@ packages=(
   libyaml-cpp-dev libcli11-dev libspdlog-dev libpg-query-dev libbenchmark-dev libssl-dev
   postgresql postgresql-client python3 python3-alembic python3-psycopg2 hyperfine
   openssl curl ca-certificates util-linux git
+  containerd runc umoci containernetworking-plugins nftables iptables conntrack iproute2
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds kube-apiserver, etcd, kubectl and helm of the pinned versions (versions.env) from the
-# Go module proxy into ${RETORT_CACHE_DIR:-$HOME/.cache/retort}/kube/<kube version>, skipping
-# every binary that is already there at the right version. Prints that directory as its last
+# Go module proxy into ${RETORT_CACHE_DIR:-$HOME/.cache/retort}/kube/<kube version>; with
+# --node also kubelet, kube-controller-manager, kube-scheduler and kube-proxy (what
+# `cluster.sh up --node` runs). Skips every binary that is already there at the right version. Prints that directory as its last
 # stdout line; build chatter goes to stderr.
 #
 # The Go module and build caches live under the same cache root so that a rerun, or a CI run on
@@ -11,6 +12,12 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
+node=0
+case "${1:-}" in
+  --node) node=1 ;;
+  "") ;;
+  *) echo "usage: $0 [--node]" >&2; exit 2 ;;
+esac
 # shellcheck source=versions.env
 source "$here/versions.env"
 
@@ -73,6 +80,15 @@ if ! stamp_ok etcd "$etcd_version"; then
   # etcd's own version comes from its api/v3/version constants, so no -X stamp is needed.
   go_build etcd go.etcd.io/etcd/server/v3 "-s -w"
   stamp etcd "$etcd_version"
+fi
+
+if [ "$node" = 1 ]; then
+  for name in kube-controller-manager kube-scheduler kube-proxy kubelet; do
+    if ! stamp_ok "$name" "$KUBE_VERSION"; then
+      go_build "$name" "k8s.io/kubernetes/cmd/$name" "$(kube_ldflags)"
+      stamp "$name" "$KUBE_VERSION"
+    fi
+  done
 fi
 
 cd "$here/helm-tool"

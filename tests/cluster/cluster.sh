@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
-# A real, throw-away Kubernetes control plane (etcd + kube-apiserver) on loopback for tests.
+# A real, throw-away Kubernetes control plane (etcd + kube-apiserver) on loopback for tests,
+# or with --node a one-node cluster that runs pods (see node/node.sh and docs/cluster.md).
 #
-#   tests/cluster/cluster.sh up   [DIR]   build what is missing, start, print the kubeconfig path
-#   tests/cluster/cluster.sh down [DIR]   stop everything `up` started in DIR and delete DIR
+#   tests/cluster/cluster.sh up [--node] [DIR]   build what is missing, start, print the kubeconfig path
+#   tests/cluster/cluster.sh down [DIR]          stop everything `up` started in DIR, undo its
+#                                                changes to the machine, delete DIR
 #   tests/cluster/cluster.sh status [DIR]
+#
+# With --node, `up` also starts kube-controller-manager, kube-scheduler, containerd, a kubelet
+# and kube-proxy, returns once the node is Ready, and env.sh also exports RETORT_NODE_HOST_IP
+# (the bridge's host address, where pods reach the host), RETORT_NODE_POD_CIDR,
+# RETORT_NODE_SERVICE_CIDR, RETORT_NODE_NAME and RETORT_NODE_CONTAINERD_ADDRESS. The
+# apiserver then listens on the bridge address instead of 127.0.0.1 (pods reach it there through
+# the `kubernetes` Service), and the kubeconfig points there. Needs root.
 #
 # DIR defaults to $RETORT_CLUSTER_DIR, else ${TMPDIR:-/tmp}/retort-cluster-$UID. After `up`, DIR
 # holds `kubeconfig` (context "admin": client certificate of a system:masters user; context
@@ -13,6 +22,7 @@
 #
 # Environment:
 #   RETORT_CACHE_DIR            cache root for the binaries (see build-tools.sh)
+#   RETORT_KUBE_BIN             a directory of prebuilt binaries to use instead (no build)
 #   RETORT_KUBE_APISERVER_ARGS  extra kube-apiserver flags (space separated)
 #   RETORT_CLUSTER_OWNER_PID    if set, a watchdog runs `down` once that process has exited, so
 #                               a test binary that crashes still leaves nothing behind
@@ -25,7 +35,14 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 cmd="${1:-}"
-dir="${2:-${RETORT_CLUSTER_DIR:-${TMPDIR:-/tmp}/retort-cluster-$(id -u)}}"
+shift || true
+node=0
+if [ "${1:-}" = --node ]; then
+  node=1
+  shift
+fi
+dir="${1:-${RETORT_CLUSTER_DIR:-${TMPDIR:-/tmp}/retort-cluster-$(id -u)}}"
+dir="$(realpath -m "$dir")"
 
 log() { echo "cluster.sh: $*" >&2; }
 die() {
@@ -66,18 +83,27 @@ stop_pid() { # <pidfile> : TERM, wait up to 15 s, then KILL
   rm -f "$f"
 }
 
-do_down() {
-  [ -d "$dir" ] || return 0
+# shellcheck source=node/node.sh
+source "$here/node/node.sh"
+
+stop_all() { # every process `up` started in $dir, and with a node its changes to the machine
   stop_pid "$dir/watchdog.pid"
+  node_stop
   stop_pid "$dir/kube-apiserver.pid"
   stop_pid "$dir/etcd.pid"
+}
+
+do_down() {
+  [ -d "$dir" ] || return 0
+  stop_all
   # Only delete a directory that looks like ours, never an arbitrary path given by mistake.
   if [ -f "$dir/.retort-cluster" ]; then rm -rf "$dir"; fi
   log "stopped ($dir)"
 }
 
 make_certs() { # everything the apiserver and its clients need, in $dir/pki
-  local pki="$dir/pki"
+  local pki="$dir/pki" extra_san=""
+  [ "$node" = 1 ] && extra_san=",IP:$node_host_ip,IP:$node_svc_ip"
   mkdir -p "$pki"
   chmod 700 "$pki"
   local ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
@@ -85,7 +111,7 @@ make_certs() { # everything the apiserver and its clients need, in $dir/pki
   openssl req -x509 "${ec[@]}" -days 7 -subj "/CN=retort-test-server-ca" \
     -keyout "$pki/server-ca.key" -out "$pki/server-ca.crt" 2>/dev/null
   openssl req "${ec[@]}" -subj "/CN=kube-apiserver" \
-    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:10.0.0.1" \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:10.0.0.1$extra_san" \
     -addext "extendedKeyUsage=serverAuth" \
     -keyout "$pki/apiserver.key" -out "$pki/apiserver.csr" 2>/dev/null
   openssl x509 -req -in "$pki/apiserver.csr" -CA "$pki/server-ca.crt" -CAkey "$pki/server-ca.key" \
@@ -105,7 +131,7 @@ make_certs() { # everything the apiserver and its clients need, in $dir/pki
   chmod 600 "$pki"/*.key "$pki/tokens.csv"
 }
 
-write_kubeconfig() { # <apiserver port>
+write_kubeconfig() { # <apiserver host> <apiserver port>
   local k="$dir/kubeconfig" token
   token="$(cut -d, -f1 "$dir/pki/tokens.csv")"
   b64() { base64 -w0 <"$1"; }
@@ -115,7 +141,7 @@ kind: Config
 clusters:
 - name: retort-test
   cluster:
-    server: https://127.0.0.1:$1
+    server: https://$1:$2
     certificate-authority-data: $(b64 "$dir/pki/server-ca.crt")
 users:
 - name: admin
@@ -155,17 +181,38 @@ do_up() {
     return
   fi
   do_down
-  local bin
-  bin="$("$here/build-tools.sh" | tail -n1)"
+  local build_args=() api_host=127.0.0.1
+  # Without a node there is no controller manager to create ServiceAccounts, so the admission
+  # plugin that requires them is off.
+  local api_mode=(--service-cluster-ip-range=10.0.0.0/24 --authorization-mode=RBAC
+    --disable-admission-plugins=ServiceAccount)
+  if [ "$node" = 1 ]; then
+    node_require
+    build_args=(--node)
+  fi
+  if [ -n "${RETORT_KUBE_BIN:-}" ]; then
+    bin="$RETORT_KUBE_BIN"  # prebuilt binaries: no build, no wait for the cache's build lock
+  else
+    bin="$("$here/build-tools.sh" "${build_args[@]}" | tail -n1)"
+  fi
   mkdir -p "$dir"
   touch "$dir/.retort-cluster"
   ln -sf "$bin/kubectl" "$dir/kubectl"
   ln -sf "$bin/helm" "$dir/helm"
   # Whatever fails below (die, set -e) leaves no process behind.
   up_ok=0
-  trap 'if [ "$up_ok" != 1 ]; then log "start failed; logs in $dir"; stop_pid "$dir/kube-apiserver.pid"; stop_pid "$dir/etcd.pid"; fi' EXIT
+  trap 'if [ "$up_ok" != 1 ]; then log "start failed; logs in $dir"; stop_all; fi' EXIT
 
+  if [ "$node" = 1 ]; then
+    node_claim_machine
+    node_record_state
+    node_make_bridge
+    node_write_admission_config
+    api_host="$node_host_ip"
+    mapfile -t api_mode < <(node_apiserver_args)
+  fi
   make_certs
+  [ "$node" = 1 ] && node_make_certs
   local etcd_port peer_port api_port attempt
   local deadline=$((SECONDS + ${RETORT_CLUSTER_START_TIMEOUT:-180}))
   # A port can still be taken between free_port and the bind; then start again on new ports.
@@ -197,20 +244,18 @@ do_up() {
     # shellcheck disable=SC2086 # RETORT_KUBE_APISERVER_ARGS is a space-separated flag list
     setsid "$bin/kube-apiserver" \
       --etcd-servers="http://127.0.0.1:$etcd_port" \
-      --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$api_port" \
+      --bind-address="$api_host" --advertise-address="$api_host" --secure-port="$api_port" \
       --tls-cert-file="$dir/pki/apiserver.crt" --tls-private-key-file="$dir/pki/apiserver.key" \
       --client-ca-file="$dir/pki/client-ca.crt" --token-auth-file="$dir/pki/tokens.csv" \
       --service-account-issuer="https://127.0.0.1:$api_port" \
       --service-account-key-file="$dir/pki/sa.key" \
       --service-account-signing-key-file="$dir/pki/sa.key" \
-      --service-cluster-ip-range=10.0.0.0/24 \
-      --authorization-mode=RBAC \
-      --disable-admission-plugins=ServiceAccount --allow-privileged=true \
-      --profiling=false \
+      --allow-privileged=true --profiling=false \
+      "${api_mode[@]}" \
       ${RETORT_KUBE_APISERVER_ARGS:-} \
       </dev/null >"$dir/kube-apiserver.log" 2>&1 &
     echo $! >"$dir/kube-apiserver.pid"
-    until curl -sf --cacert "$dir/pki/server-ca.crt" "https://127.0.0.1:$api_port/readyz" \
+    until curl -sf --cacert "$dir/pki/server-ca.crt" "https://$api_host:$api_port/readyz" \
       >/dev/null 2>&1; do
       alive "$dir/kube-apiserver.pid" || break
       [ $SECONDS -lt $deadline ] || die "kube-apiserver not ready in time; see $dir/kube-apiserver.log"
@@ -221,21 +266,26 @@ do_up() {
     log "kube-apiserver exited at start (attempt $attempt); retrying on a new port"
   done
 
-  write_kubeconfig "$api_port"
+  write_kubeconfig "$api_host" "$api_port"
   until "$bin/kubectl" --kubeconfig="$dir/kubeconfig" get namespace default >/dev/null 2>&1; do
     [ $SECONDS -lt $deadline ] || die "namespace default did not appear in time"
     sleep 0.2
   done
+  if [ "$node" = 1 ]; then
+    node_start "https://$api_host:$api_port"
+    node_wait_ready "$deadline"
+  fi
   up_ok=1
 
   cat >"$dir/env.sh" <<EOF
 export KUBECONFIG="$dir/kubeconfig"
 export PATH="$dir:\$PATH"
 export RETORT_ETCD_URL="http://127.0.0.1:$etcd_port"
-export RETORT_APISERVER_URL="https://127.0.0.1:$api_port"
+export RETORT_APISERVER_URL="https://$api_host:$api_port"
 EOF
+  if [ "$node" = 1 ]; then node_write_env; fi
   if [ -n "${RETORT_CLUSTER_OWNER_PID:-}" ]; then start_watchdog "$RETORT_CLUSTER_OWNER_PID"; fi
-  log "kube-apiserver https://127.0.0.1:$api_port, etcd http://127.0.0.1:$etcd_port ($dir)"
+  log "kube-apiserver https://$api_host:$api_port, etcd http://127.0.0.1:$etcd_port ($dir)"
   echo "$dir/kubeconfig"
 }
 
@@ -253,7 +303,7 @@ case "$cmd" in
   down) do_down ;;
   status) do_status ;;
   *)
-    echo "usage: $0 up|down|status [DIR]" >&2
+    echo "usage: $0 up [--node] [DIR] | down [DIR] | status [DIR]" >&2
     exit 2
     ;;
 esac

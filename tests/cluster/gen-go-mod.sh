@@ -24,8 +24,15 @@ kube_mod=$(go mod download -json "k8s.io/kubernetes@${KUBE_VERSION}" |
 for m in $(awk '$1 ~ /^k8s\.io\// && $2 == "v0.0.0" {print $1}' "$kube_mod"); do
   go mod edit -replace "${m}=${m}@${staging}"
 done
+# The node binaries (kubelet, kube-controller-manager, kube-scheduler, kube-proxy) come from the
+# same module; listing them here records the extra go.sum lines they need (cadvisor, cgroups,
+# containerd's API, the CSI spec, godbus).
 go get -tool "k8s.io/kubernetes/cmd/kube-apiserver@${KUBE_VERSION}" \
-  "k8s.io/kubernetes/cmd/kubectl@${KUBE_VERSION}"
+  "k8s.io/kubernetes/cmd/kubectl@${KUBE_VERSION}" \
+  "k8s.io/kubernetes/cmd/kubelet@${KUBE_VERSION}" \
+  "k8s.io/kubernetes/cmd/kube-controller-manager@${KUBE_VERSION}" \
+  "k8s.io/kubernetes/cmd/kube-scheduler@${KUBE_VERSION}" \
+  "k8s.io/kubernetes/cmd/kube-proxy@${KUBE_VERSION}"
 # Keep the etcd server version that the Kubernetes graph already selected; a bare `go get`
 # would move it to @latest.
 etcd_version=$(go list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)

@@ -4,7 +4,9 @@
 #   postgres.sh up DIR [extra postgres -c settings...]   prints the server's URI as its last line
 #   postgres.sh down DIR                                  stops it and removes DIR
 #
-# The server listens on 127.0.0.1 only, on a free port. PostgreSQL refuses to run as root, so
+# The server listens on 127.0.0.1 only, on a free port; RETORT_PG_EXTRA_LISTEN adds one more
+# address (the test node's bridge address, so that pods reach the server) and
+# RETORT_PG_EXTRA_HBA the network trusted there (the pod range). PostgreSQL refuses to run as root, so
 # under root the cluster is owned and run by the `postgres` user, in a directory of its own under
 # /tmp (DIR's parents may not be traversable by that user); DIR/cluster links to it.
 set -euo pipefail
@@ -41,7 +43,13 @@ case "$cmd" in
     dir="$cluster"
     as_owner "$pg_bin/initdb" -D "$dir/data" -U retort -A trust --no-sync -E UTF8 \
       --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
-    settings=(-c listen_addresses=127.0.0.1 -c "unix_socket_directories=$dir" -c max_connections=200)
+    listen=127.0.0.1
+    if [ -n "${RETORT_PG_EXTRA_LISTEN:-}" ]; then
+      listen="$listen,$RETORT_PG_EXTRA_LISTEN"
+      [ -n "${RETORT_PG_EXTRA_HBA:-}" ] &&
+        echo "host all all $RETORT_PG_EXTRA_HBA trust" >>"$dir/data/pg_hba.conf"
+    fi
+    settings=(-c "listen_addresses=$listen" -c "unix_socket_directories=$dir" -c max_connections=200)
     for s in "$@"; do settings+=(-c "$s"); done
     for attempt in 1 2 3 4 5; do
       port=$(free_port)

@@ -1,0 +1,87 @@
+// Issue 9 (a): a Job in the Retort image, restricted, with the database URI from a Secret,
+// migrates the SweetShop on the test PostgreSQL to head; a failing run's termination message
+// (FallbackToLogsOnError: `retort` has no report flag yet) is read back from the pod status.
+#include <gtest/gtest.h>
+
+#include "e2e_environment.hpp"
+#include "engine/connection.hpp"
+#include "job_manifest.hpp"
+#include "postgres_server.hpp"
+
+namespace retort::e2e {
+namespace {
+
+std::string secretManifest(const std::string& ns, const std::string& uri) {
+  return "apiVersion: v1\nkind: Secret\nmetadata:\n  name: sweetshop-db\n  namespace: " + ns +
+         "\nstringData:\n  uri: \"" + uri + "\"\n";
+}
+
+const char* kDatabaseUrlFromSecret =
+    "- name: DATABASE_URL\n  valueFrom:\n    secretKeyRef: {name: sweetshop-db, key: uri}";
+
+// The head revision of the SweetShop, as the local `retort heads` reports it.
+std::string sweetshopHead() {
+  std::string output;
+  const std::string command =
+      std::string(RETORT_BINARY) + " -d " + RETORT_SOURCE_DIR + "/migrations heads 2>/dev/null";
+  if (test::runCommand(command, &output) != 0) return "(retort heads failed)";
+  return output.substr(0, output.find_first_of(" \n"));
+}
+
+TEST(RetortJob, UpgradesSweetShopToHeadWithUriFromSecret) {
+  auto& e2e = E2e::get();
+  const auto db = e2e.createDatabase("e2e_upgrade");
+  const auto ns = e2e.createNamespace("upgrade");
+  std::string output;
+  ASSERT_EQ(e2e.cluster->apply(secretManifest(ns, db.forPods), &output), 0) << output;
+  JobSpec job(ns, "migrate", e2e.retortImage, {"-d", "/migrations", "upgrade", "head"});
+  job.envYaml = kDatabaseUrlFromSecret;
+  ASSERT_EQ(e2e.cluster->apply(jobManifest(job), &output), 0) << output;
+
+  const auto conditions = waitForJobFinished(ns, "migrate", 180);
+  ASSERT_NE(conditions.find("Complete=True"), std::string::npos)
+      << conditions << "\n"
+      << (e2e.cluster->run_kubectl({"-n", ns, "logs", "job/migrate"}, &output), output);
+  const auto pods = jobPods(ns, "migrate");
+  ASSERT_EQ(pods.size(), 1u);
+  EXPECT_EQ(
+      jsonpath(ns, "pod", pods[0], "{.status.containerStatuses[0].state.terminated.exitCode}"),
+      "0");
+
+  engine::Connection conn(db.local);
+  auto version = conn.exec("SELECT version_num FROM alembic_version");
+  ASSERT_EQ(version.rows(), 1);
+  EXPECT_EQ(version.value(0, 0), sweetshopHead());
+  auto tables = conn.exec(
+      "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND "
+      "table_name IN ('users', 'sweets', 'purchases', 'reviews', 'audit_log')");
+  EXPECT_EQ(tables.value(0, 0), "5");
+}
+
+TEST(RetortJob, FailedRunLeavesItsErrorAsTerminationMessage) {
+  auto& e2e = E2e::get();
+  auto db = e2e.createDatabase("e2e_missing");
+  // A database that does not exist on a server that does: a real, immediate error.
+  db.forPods = db.forPods.substr(0, db.forPods.rfind('/')) + "/no_such_database";
+  const auto ns = e2e.createNamespace("failing");
+  std::string output;
+  ASSERT_EQ(e2e.cluster->apply(secretManifest(ns, db.forPods), &output), 0) << output;
+  JobSpec job(ns, "migrate", e2e.retortImage, {"-d", "/migrations", "upgrade", "head"});
+  job.envYaml = kDatabaseUrlFromSecret;
+  ASSERT_EQ(e2e.cluster->apply(jobManifest(job), &output), 0) << output;
+
+  const auto conditions = waitForJobFinished(ns, "migrate", 180);
+  ASSERT_NE(conditions.find("Failed=True"), std::string::npos) << conditions;
+  const auto pods = jobPods(ns, "migrate");
+  ASSERT_EQ(pods.size(), 1u);
+  EXPECT_EQ(
+      jsonpath(ns, "pod", pods[0], "{.status.containerStatuses[0].state.terminated.exitCode}"),
+      "1");
+  const auto message =
+      jsonpath(ns, "pod", pods[0], "{.status.containerStatuses[0].state.terminated.message}");
+  EXPECT_NE(message.find("no_such_database"), std::string::npos) << message;
+  EXPECT_NE(message.find("does not exist"), std::string::npos) << message;
+}
+
+}  // namespace
+}  // namespace retort::e2e
