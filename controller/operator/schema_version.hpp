@@ -1,0 +1,152 @@
+// The SchemaVersion resource (retort.dev/v1alpha1, DESIGN.md section 7) as typed C++: spec and
+// status, read from and written to the API's JSON. Reading is strict about types and names the
+// field path of anything wrong ("spec.backup.keep: expected an integer"), so a bad object is
+// reported where it is at fault; what the CRD defaults is defaulted here too, so a SchemaVersion
+// read from a server without the CRD's defaulting still means the same thing.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace retort::op {
+
+inline constexpr const char* kGroup = "retort.dev";
+inline constexpr const char* kVersion = "v1alpha1";
+inline constexpr const char* kApiVersion = "retort.dev/v1alpha1";
+inline constexpr const char* kKind = "SchemaVersion";
+
+// A field of the object is missing or has the wrong type or value; what() starts with its path.
+class SpecError : public std::runtime_error {
+ public:
+  SpecError(std::string path, const std::string& problem)
+      : std::runtime_error(path + ": " + problem), path_(std::move(path)) {}
+  const std::string& path() const noexcept { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct SecretKeyRef {
+  std::string name;
+  std::string key = "uri";
+};
+
+struct Migrations {
+  std::string image;                    // Retort plus the scripts (or Retort alone, see below)
+  std::string path = "/migrations";     // script location inside the container
+  std::vector<std::string> configMaps;  // small sets: mounted as <path>/versions
+};
+
+enum class BackupMode { Required, IfPossible, Disabled };
+
+struct Backup {
+  BackupMode mode = BackupMode::Required;
+  std::string claimName;  // persistentVolumeClaim.claimName; empty: no volume
+  std::int64_t keep = 10;
+};
+
+struct Policy {
+  bool allowDowngrade = false;
+  bool allowDataLoss = false;
+};
+
+struct JobSettings {
+  std::int64_t backoffLimit = 2;
+  std::int64_t activeDeadlineSeconds = 3600;
+  std::int64_t ttlSecondsAfterFinished = 86400;
+  nlohmann::json resources = nlohmann::json::object();
+  std::string serviceAccountName;
+  std::map<std::string, std::string> nodeSelector;
+  nlohmann::json tolerations = nlohmann::json::array();
+  nlohmann::json imagePullSecrets = nlohmann::json::array();
+};
+
+struct SchemaVersionSpec {
+  std::string targetRevision = "head";
+  SecretKeyRef database;
+  Migrations migrations;
+  Backup backup;
+  Policy policy;
+  bool suspend = false;
+  std::chrono::seconds driftCheckInterval{300};
+  JobSettings job;
+};
+
+struct Condition {
+  std::string type;
+  std::string status;  // "True", "False", "Unknown"
+  std::string reason;
+  std::string message;
+  std::int64_t observedGeneration = 0;
+  std::string lastTransitionTime;  // RFC 3339
+
+  bool operator==(const Condition&) const = default;
+};
+
+struct Plan {
+  std::string direction;  // upgrade, downgrade, none
+  std::int64_t steps = 0;
+  std::vector<std::string> from;
+  std::vector<std::string> to;
+  bool dataLoss = false;
+  std::string hash;
+  bool operator==(const Plan&) const = default;
+};
+
+struct LastRun {
+  std::string jobName;
+  std::string startTime;
+  std::string completionTime;
+  std::string outcome;
+  std::string reason;
+  std::string message;
+  bool operator==(const LastRun&) const = default;
+};
+
+struct LastBackup {
+  std::string file;
+  std::int64_t bytes = 0;
+  std::string sha256;
+  std::string time;
+  bool operator==(const LastBackup&) const = default;
+};
+
+struct SchemaVersionStatus {
+  std::int64_t observedGeneration = 0;
+  std::vector<std::string> currentRevisions;
+  std::vector<std::string> targetRevisions;
+  std::optional<Plan> plan;
+  std::optional<LastRun> lastRun;
+  std::optional<LastBackup> lastBackup;
+  std::string lastDriftCheckTime;
+  std::vector<Condition> conditions;
+  bool operator==(const SchemaVersionStatus&) const = default;
+};
+
+struct SchemaVersion {
+  std::string name;
+  std::string ns;
+  std::string uid;
+  std::int64_t generation = 0;
+  SchemaVersionSpec spec;
+  SchemaVersionStatus status;
+};
+
+// "30s", "5m", "1h30m" (Go's duration syntax, whole seconds, units h/m/s); throws SpecError.
+std::chrono::seconds parseDuration(const std::string& text, const std::string& path);
+
+SchemaVersionSpec specFromJson(const nlohmann::json& spec);  // path prefix "spec"
+SchemaVersionStatus statusFromJson(const nlohmann::json& status);
+nlohmann::json statusToJson(const SchemaVersionStatus& status);
+// The whole object; throws SpecError naming the path of the first problem.
+SchemaVersion schemaVersionFromJson(const nlohmann::json& object);
+
+const char* backupModeName(BackupMode mode);
+
+}  // namespace retort::op

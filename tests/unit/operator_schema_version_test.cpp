@@ -1,0 +1,111 @@
+// Reading SchemaVersion objects: defaults, and errors that name the field path.
+#include <gtest/gtest.h>
+
+#include "operator/conditions.hpp"
+#include "operator/schema_version.hpp"
+
+namespace retort::op {
+namespace {
+
+using nlohmann::json;
+
+json minimalSpec() {
+  return json::parse(R"({
+    "targetRevision": "head",
+    "database": {"secretRef": {"name": "sweetshop-db", "key": "uri"}},
+    "migrations": {"image": "localhost/retort-sweetshop:0.2.0"},
+    "backup": {"mode": "Required", "persistentVolumeClaim": {"claimName": "backups"}}
+  })");
+}
+
+std::string errorPath(const json& spec) {
+  try {
+    specFromJson(spec);
+  } catch (const SpecError& error) {
+    return error.path();
+  }
+  return "(no error)";
+}
+
+TEST(OperatorSchemaVersion, DefaultsFillWhatTheSpecLeavesOut) {
+  const SchemaVersionSpec spec = specFromJson(minimalSpec());
+  EXPECT_EQ(spec.targetRevision, "head");
+  EXPECT_EQ(spec.migrations.path, "/migrations");
+  EXPECT_EQ(spec.backup.keep, 10);
+  EXPECT_FALSE(spec.policy.allowDowngrade);
+  EXPECT_EQ(spec.driftCheckInterval, std::chrono::minutes(5));
+  EXPECT_EQ(spec.job.backoffLimit, 2);
+  EXPECT_EQ(spec.job.activeDeadlineSeconds, 3600);
+  EXPECT_EQ(spec.job.ttlSecondsAfterFinished, 86400);
+}
+
+TEST(OperatorSchemaVersion, ErrorsNameTheFieldPath) {
+  json spec = minimalSpec();
+  spec["backup"]["keep"] = "ten";
+  EXPECT_EQ(errorPath(spec), "spec.backup.keep");
+  spec = minimalSpec();
+  spec["backup"]["mode"] = "Sometimes";
+  EXPECT_EQ(errorPath(spec), "spec.backup.mode");
+  spec = minimalSpec();
+  spec["database"]["secretRef"].erase("name");
+  EXPECT_EQ(errorPath(spec), "spec.database.secretRef.name");
+  spec = minimalSpec();
+  spec["driftCheckInterval"] = "5 minutes";
+  EXPECT_EQ(errorPath(spec), "spec.driftCheckInterval");
+  spec = minimalSpec();
+  spec["migrations"]["configMaps"] = json::array({"a", 3});
+  EXPECT_EQ(errorPath(spec), "spec.migrations.configMaps[1]");
+  spec = minimalSpec();
+  spec["backup"].erase("persistentVolumeClaim");
+  EXPECT_EQ(errorPath(spec), "spec.backup.persistentVolumeClaim");
+  spec["backup"]["mode"] = "Disabled";
+  EXPECT_EQ(errorPath(spec), "(no error)");
+}
+
+TEST(OperatorSchemaVersion, ErrorMessageSaysWhatIsWrong) {
+  json spec = minimalSpec();
+  spec["job"] = {{"backoffLimit", -1}};
+  try {
+    specFromJson(spec);
+    FAIL() << "no error";
+  } catch (const SpecError& error) {
+    EXPECT_STREQ(error.what(), "spec.job.backoffLimit: must be at least 0");
+  }
+}
+
+TEST(OperatorSchemaVersion, DurationsInGoSyntax) {
+  EXPECT_EQ(parseDuration("90s", "x"), std::chrono::seconds(90));
+  EXPECT_EQ(parseDuration("1h30m", "x"), std::chrono::seconds(5400));
+  EXPECT_THROW(parseDuration("5", "x"), SpecError);
+  EXPECT_THROW(parseDuration("5d", "x"), SpecError);
+  EXPECT_THROW(parseDuration("", "x"), SpecError);
+}
+
+TEST(OperatorSchemaVersion, StatusRoundTripsThroughJson) {
+  SchemaVersionStatus status;
+  status.observedGeneration = 3;
+  status.currentRevisions = {"2a3b7c4d5e07"};
+  status.targetRevisions = {"2a3b7c4d5e07"};
+  status.plan = Plan{"upgrade", 2, {"a1"}, {"2a3b7c4d5e07"}, false, "sha256:00"};
+  status.lastRun = LastRun{"sv-g3-0123456789", "t0", "t1", "Succeeded", "Succeeded", "ok"};
+  status.lastBackup = LastBackup{"/backups/x.dump", 1024, "abc", "t1"};
+  status.conditions.push_back({"Ready", "True", "Succeeded", "", 3, "t1"});
+  EXPECT_EQ(statusFromJson(statusToJson(status)), status);
+}
+
+TEST(OperatorConditions, TransitionTimeKeptWhenStatusUnchanged) {
+  std::vector<Condition> conditions;
+  EXPECT_TRUE(setCondition(conditions, {"Ready", "False", "Migrating", "a", 1, ""}, "t1"));
+  EXPECT_EQ(conditions[0].lastTransitionTime, "t1");
+  EXPECT_TRUE(setCondition(conditions, {"Ready", "False", "Stalled", "b", 1, ""}, "t2"));
+  EXPECT_EQ(conditions[0].lastTransitionTime, "t1");
+  EXPECT_EQ(conditions[0].reason, "Stalled");
+  EXPECT_FALSE(setCondition(conditions, {"Ready", "False", "Stalled", "b", 1, ""}, "t3"));
+  EXPECT_TRUE(setCondition(conditions, {"Ready", "True", "Succeeded", "", 1, ""}, "t4"));
+  EXPECT_EQ(conditions[0].lastTransitionTime, "t4");
+  EXPECT_TRUE(isConditionTrue(conditions, "Ready"));
+  EXPECT_EQ(findCondition(conditions, "Stalled"), nullptr);
+}
+
+}  // namespace
+}  // namespace retort::op
