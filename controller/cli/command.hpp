@@ -11,7 +11,8 @@ namespace retort::cli {
 
 struct GlobalOptions {
   std::string scriptLocation = "migrations";
-  std::string url;  // empty: $DATABASE_URL, then libpq's PG* variables
+  std::string config;  // -c: an Alembic project's alembic.ini (alembic_project.hpp)
+  std::string url;     // empty: $DATABASE_URL, then libpq's PG* variables
   std::string versionTable = "alembic_version";
   std::string versionTableSchema;
   std::string lockTimeout;       // PostgreSQL interval text, e.g. "5s"; empty: server default

@@ -3,16 +3,41 @@
 #include <algorithm>
 #include <iostream>
 
+#include "engine/script/alembic_project.hpp"
 #include "engine/util/log.hpp"
 
 namespace retort::cli {
 
+std::optional<engine::AlembicIni> alembicProject(const GlobalOptions& options) {
+  // `-c FILE` resolves relative paths against the working directory, as Alembic does; an
+  // alembic.ini found in `-d DIR` is read as if Alembic ran in DIR.
+  if (!options.config.empty())
+    return engine::readAlembicIni(options.config, std::filesystem::current_path());
+  std::filesystem::path directory = options.scriptLocation;
+  if (options.scriptLocation == "migrations" && !std::filesystem::exists(directory) &&
+      engine::alembicIniIn(".")) {
+    directory = ".";  // run inside an Alembic project with no -d
+  }
+  if (auto ini = engine::alembicIniIn(directory))
+    return engine::readAlembicIni(*ini, std::filesystem::absolute(directory));
+  return std::nullopt;
+}
+
 engine::ScriptDirectory loadScripts(const GlobalOptions& options) {
+  if (auto ini = alembicProject(options)) return engine::loadAlembicProject(*ini);
   return engine::ScriptDirectory::load(options.scriptLocation);
 }
 
 engine::VersionTableName versionTableName(const GlobalOptions& options) {
-  return {options.versionTable, options.versionTableSchema};
+  engine::VersionTableName name{options.versionTable, options.versionTableSchema};
+  // The project's own settings apply unless the command line names a table.
+  if (name.table == "alembic_version" && name.schema.empty()) {
+    if (auto ini = alembicProject(options)) {
+      if (!ini->versionTable.empty()) name.table = ini->versionTable;
+      name.schema = ini->versionTableSchema;
+    }
+  }
+  return name;
 }
 
 engine::RunOptions runOptions(const GlobalOptions& options) {

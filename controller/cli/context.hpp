@@ -3,15 +3,19 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "cli/command.hpp"
 #include "engine/revision/revision_resolver.hpp"
 #include "engine/runtime/connection.hpp"
 #include "engine/runtime/migrator.hpp"
+#include "engine/script/alembic_ini.hpp"
 #include "engine/script/script_directory.hpp"
 
 namespace retort::cli {
 
+// `-c alembic.ini`, or an alembic.ini in the script location: the Alembic project to read.
+std::optional<engine::AlembicIni> alembicProject(const GlobalOptions& options);
 engine::ScriptDirectory loadScripts(const GlobalOptions& options);
 engine::VersionTableName versionTableName(const GlobalOptions& options);
 engine::RunOptions runOptions(const GlobalOptions& options);

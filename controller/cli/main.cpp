@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
   app.fallthrough();  // global options may also follow the verb: `retort upgrade head -q`
   cli::GlobalOptions options;
   app.add_option("-d,--directory", options.scriptLocation, "Script location (default: migrations)");
+  app.add_option("-c,--config", options.config,
+                 "An Alembic project's alembic.ini (also found as DIR/alembic.ini)");
   app.add_option("--url", options.url,
                  "libpq connection URI (default: $DATABASE_URL, then PG* variables)");
   app.add_option("--version-table", options.versionTable,

@@ -5,6 +5,7 @@
 #include "cli/context.hpp"
 #include "engine/revision/revision_errors.hpp"
 #include "engine/runtime/offline_sql.hpp"
+#include "engine/script/alembic_project.hpp"
 #include "engine/util/errors.hpp"
 #include "engine/util/log.hpp"
 
@@ -64,6 +65,7 @@ void runMigration(const GlobalOptions& options, Direction direction, const std::
     std::vector<std::string> rows = offlineStartingRows(resolver, start);
     std::vector<engine::MigrationStep> steps = planSteps(resolver, direction, rows, target);
     printWarnings(resolver);
+    engine::refuseUnconvertedSteps(graph, steps);
     std::cout << engine::renderOfflineSql(graph, steps, rows, versionTableName(options));
     return;
   }
@@ -72,6 +74,7 @@ void runMigration(const GlobalOptions& options, Direction direction, const std::
   std::vector<std::string> rows = migrator.currentRows();
   std::vector<engine::MigrationStep> steps = planSteps(resolver, direction, rows, target);
   printWarnings(resolver);
+  engine::refuseUnconvertedSteps(graph, steps);
   migrator.run(steps, rows);
 }
 

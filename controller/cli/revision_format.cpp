@@ -1,5 +1,6 @@
 #include "cli/revision_format.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "engine/revision/migration_step.hpp"
@@ -58,6 +59,15 @@ std::string formatLogEntry(const RevisionGraph& graph, RevisionIndex i, bool cur
   if (!graph.branchLabels(i).empty())
     out << "Branch names: " << joinComma(graph.branchLabels(i)) << "\n";
   out << "Path: " << s.path.string() << "\n";
+  if (!s.longDoc.empty()) {  // an Alembic .py script: its own docstring, as Alembic prints it
+    out << "\n";
+    for (size_t pos = 0; pos <= s.longDoc.size();) {
+      size_t eol = std::min(s.longDoc.find('\n', pos), s.longDoc.size());
+      out << "    " << s.longDoc.substr(pos, eol - pos) << "\n";
+      pos = eol + 1;
+    }
+    return out.str();
+  }
   // The script's "docstring": what Alembic's template writes at the top of a .py script.
   out << "\n    " << s.message << "\n    \n    Revision ID: " << s.revision
       << "\n    Revises: " << joinComma(s.downRevisions) << "\n    Create Date: " << s.createDate

@@ -10,6 +10,8 @@
 #include "engine/revision/migration_step.hpp"
 #include "engine/revision/revision_errors.hpp"
 #include "engine/revision/revision_resolver.hpp"
+#include "engine/script/alembic_python_module.hpp"
+#include "engine/script/alembic_template.hpp"
 #include "engine/util/errors.hpp"
 
 namespace retort::engine {
@@ -192,15 +194,30 @@ std::filesystem::path writeRevision(const ScriptDirectory& scripts, const NewRev
                 when.tm_sec, static_cast<long long>(micros));
 
   const std::string message = request.message.empty() ? "empty message" : request.message;
+  // An Alembic project (alembic_project.hpp) gets a .py script from its script.py.mako.
+  const bool alembic = scripts.templatePath().extension() == ".mako";
   std::string fileName =
       renderFileTemplate(scripts.settings().fileTemplate, rev,
                          slugify(request.message, scripts.settings().truncateSlugLength), when,
                          epoch) +
-      ".sql";
+      (alembic ? ".py" : ".sql");
   std::filesystem::path path = scripts.versionsPath() / fileName;
   if (std::filesystem::exists(path))
     throw CommandError("File " + path.string() + " already exists");
 
+  if (alembic) {
+    if (!request.upgradeSql.empty() || !request.downgradeSql.empty())
+      throw CommandError("autogenerate writes .sql scripts; convert the Alembic project first");
+    std::string text = renderAlembicRevision(
+        scripts.templatePath(),
+        {rev, downIds, request.branchLabels, dependsOn, createDate, request.message});
+    alembicScript(path, text);  // a template that breaks the identifiers fails here
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream out(path);
+    out << text;
+    if (!out) throw CommandError("cannot write " + path.string());
+    return path;
+  }
   std::string templateText = kDefaultScriptTemplate;
   if (std::ifstream in(scripts.templatePath()); in) {
     std::ostringstream buffer;

@@ -35,6 +35,7 @@ struct Script {
   int dependsOnLine = 0;
   int branchLabelsLine = 0;
   std::string content;  // the whole file, for checksums
+  std::string longDoc;  // an Alembic .py script's whole docstring (empty for .sql scripts)
 
   // First paragraph of the message: what Alembic calls the script's `doc`.
   const std::string& doc() const { return message; }

@@ -123,6 +123,20 @@ ScriptDirectory ScriptDirectory::load(const std::filesystem::path& location) {
   return dir;
 }
 
+ScriptDirectory ScriptDirectory::assemble(std::filesystem::path location,
+                                          std::filesystem::path versions,
+                                          std::filesystem::path templateFile,
+                                          std::vector<Script> scripts,
+                                          ScriptLocationSettings settings) {
+  ScriptDirectory dir;
+  dir.location_ = std::move(location);
+  dir.versionsPath_ = std::move(versions);
+  dir.templatePath_ = std::move(templateFile);
+  dir.graph_ = std::make_unique<RevisionGraph>(std::move(scripts));
+  dir.settings_ = std::move(settings);
+  return dir;
+}
+
 std::string scriptChecksum(const std::string& content) {
   std::string normalized;
   normalized.reserve(content.size());

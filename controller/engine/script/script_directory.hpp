@@ -25,14 +25,24 @@ class ScriptDirectory {
   // Loads every script; throws ScriptError for the first malformed file, with its line.
   static ScriptDirectory load(const std::filesystem::path& location);
 
+  // A directory whose scripts were read elsewhere (an Alembic project: alembic_project.hpp).
+  static ScriptDirectory assemble(std::filesystem::path location, std::filesystem::path versions,
+                                  std::filesystem::path templateFile, std::vector<Script> scripts,
+                                  ScriptLocationSettings settings);
+
   const std::filesystem::path& location() const { return location_; }
-  std::filesystem::path versionsPath() const { return location_ / "versions"; }
-  std::filesystem::path templatePath() const { return location_ / "script.sql.tmpl"; }
+  std::filesystem::path versionsPath() const {
+    return versionsPath_.empty() ? location_ / "versions" : versionsPath_;
+  }
+  std::filesystem::path templatePath() const {
+    return templatePath_.empty() ? location_ / "script.sql.tmpl" : templatePath_;
+  }
   const RevisionGraph& graph() const { return *graph_; }
   const ScriptLocationSettings& settings() const { return settings_; }
 
  private:
   std::filesystem::path location_;
+  std::filesystem::path versionsPath_, templatePath_;  // empty: the defaults above
   std::unique_ptr<RevisionGraph> graph_;
   ScriptLocationSettings settings_;
 };
