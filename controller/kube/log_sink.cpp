@@ -1,6 +1,7 @@
 #include "kube/log_sink.hpp"
 
-#include <iostream>
+#include "engine/util/log.hpp"
+
 #include <mutex>
 #include <string>
 
@@ -31,8 +32,8 @@ void log(LogLevel level, std::string_view message) {
     return;
   }
   if (level < LogLevel::Warning) return;
-  std::cerr << (level == LogLevel::Error ? "retort-kube error: " : "retort-kube warning: ")
-            << message << '\n';
+  engine::Log::write(level == LogLevel::Error ? engine::LogLevel::Error : engine::LogLevel::Warning,
+                     "retort.kube", std::string(message));
 }
 
 }  // namespace retort::kube

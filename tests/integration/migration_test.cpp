@@ -287,6 +287,14 @@ TEST_F(MigrationTest, CustomVersionTableAndSchema) {
             "7b4e2d8a1c02\n");
 }
 
+TEST_F(MigrationTest, ReservedWordVersionTableIsQuoted) {
+  CliResult up = retort("--version-table user upgrade +1");
+  ASSERT_EQ(up.exitCode, 0) << up.err;
+  EXPECT_EQ(query("SELECT version_num FROM \"user\""), std::vector<std::string>{"3f2a9c1d0e01"});
+  CliResult sql = retort("--version-table user upgrade 3f2a9c1d0e01:7b4e2d8a1c02 --sql");
+  EXPECT_NE(sql.out.find("UPDATE \"user\" SET version_num="), std::string::npos) << sql.out;
+}
+
 TEST_F(MigrationTest, BranchAndMergeWorkflow) {
   std::filesystem::path location = emptyScriptLocation();
   auto cli = [&](const std::string& args) {

@@ -16,6 +16,11 @@ class PostgresServer {
   std::string uri(const std::string& database = "postgres") const;
   // Creates a database with a unique name derived from `hint` and returns its URI.
   std::string createDatabase(const std::string& hint);
+  // Creates (or resets) a login role that must authenticate with `password` (scram-sha-256 over
+  // TCP, while every other role stays on `trust`) and returns once the server enforces it.
+  void requirePassword(const std::string& role, const std::string& password);
+  // "127.0.0.1:<port>", for tests that build their own connection strings.
+  std::string hostAndPort() const;
 
   ~PostgresServer();
 

@@ -1,5 +1,9 @@
 #include "engine/runtime/connection.hpp"
 
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cstdlib>
 #include <regex>
 
 namespace retort::engine {
@@ -41,6 +45,20 @@ bool failed(const PGresult* result) {
 
 }  // namespace
 
+Result::Result(pg_result* result) : result_(result, &PQclear) {}
+int Result::rows() const {
+  return PQntuples(result_.get());
+}
+int Result::columns() const {
+  return PQnfields(result_.get());
+}
+bool Result::isNull(int row, int column) const {
+  return PQgetisnull(result_.get(), row, column) != 0;
+}
+std::string Result::value(int row, int column) const {
+  return PQgetvalue(result_.get(), row, column);
+}
+
 std::optional<std::string> Result::optionalValue(int row, int column) const {
   if (isNull(row, column)) return std::nullopt;
   return value(row, column);
@@ -54,20 +72,102 @@ long Result::affectedRows() const {
 namespace {
 
 // The application name travels in the startup packet, which saves a round trip per run.
+// The default connect timeout comes before dbname: options the expanded connection string
+// spells override earlier entries, so an explicit connect_timeout in the URL wins.
 PGconn* open(const std::string& uri) {
-  const char* keys[] = {"dbname", "fallback_application_name", nullptr};
-  const char* values[] = {uri.c_str(), "retort", nullptr};
-  return PQconnectdbParams(keys, values, 1);
+  const std::string timeout = std::to_string(kDefaultConnectTimeoutSeconds);
+  const bool fromEnvironment = std::getenv("PGCONNECT_TIMEOUT") != nullptr;
+  const char* keys[] = {"connect_timeout", "dbname", "fallback_application_name", nullptr};
+  const char* values[] = {timeout.c_str(), uri.c_str(), "retort", nullptr};
+  const int skip = fromEnvironment ? 1 : 0;
+  return PQconnectdbParams(keys + skip, values + skip, 1);
+}
+
+void closeConnection(pg_conn* conn) {
+  if (conn) PQfinish(conn);
+}
+
+std::string percentDecoded(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
 }
 
 }  // namespace
 
-Connection::Connection(const std::string& uri) : conn_(open(uri), &PQfinish) {
+std::vector<std::string> passwordsIn(const std::string& uri) {
+  std::vector<std::string> found;
+  auto add = [&](const std::string& secret) {
+    if (secret.empty()) return;
+    found.push_back(secret);
+    found.push_back(percentDecoded(secret));
+  };
+  static const std::regex kScheme(R"(^postgres(ql)?://)", std::regex::icase);
+  std::smatch match;
+  if (std::regex_search(uri, match, kScheme)) {
+    const std::string rest = match.suffix();
+    // libpq ends the user info at the first '@'; a human may have meant the last one.
+    for (size_t at : {rest.find('@'), rest.rfind('@')}) {
+      if (at == std::string::npos) continue;
+      std::string userInfo = rest.substr(0, at);
+      if (size_t colon = userInfo.find(':'); colon != std::string::npos)
+        add(userInfo.substr(colon + 1));
+    }
+    static const std::regex kQueryPassword(R"([?&]password=([^&]*))");
+    for (auto it = std::sregex_iterator(rest.begin(), rest.end(), kQueryPassword);
+         it != std::sregex_iterator(); ++it)
+      add((*it)[1]);
+  } else {
+    static const std::regex kKeyValuePassword(R"((^|\s)password\s*=\s*('(([^'\\]|\\.)*)'|(\S+)))");
+    for (auto it = std::sregex_iterator(uri.begin(), uri.end(), kKeyValuePassword);
+         it != std::sregex_iterator(); ++it) {
+      if ((*it)[3].matched) {
+        std::string unescaped;
+        const std::string quoted = (*it)[3];
+        for (size_t i = 0; i < quoted.size(); ++i) {
+          if (quoted[i] == '\\' && i + 1 < quoted.size()) ++i;
+          unescaped += quoted[i];
+        }
+        found.push_back(quoted);
+        found.push_back(unescaped);
+      } else {
+        found.push_back((*it)[5]);
+      }
+    }
+  }
+  std::sort(found.begin(), found.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  found.erase(std::remove(found.begin(), found.end(), std::string()), found.end());
+  return found;
+}
+
+std::string maskSecrets(std::string text, const std::vector<std::string>& secrets) {
+  for (const std::string& secret : secrets) {
+    if (secret.empty()) continue;
+    for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3))
+      text.replace(at, secret.size(), "***");
+  }
+  return text;
+}
+
+Connection::Connection(const std::string& uri) : conn_(open(uri), &closeConnection) {
   if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK) {
     std::string message = conn_ ? PQerrorMessage(conn_.get()) : "out of memory";
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
       message.pop_back();
     }
+    // libpq quotes tokens it cannot parse, a badly percent-encoded password among them.
+    message = maskSecrets(message, passwordsIn(uri));
     throw DatabaseError("could not connect to the database: " + message,
                         {"08001", message, "", "", std::nullopt});
   }
@@ -119,6 +219,15 @@ bool Connection::inTransaction() const {
   return PQtransactionStatus(conn_.get()) != PQTRANS_IDLE;
 }
 
+std::string Connection::option(std::string_view keyword) const {
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(PQconninfo(conn_.get()),
+                                                                       &PQconninfoFree);
+  for (PQconninfoOption* o = options.get(); o && o->keyword; ++o) {
+    if (keyword == o->keyword) return o->val ? o->val : "";
+  }
+  return "";
+}
+
 std::string Connection::quoteIdentifier(std::string_view name) const {
   char* quoted = PQescapeIdentifier(conn_.get(), name.data(), name.size());
   std::string out = quoted ? quoted : "";
@@ -139,7 +248,8 @@ std::string obfuscatePassword(const std::string& uri) {
   static const std::regex kQueryPassword(R"(([?&]password=)[^&]*)");
   std::string out = std::regex_replace(uri, kUriPassword, "$1:***@");
   out = std::regex_replace(out, kKeyValuePassword, "$1password=***");
-  return std::regex_replace(out, kQueryPassword, "$1***");
+  out = std::regex_replace(out, kQueryPassword, "$1***");
+  return maskSecrets(out, passwordsIn(uri));
 }
 
 }  // namespace retort::engine

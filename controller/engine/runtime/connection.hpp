@@ -1,10 +1,12 @@
 // A PostgreSQL connection over libpq, owned RAII-style, with the few operations the engine
 // needs: run a statement (simple or parameterised), read rows as strings, and turn server
 // errors into DatabaseError carrying SQLSTATE, message, detail, hint and error position.
-// Connection strings are never included in error messages because they may hold passwords.
+// Connection strings are never included in error messages because they may hold passwords,
+// and every password the connection string spells (URI user info, `password=` in a query or a
+// key=value string, raw or percent-decoded) is masked in libpq's own messages too, since libpq
+// echoes tokens it cannot parse. A connection attempt is bounded: without a connect_timeout in
+// the string or PGCONNECT_TIMEOUT, it gives up after kDefaultConnectTimeoutSeconds.
 #pragma once
-
-#include <libpq-fe.h>
 
 #include <memory>
 #include <optional>
@@ -13,7 +15,13 @@
 #include <string_view>
 #include <vector>
 
+// libpq's handles, declared rather than included so users of this header don't see libpq.
+struct pg_conn;
+struct pg_result;
+
 namespace retort::engine {
+
+inline constexpr int kDefaultConnectTimeoutSeconds = 10;
 
 // An error reported by the server or by libpq.
 class DatabaseError : public std::runtime_error {
@@ -37,17 +45,17 @@ class DatabaseError : public std::runtime_error {
 // The rows of one statement's result, as text (NULL becomes std::nullopt).
 class Result {
  public:
-  explicit Result(PGresult* result) : result_(result, &PQclear) {}
-  int rows() const { return PQntuples(result_.get()); }
-  int columns() const { return PQnfields(result_.get()); }
-  bool isNull(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
-  std::string value(int row, int column) const { return PQgetvalue(result_.get(), row, column); }
+  explicit Result(pg_result* result);
+  int rows() const;
+  int columns() const;
+  bool isNull(int row, int column) const;
+  std::string value(int row, int column) const;
   std::optional<std::string> optionalValue(int row, int column) const;
   // Rows touched by INSERT/UPDATE/DELETE.
   long affectedRows() const;
 
  private:
-  std::unique_ptr<PGresult, decltype(&PQclear)> result_;
+  std::shared_ptr<pg_result> result_;
 };
 
 class Connection {
@@ -65,13 +73,14 @@ class Connection {
   std::vector<Result> execBatch(const std::string& sql);
 
   bool inTransaction() const;
-  PGconn* raw() { return conn_.get(); }
+  // The value libpq uses for a connection option (e.g. "connect_timeout"); empty when unset.
+  std::string option(std::string_view keyword) const;
   std::string quoteIdentifier(std::string_view name) const;
   std::string quoteLiteral(std::string_view value) const;
 
  private:
-  [[noreturn]] void throwError(PGresult* result) const;
-  std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
+  [[noreturn]] void throwError(pg_result* result) const;
+  std::unique_ptr<pg_conn, void (*)(pg_conn*)> conn_;
 };
 
 // A failure inside execBatch: which statement of the batch failed (0-based).
@@ -87,5 +96,11 @@ class StatementError : public DatabaseError {
 
 // Removes the password from a connection URI or key=value string, for display.
 std::string obfuscatePassword(const std::string& uri);
+
+// Every spelling of a password in `uri` that a message might echo (raw, percent-decoded, and
+// each reading of an ambiguous user info), longest first.
+std::vector<std::string> passwordsIn(const std::string& uri);
+// `text` with each of `secrets` replaced by "***".
+std::string maskSecrets(std::string text, const std::vector<std::string>& secrets);
 
 }  // namespace retort::engine

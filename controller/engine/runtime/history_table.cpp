@@ -71,4 +71,88 @@ std::vector<HistoryTable::AppliedChecksum> HistoryTable::lastUpgradeChecksums() 
   return out;
 }
 
+void HistoryTable::addProgressColumns() {
+  const std::string table = name_.qualified();
+  if (connection_
+          .exec("SELECT count(*) FROM pg_attribute WHERE attrelid = $1::regclass AND attname IN "
+                "('in_progress', 'statements_done', 'pending_version_sql') AND NOT attisdropped",
+                {table})
+          .value(0, 0) == "3")
+    return;  // skips the ACCESS EXCLUSIVE lock ALTER TABLE takes, on every run but the first
+  connection_.exec("ALTER TABLE " + table +
+                   " ADD COLUMN IF NOT EXISTS in_progress BOOLEAN NOT NULL DEFAULT false,"
+                   " ADD COLUMN IF NOT EXISTS statements_done INTEGER,"
+                   " ADD COLUMN IF NOT EXISTS pending_version_sql TEXT");
+}
+
+long HistoryTable::startStep(const HistoryRecord& record, const std::string& pendingVersionSql) {
+  HistoryRecord started = record;
+  started.success = false;
+  std::vector<Result> results = connection_.execBatch(
+      "BEGIN;\n" + insertSql(started) + ";\nUPDATE " + name_.qualified() +
+      " SET in_progress = true, statements_done = 0, pending_version_sql = " +
+      sqlLiteral(pendingVersionSql) +
+      " WHERE id = lastval();\nSELECT lastval();\nSET LOCAL synchronous_commit = on;\nCOMMIT");
+  return std::stol(results[3].value(0, 0));
+}
+
+void HistoryTable::recordStatementsDone(long id, int statementsDone) {
+  connection_.execBatch("BEGIN;\nUPDATE " + name_.qualified() + " SET statements_done = " +
+                        std::to_string(statementsDone) + " WHERE id = " + std::to_string(id) +
+                        ";\nSET LOCAL synchronous_commit = on;\nCOMMIT");
+}
+
+std::string HistoryTable::finishStepSql(long id, double durationMs) const {
+  char duration[64];
+  std::snprintf(duration, sizeof duration, "%.3f", durationMs);
+  return "UPDATE " + name_.qualified() +
+         " SET in_progress = false, success = true, pending_version_sql = NULL, duration_ms = " +
+         duration + " WHERE id = " + std::to_string(id);
+}
+
+void HistoryTable::abandonStep(long id, const std::string& error, double durationMs) {
+  char duration[64];
+  std::snprintf(duration, sizeof duration, "%.3f", durationMs);
+  connection_.execBatch(
+      "BEGIN;\nUPDATE " + name_.qualified() +
+      " SET in_progress = false, pending_version_sql = NULL, error = " + sqlLiteral(error) +
+      ", duration_ms = " + duration + " WHERE id = " + std::to_string(id) +
+      ";\nSET LOCAL synchronous_commit = on;\nCOMMIT");
+}
+
+void HistoryTable::keepStepInterrupted(long id, const std::string& error) {
+  connection_.execBatch("BEGIN;\nUPDATE " + name_.qualified() +
+                        " SET error = " + sqlLiteral(error) + " WHERE id = " + std::to_string(id) +
+                        ";\nSET LOCAL synchronous_commit = on;\nCOMMIT");
+}
+
+std::optional<HistoryTable::InterruptedStep> HistoryTable::interruptedStep() {
+  Result r = connection_.exec(
+      "SELECT id, revision, operation, coalesce(statements_done, 0), coalesce(error, '') FROM " +
+      name_.qualified() + " WHERE in_progress ORDER BY id LIMIT 1");
+  if (r.rows() == 0) return std::nullopt;
+  return InterruptedStep{std::stol(r.value(0, 0)), r.value(0, 1), r.value(0, 2),
+                         std::stoi(r.value(0, 3)), r.value(0, 4)};
+}
+
+void HistoryTable::resolveStep(const InterruptedStep& step, bool applied) {
+  const std::string table = name_.qualified(), id = std::to_string(step.id);
+  std::string sql = "BEGIN;\n";
+  if (applied) {
+    Result pending = connection_.exec("SELECT coalesce(pending_version_sql, '') FROM " + table +
+                                      " WHERE id = " + id);
+    sql += pending.value(0, 0) + "UPDATE " + table +
+           " SET in_progress = false, success = true, pending_version_sql = NULL, error = "
+           "nullif(concat_ws('; ', error, 'resolved as applied by ' || current_user), '') "
+           "WHERE id = " +
+           id + ";\n";
+  } else {
+    sql += "UPDATE " + table +
+           " SET in_progress = false, success = false, pending_version_sql = NULL, error = "
+           "concat_ws('; ', error, 'resolved as not applied by ' || current_user) WHERE id = " +
+           id + ";\n";
+  }
+  connection_.execBatch(sql + "SET LOCAL synchronous_commit = on;\nCOMMIT");
+}
+
 }  // namespace retort::engine

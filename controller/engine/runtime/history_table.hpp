@@ -41,6 +41,33 @@ class HistoryTable {
   // For each revision, the checksum of its most recent successful upgrade.
   std::vector<AppliedChecksum> lastUpgradeChecksums();
 
+  // Progress of `transactional: false` steps, whose statements commit one by one: a row is
+  // marked in progress before the first statement, counts the statements done, and carries
+  // the version-table change to apply if a human later declares the step applied.
+  void addProgressColumns();
+  // Inserts `record` marked in progress (durably) and returns its id.
+  long startStep(const HistoryRecord& record, const std::string& pendingVersionSql);
+  void recordStatementsDone(long id, int statementsDone);
+  // SQL that turns the in-progress row into the finished record (run in the step's commit).
+  std::string finishStepSql(long id, double durationMs) const;
+  // The step failed before changing anything: the row becomes an ordinary failure record.
+  void abandonStep(long id, const std::string& error, double durationMs);
+  // The step failed after some statements committed: it stays in progress, with the error.
+  void keepStepInterrupted(long id, const std::string& error);
+
+  struct InterruptedStep {
+    long id = 0;
+    std::string revision;
+    std::string operation;  // upgrade or downgrade
+    int statementsDone = 0;
+    std::string error;  // empty when the runner vanished without a word
+  };
+  // The oldest step left in progress, if any.
+  std::optional<InterruptedStep> interruptedStep();
+  // A human's verdict on an interrupted step: applied (the version change is made now) or
+  // not applied (the record becomes a failure). Both commit in one transaction.
+  void resolveStep(const InterruptedStep& step, bool applied);
+
  private:
   Connection& connection_;
   VersionTableName name_;

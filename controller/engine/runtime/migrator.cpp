@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "engine/script/script_directory.hpp"
+#include "engine/sql/parsed_sql.hpp"
 #include "engine/sql/statement_splitter.hpp"
 #include "engine/util/errors.hpp"
 #include "engine/util/log.hpp"
@@ -53,6 +55,37 @@ Migrator::Migrator(Connection& connection, const RevisionGraph& graph, VersionTa
       historyTable_(connection, name.history()),
       options_(std::move(options)) {}
 
+std::string interruptedStepMessage(const RevisionGraph& graph,
+                                   const HistoryTable::InterruptedStep& step) {
+  std::string where = "statement " + std::to_string(step.statementsDone + 1);
+  RevisionIndex index = graph.find(step.revision);
+  if (index >= 0) {
+    const Script& script = graph.script(index);
+    const bool down = step.operation == "downgrade";
+    if (!down || script.downgrade) {
+      const SqlSection& section = down ? *script.downgrade : script.upgrade;
+      std::vector<Statement> statements = splitStatements(section, script.path.string());
+      const size_t reached = static_cast<size_t>(step.statementsDone);
+      if (reached < statements.size()) {
+        std::string text = statements[reached].sql.substr(0, statements[reached].sql.find('\n'));
+        if (text.size() > 80) text = text.substr(0, 77) + "...";
+        where += " of " + std::to_string(statements.size()) + " at " + script.path.string() + ":" +
+                 std::to_string(statements[reached].line) + " (" + text + ")";
+      } else {
+        where = "the version change after all " + std::to_string(statements.size()) +
+                " statements of " + script.path.string();
+      }
+    }
+  }
+  return "The non-transactional " + step.operation + " of revision " + step.revision +
+         " was interrupted: " + std::to_string(step.statementsDone) +
+         " statement(s) committed, and " + where + " may or may not have taken effect" +
+         (step.error.empty() ? "" : " (it failed with: " + step.error + ")") +
+         ". Look at the database, then run 'retort resolve " + step.revision +
+         " --applied' if the step's effects are all there, or 'retort resolve " + step.revision +
+         " --not-applied' after undoing them.";
+}
+
 void Migrator::begin(bool mutating) {
   if (!options_.lockTimeout.empty()) {
     connection_.exec("SET lock_timeout = " + connection_.quoteLiteral(options_.lockTimeout));
@@ -62,18 +95,79 @@ void Migrator::begin(bool mutating) {
                      connection_.quoteLiteral(options_.statementTimeout));
   }
   if (!mutating) return;
-  const std::string key = "retort:" + versionTable_.name().qualified();
-  std::string lockKey = "hashtextextended(" + connection_.quoteLiteral(key) + ", 0)";
-  if (connection_.exec("SELECT pg_try_advisory_lock(" + lockKey + ")").value(0, 0) != "t") {
-    Log::info(kLogger, "Waiting for another migration run to release its lock on " +
-                           versionTable_.name().qualified() + " ...");
-    auto start = std::chrono::steady_clock::now();
-    connection_.exec("SELECT pg_advisory_lock(" + lockKey + ")");
-    Log::info(kLogger, "Lock acquired after " + formatMs(millisecondsSince(start)) + ".");
-  }
+  acquireLock();
   connection_.exec("SET synchronous_commit = off");
   versionTable_.create();
   historyTable_.create();
+  historyTable_.addProgressColumns();
+}
+
+void Migrator::acquireLock() {
+  const std::string key = "retort:" + versionTable_.name().qualified();
+  const std::string tryLock =
+      "SELECT pg_try_advisory_lock(hashtextextended(" + connection_.quoteLiteral(key) + ", 0))";
+  if (connection_.exec(tryLock).value(0, 0) == "t") return;
+  Log::info(kLogger, "Waiting for another migration run to release its lock on " +
+                         versionTable_.name().qualified() + " ...");
+  // lock_timeout (0: wait forever) bounds the wait as it would bound pg_advisory_lock.
+  const double timeoutMs = std::stod(
+      connection_.exec("SELECT setting FROM pg_settings WHERE name = 'lock_timeout'").value(0, 0));
+  const auto start = std::chrono::steady_clock::now();
+  auto pause = std::chrono::milliseconds(5);
+  for (;;) {
+    std::this_thread::sleep_for(pause);
+    if (connection_.exec(tryLock).value(0, 0) == "t") break;
+    if (timeoutMs > 0 && millisecondsSince(start) >= timeoutMs) {
+      std::string message = "canceling the wait for the migration lock on " +
+                            versionTable_.name().qualified() + " due to lock timeout (" +
+                            formatMs(timeoutMs) + "): another migration run holds it";
+      throw DatabaseError(message, {"55P03", message, "", "", std::nullopt});
+    }
+    pause = std::min(pause * 2, std::chrono::milliseconds(250));
+  }
+  Log::info(kLogger, "Lock acquired after " + formatMs(millisecondsSince(start)) + ".");
+}
+
+void Migrator::refuseTransactionControl(const MigrationStep& step) const {
+  if (step.kind == MigrationStep::Kind::Stamp) return;
+  const Script& script = graph_.script(step.revision);
+  if (!script.transactional) return;
+  const SqlSection& section = sectionFor(graph_, step);
+  sql::ParsedSql parsed = sql::parseSql(section.sql, section.firstLine);
+  for (const sql::ParsedStatement& statement : parsed.statements) {
+    if (statement.kind != "TransactionStmt") continue;
+    const std::string kind = statement.node.value("kind", "");
+    // Savepoints nest inside the step's transaction; these end or escape it.
+    static const std::vector<std::pair<std::string, std::string>> kRefused = {
+        {"TRANS_STMT_BEGIN", "BEGIN"},
+        {"TRANS_STMT_START", "START TRANSACTION"},
+        {"TRANS_STMT_COMMIT", "COMMIT"},
+        {"TRANS_STMT_ROLLBACK", "ROLLBACK"},
+        {"TRANS_STMT_PREPARE", "PREPARE TRANSACTION"},
+        {"TRANS_STMT_COMMIT_PREPARED", "COMMIT PREPARED"},
+        {"TRANS_STMT_ROLLBACK_PREPARED", "ROLLBACK PREPARED"}};
+    for (const auto& [node, text] : kRefused) {
+      if (kind != node) continue;
+      throw ScriptError(script.path.string(), statement.firstLine,
+                        text +
+                            " in a transactional step: the step runs in one transaction that "
+                            "Retort commits together with the version change, so " +
+                            text +
+                            " would split it. Remove it, or mark the script "
+                            "'-- transactional: false'");
+    }
+  }
+}
+
+void Migrator::refuseWhileInterrupted() {
+  std::optional<HistoryTable::InterruptedStep> interrupted;
+  try {
+    interrupted = historyTable_.interruptedStep();
+  } catch (const DatabaseError& e) {
+    // No history table, or one without progress columns: a read-only view of an old database.
+    if (e.sqlstate() != "42P01" && e.sqlstate() != "42703") throw;
+  }
+  if (interrupted) throw CommandError(interruptedStepMessage(graph_, *interrupted));
 }
 
 std::vector<std::string> Migrator::currentRows() {
@@ -125,13 +219,53 @@ std::vector<std::string> Migrator::run(const std::vector<MigrationStep>& steps,
                         "revision " + s.revision +
                             " has no '-- migrate:downgrade' section, so it cannot be downgraded");
     }
+    refuseTransactionControl(step);
   }
+  const bool runsScripts = std::any_of(steps.begin(), steps.end(), [](const MigrationStep& s) {
+    return s.kind != MigrationStep::Kind::Stamp;
+  });
+  if (runsScripts) refuseWhileInterrupted();
   VersionHeads heads(graph_, std::move(rows));
   for (size_t i = 0; i < steps.size(); ++i) {
     std::vector<VersionChange> changes = heads.advance(steps[i]);
     runStep(steps[i], changes, i + 1 == steps.size());
   }
   return heads.rows();
+}
+
+long Migrator::runStatementsOneByOne(const MigrationStep& step, const std::string& versionSql,
+                                     std::chrono::steady_clock::time_point start) {
+  const Script& script = graph_.script(step.revision);
+  std::vector<Statement> statements =
+      splitStatements(sectionFor(graph_, step), script.path.string());
+  const long id = historyTable_.startStep(recordFor(step, 0), versionSql);
+  int done = 0;
+  for (const Statement& statement : statements) {
+    try {
+      // Statements such as CREATE INDEX CONCURRENTLY refuse to run inside a transaction.
+      connection_.exec(statement.sql);
+    } catch (const DatabaseError& e) {
+      const double elapsedMs = millisecondsSince(start);
+      MigrationFailed failure(e.what(), script.path.string(), statement.line);
+      try {
+        if (done == 0) {
+          historyTable_.abandonStep(id, e.what(), elapsedMs);
+        } else {
+          historyTable_.keepStepInterrupted(id, e.what());
+        }
+      } catch (const std::exception& recordError) {
+        Log::warning(kLogger, std::string("could not record the failure in the history table: ") +
+                                  recordError.what());
+      }
+      if (done == 0) throw failure;
+      HistoryTable::InterruptedStep interrupted{id, graph_.id(step.revision),
+                                                recordFor(step, 0).operation, done, e.what()};
+      throw MigrationFailed(interruptedStepMessage(graph_, interrupted), script.path.string(),
+                            statement.line);
+    }
+    historyTable_.recordStatementsDone(id, ++done);
+  }
+  return id;
 }
 
 void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChange>& changes,
@@ -145,19 +279,10 @@ void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChang
   const bool transactional = !isScript || graph_.script(step.revision).transactional;
 
   std::string prefix;
+  std::optional<long> progressId;
   try {
     if (isScript && !transactional) {
-      // Statements such as CREATE INDEX CONCURRENTLY refuse to run inside a transaction.
-      const SqlSection& section = sectionFor(graph_, step);
-      for (const Statement& statement :
-           splitStatements(section, graph_.script(step.revision).path.string())) {
-        try {
-          connection_.exec(statement.sql);
-        } catch (const DatabaseError& e) {
-          throw MigrationFailed(e.what(), graph_.script(step.revision).path.string(),
-                                statement.line);
-        }
-      }
+      progressId = runStatementsOneByOne(step, versionSql, start);
     }
     prefix = std::string(kBegin);
     if (isScript && transactional) prefix += sectionFor(graph_, step).sql + "\n;\n";
@@ -166,10 +291,28 @@ void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChang
       versionTable_.checkAffected(changes[k],
                                   results[results.size() - changes.size() + k].affectedRows());
     }
-    HistoryRecord record = recordFor(step, millisecondsSince(start));
-    connection_.execBatch(historyTable_.insertSql(record) + ";\n" +
-                          (last ? "SET LOCAL synchronous_commit = on;\n" : "") + "COMMIT");
+    std::string record = progressId
+                             ? historyTable_.finishStepSql(*progressId, millisecondsSince(start))
+                             : historyTable_.insertSql(recordFor(step, millisecondsSince(start)));
+    connection_.execBatch(record + ";\n" + (last ? "SET LOCAL synchronous_commit = on;\n" : "") +
+                          "COMMIT");
+  } catch (const MigrationFailed& error) {
+    // Only the statement-by-statement path throws this, after recording the failure itself.
+    if (connection_.inTransaction()) connection_.exec("ROLLBACK");
+    throw MigrationFailed(step.shortLog(graph_) + " failed at " + error.file() +
+                              (error.line() > 0 ? ":" + std::to_string(error.line()) : "") + ": " +
+                              error.what(),
+                          error.file(), error.line());
   } catch (const std::exception& error) {
+    if (progressId) {
+      // The statements committed but the version change did not: the mark stays for a human.
+      if (connection_.inTransaction()) connection_.exec("ROLLBACK");
+      try {
+        historyTable_.keepStepInterrupted(*progressId, error.what());
+      } catch (const std::exception&) {
+      }
+      throw;
+    }
     fail(step, error, millisecondsSince(start), prefix);
   }
   Log::info(kLogger, "Done " + step.shortLog(graph_) + " in " + formatMs(millisecondsSince(start)));

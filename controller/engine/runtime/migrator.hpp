@@ -1,11 +1,18 @@
 // Runs migration steps against a live database. Each step is one transaction by default:
 // the script's statements, the version-table change and the history record commit together
 // or not at all (`transactional: false` steps run their statements in autocommit first).
-// A session advisory lock keyed on the version table makes concurrent runners take turns.
+// A session advisory lock keyed on the version table makes concurrent runners take turns;
+// waiters poll for it between statements rather than block inside one, because a blocked
+// statement holds a snapshot that CREATE INDEX CONCURRENTLY in the holder would wait for.
+// Transaction control (COMMIT, ROLLBACK, BEGIN, PREPARE) in a transactional step is refused
+// before anything runs. A `transactional: false` step is marked in progress in the history
+// table before its first statement; while such a mark stands (the runner died, or a statement
+// failed after others committed), script steps are refused until `retort resolve` clears it.
 // Steps commit with synchronous_commit off and the run's last commit is synchronous, so a
 // finished run is durable while a crash mid-run can only lose a suffix of whole steps.
 #pragma once
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -21,6 +28,10 @@ struct RunOptions {
   std::string lockTimeout;       // PostgreSQL interval text; empty: server default
   std::string statementTimeout;  // likewise
 };
+
+// Why a step cannot run or resume: an interrupted non-transactional step awaits a human.
+std::string interruptedStepMessage(const RevisionGraph& graph,
+                                   const HistoryTable::InterruptedStep& step);
 
 // A step that failed: names the script file and the line of the failing statement.
 class MigrationFailed : public std::runtime_error {
@@ -55,7 +66,14 @@ class Migrator {
   HistoryTable& historyTable() { return historyTable_; }
 
  private:
+  void acquireLock();
+  void refuseTransactionControl(const MigrationStep& step) const;
+  void refuseWhileInterrupted();
   void runStep(const MigrationStep& step, const std::vector<VersionChange>& changes, bool last);
+  // Runs a non-transactional step's statements one by one, recording progress; returns the
+  // id of its in-progress history row.
+  long runStatementsOneByOne(const MigrationStep& step, const std::string& versionSql,
+                             std::chrono::steady_clock::time_point start);
   [[noreturn]] void fail(const MigrationStep& step, const std::exception& error, double elapsedMs,
                          const std::string& batchPrefix);
   void recordFailure(const MigrationStep& step, const std::string& message, double elapsedMs);

@@ -1,13 +1,132 @@
 #include "engine/runtime/version_table.hpp"
 
 #include <algorithm>
+#include <set>
+#include <string_view>
 
 #include "engine/util/errors.hpp"
 
 namespace retort::engine {
 
+namespace {
+
+// SQLAlchemy's PostgreSQL reserved words (what Alembic quotes, so offline SQL matches it byte
+// for byte), plus the PostgreSQL 15 keywords a table name cannot be that SQLAlchemy 1.4 misses.
+bool isReservedWord(std::string_view name) {
+  static const std::set<std::string_view> kReserved = {"all",
+                                                       "analyse",
+                                                       "analyze",
+                                                       "and",
+                                                       "any",
+                                                       "array",
+                                                       "as",
+                                                       "asc",
+                                                       "asymmetric",
+                                                       "authorization",
+                                                       "binary",
+                                                       "both",
+                                                       "case",
+                                                       "cast",
+                                                       "check",
+                                                       "collate",
+                                                       "collation",
+                                                       "column",
+                                                       "concurrently",
+                                                       "constraint",
+                                                       "create",
+                                                       "cross",
+                                                       "current_catalog",
+                                                       "current_date",
+                                                       "current_role",
+                                                       "current_schema",
+                                                       "current_time",
+                                                       "current_timestamp",
+                                                       "current_user",
+                                                       "default",
+                                                       "deferrable",
+                                                       "desc",
+                                                       "distinct",
+                                                       "do",
+                                                       "else",
+                                                       "end",
+                                                       "except",
+                                                       "false",
+                                                       "fetch",
+                                                       "for",
+                                                       "foreign",
+                                                       "freeze",
+                                                       "from",
+                                                       "full",
+                                                       "grant",
+                                                       "group",
+                                                       "having",
+                                                       "ilike",
+                                                       "in",
+                                                       "initially",
+                                                       "inner",
+                                                       "intersect",
+                                                       "into",
+                                                       "is",
+                                                       "isnull",
+                                                       "join",
+                                                       "lateral",
+                                                       "leading",
+                                                       "left",
+                                                       "like",
+                                                       "limit",
+                                                       "localtime",
+                                                       "localtimestamp",
+                                                       "natural",
+                                                       "new",
+                                                       "not",
+                                                       "notnull",
+                                                       "null",
+                                                       "of",
+                                                       "off",
+                                                       "offset",
+                                                       "old",
+                                                       "on",
+                                                       "only",
+                                                       "or",
+                                                       "order",
+                                                       "outer",
+                                                       "over",
+                                                       "overlaps",
+                                                       "placing",
+                                                       "primary",
+                                                       "references",
+                                                       "returning",
+                                                       "right",
+                                                       "select",
+                                                       "session_user",
+                                                       "similar",
+                                                       "some",
+                                                       "symmetric",
+                                                       "table",
+                                                       "tablesample",
+                                                       "then",
+                                                       "to",
+                                                       "trailing",
+                                                       "true",
+                                                       "union",
+                                                       "unique",
+                                                       "user",
+                                                       "using",
+                                                       "variadic",
+                                                       "verbose",
+                                                       "when",
+                                                       "where",
+                                                       "window",
+                                                       "with"};
+  return kReserved.count(name) > 0;
+}
+
+}  // namespace
+
+// Runtime's one identifier-quoting rule (SQLAlchemy's, as Alembic applies it): every SQL text
+// runtime builds from a name goes through here.
 std::string sqlIdentifier(const std::string& name) {
-  bool plain = !name.empty() &&
+  bool plain = !name.empty() && !isReservedWord(name) &&
                (std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_') &&
                std::all_of(name.begin(), name.end(), [](char c) {
                  return std::islower(static_cast<unsigned char>(c)) ||
