@@ -48,7 +48,10 @@ TEST(NodeClusterLifecycle, WarmUpIsQuickAndDownLeavesNothingBehind) {
     dir = cluster.dir().string();
     const char* budget_text = std::getenv("RETORT_NODE_READY_BUDGET");
     const double budget = budget_text != nullptr ? std::atof(budget_text) : 15.0;
-    EXPECT_LT(cluster.start_time().count(), budget) << "up --node to node Ready";
+    std::string load;
+    run_shell("cat /proc/loadavg", load);
+    EXPECT_LT(cluster.start_time().count(), budget)
+        << "up --node to node Ready; load average " << load;
     std::cout << "up --node to node Ready: " << cluster.start_time().count() << " s\n";
 
     // A pod, so that down has a sandbox, a container, a veth and kube-proxy rules to undo.
@@ -68,6 +71,17 @@ TEST(NodeClusterLifecycle, WarmUpIsQuickAndDownLeavesNothingBehind) {
         },
         std::chrono::seconds(60)))
         << output;
+    // The pod's network: an address on the bridge, a route to the Services via the host, and
+    // no default route (nothing beyond the bridge is reachable).
+    std::string routes;
+    run_shell("for n in $(awk '$5 ~ /netns/ && index($5, \"" + dir +
+                  "/\") == 1 {print $5}' /proc/self/mountinfo); do nsenter --net=$n ip -4 route; "
+                  "done 2>&1",
+              routes);
+    EXPECT_NE(routes.find("10.213.77.0/24 dev eth0"), std::string::npos) << routes;
+    EXPECT_NE(routes.find("10.213.78.0/24 via 10.213.77.1"), std::string::npos) << routes;
+    EXPECT_EQ(routes.find("default"), std::string::npos) << routes;
+
     const std::string during = machineState(dir);
     EXPECT_NE(during.find("link retort0"), std::string::npos) << during;
     EXPECT_NE(during.find("cgroup "), std::string::npos) << during;

@@ -384,6 +384,9 @@ node_start_containerd() {
   setsid containerd --config "$dir/node/containerd/config.toml" --log-level warn \
     </dev/null >"$dir/containerd.log" 2>&1 &
   echo $! >"$dir/node/containerd.pid"
+}
+
+node_wait_containerd() { # answers, and has the sandbox image
   local deadline=$((SECONDS + 30))
   until node_ctr version >/dev/null 2>&1; do
     alive "$dir/node/containerd.pid" || die "containerd exited; see $dir/containerd.log"
@@ -433,13 +436,13 @@ node_start() { # <apiserver url> : everything after the control plane
   node_write_kubelet_kubeconfig "$api"
   node_write_cni_config
   node_make_cgroups
-  node_start_containerd
+  node_wait_containerd
 
   setsid "$bin/kube-controller-manager" --kubeconfig="$dir/kubeconfig" --controllers='*' \
     --service-account-private-key-file="$dir/pki/sa.key" --root-ca-file="$dir/pki/server-ca.crt" \
     --cluster-signing-cert-file="$dir/pki/client-ca.crt" \
     --cluster-signing-key-file="$dir/pki/client-ca.key" \
-    --use-service-account-credentials=true --service-cluster-ip-range="$node_svc_cidr" \
+    --service-cluster-ip-range="$node_svc_cidr" \
     --leader-elect=false --secure-port=0 --bind-address=127.0.0.1 --profiling=false \
     --concurrent-job-syncs=5 \
     </dev/null >"$dir/kube-controller-manager.log" 2>&1 &
