@@ -176,7 +176,8 @@ Decision decide(const Observation& observed) {
     // Nothing to do, or this move already ran to a final outcome (its Job may be gone by now):
     // the conditions that outcome set stand; only a settled success is re-stated.
     const bool settledSuccess = !st.lastRun || isSuccessOutcome(st.lastRun->outcome);
-    if (!needsMove && settledSuccess) {
+    // A Ready=True written by the success itself stands (its reason names the outcome).
+    if (!needsMove && settledSuccess && !isConditionTrue(st.conditions, condition::kReady)) {
       set(condition::kReady, true, "UpToDate",
           "database at target " + describe(st.targetRevisions));
       set(condition::kReconciling, false, "UpToDate", "");

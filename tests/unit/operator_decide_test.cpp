@@ -1,0 +1,234 @@
+// decide(): the SchemaVersion state machine, one observation at a time.
+#include <gtest/gtest.h>
+
+#include "operator/conditions.hpp"
+#include "operator/decide.hpp"
+
+namespace retort::op {
+namespace {
+
+SchemaVersion fresh() {
+  SchemaVersion sv;
+  sv.name = "sweetshop";
+  sv.ns = "shop";
+  sv.uid = "uid-1";
+  sv.generation = 1;
+  sv.spec.targetRevision = "head";
+  sv.spec.database = {"sweetshop-db", "uri"};
+  sv.spec.migrations.image = "localhost/retort-sweetshop:0.2.0";
+  sv.spec.backup.claimName = "backups";
+  return sv;
+}
+
+JobObservation jobIn(JobPhase phase, const std::string& name,
+                     std::optional<RunReport> report = {}) {
+  JobObservation job;
+  job.name = name;
+  job.phase = phase;
+  job.report = report;
+  if (report) {
+    job.reason = report->reason;
+    job.message = report->message;
+  }
+  return job;
+}
+
+RunReport succeeded(std::vector<std::string> to) {
+  RunReport r;
+  r.outcome = "Succeeded";
+  r.reason = "Migrated";
+  r.from = {};
+  r.to = to;
+  r.target = to;
+  r.direction = "upgrade";
+  r.steps = 2;
+  r.planHash = "sha256:ab";
+  r.backup = BackupReport{"/backups/sweetshop-1.dump", 2048, "cd", 1.5};
+  return r;
+}
+
+std::string conditionStatus(const SchemaVersionStatus& status, const char* type) {
+  const Condition* c = findCondition(status.conditions, type);
+  return c ? c->status + "/" + c->reason : "(none)";
+}
+
+Decision step(SchemaVersion& sv, std::optional<JobObservation> job = {},
+              std::optional<DriftObservation> drift = {}, const std::string& now = "t") {
+  Decision d = decide({sv, job, drift, now});
+  sv.status = d.status;
+  return d;
+}
+
+TEST(OperatorDecide, NewSchemaVersionCreatesOneJob) {
+  SchemaVersion sv = fresh();
+  const Decision d = step(sv);
+  ASSERT_TRUE(d.createJob);
+  EXPECT_EQ((*d.createJob)["metadata"]["name"], d.jobName);
+  EXPECT_EQ(conditionStatus(d.status, condition::kReconciling), "True/JobCreated");
+  EXPECT_EQ(conditionStatus(d.status, condition::kReady), "False/Migrating");
+  EXPECT_EQ(conditionStatus(d.status, condition::kStalled), "False/Migrating");
+  ASSERT_EQ(d.events.size(), 1u);
+  EXPECT_EQ(d.events[0].reason, "JobCreated");
+  // The Job is not in the cache yet (informer lag): the same move is not started twice in
+  // effect, since it has the same name (the create answers AlreadyExists).
+  const Decision again = step(sv);
+  EXPECT_EQ(again.jobName, d.jobName);
+}
+
+TEST(OperatorDecide, RunningJobIsReconciling) {
+  SchemaVersion sv = fresh();
+  const std::string name = step(sv).jobName;
+  const Decision d = step(sv, jobIn(JobPhase::Running, name));
+  EXPECT_FALSE(d.createJob);
+  EXPECT_EQ(conditionStatus(d.status, condition::kReconciling), "True/Migrating");
+  EXPECT_EQ(d.status.observedGeneration, 0);
+}
+
+TEST(OperatorDecide, SuccessRecordsTheOutcomeAndSettles) {
+  SchemaVersion sv = fresh();
+  const std::string name = step(sv).jobName;
+  const Decision d = step(sv, jobIn(JobPhase::Succeeded, name, succeeded({"b2"})), {}, "t2");
+  EXPECT_EQ(d.status.observedGeneration, 1);
+  EXPECT_EQ(d.status.currentRevisions, std::vector<std::string>{"b2"});
+  EXPECT_EQ(d.status.targetRevisions, std::vector<std::string>{"b2"});
+  ASSERT_TRUE(d.status.plan);
+  EXPECT_EQ(d.status.plan->steps, 2);
+  ASSERT_TRUE(d.status.lastBackup);
+  EXPECT_EQ(d.status.lastBackup->file, "/backups/sweetshop-1.dump");
+  EXPECT_EQ(d.status.lastRun->outcome, "Succeeded");
+  EXPECT_EQ(conditionStatus(d.status, condition::kReady), "True/Succeeded");
+  EXPECT_EQ(conditionStatus(d.status, condition::kReconciling), "False/Succeeded");
+  EXPECT_EQ(conditionStatus(d.status, condition::kStalled), "False/Succeeded");
+  EXPECT_EQ(conditionStatus(d.status, condition::kBackupSucceeded), "True/BackupTaken");
+  EXPECT_EQ(conditionStatus(d.status, condition::kDrifted), "False/InSync");
+}
+
+TEST(OperatorDecide, SteadyStateChangesNothing) {
+  SchemaVersion sv = fresh();
+  const std::string name = step(sv).jobName;
+  step(sv, jobIn(JobPhase::Succeeded, name, succeeded({"b2"})));
+  const SchemaVersionStatus settled = step(sv).status;  // Job gone (TTL)
+  for (int i = 0; i < 3; ++i) {
+    const Decision d = decide({sv, {}, DriftObservation{{"b2"}, ""}, "later"});
+    EXPECT_FALSE(d.createJob);
+    EXPECT_TRUE(d.events.empty());
+    EXPECT_EQ(d.status, settled);
+    EXPECT_EQ(d.requeueAfter, std::chrono::duration_cast<Duration>(std::chrono::minutes(5)));
+  }
+}
+
+TEST(OperatorDecide, NewGenerationIsANewMove) {
+  SchemaVersion sv = fresh();
+  const std::string first = step(sv).jobName;
+  step(sv, jobIn(JobPhase::Succeeded, first, succeeded({"b2"})));
+  sv.generation = 2;
+  const Decision d = step(sv);
+  ASSERT_TRUE(d.createJob);
+  EXPECT_NE(d.jobName, first);
+}
+
+TEST(OperatorDecide, PermanentFailureStallsWithTheCauseAndIsNotRetried) {
+  SchemaVersion sv = fresh();
+  const std::string name = step(sv).jobName;
+  RunReport failed;
+  failed.outcome = "Failed";
+  failed.reason = "StepFailed";
+  failed.message = "relation \"sweets\" does not exist at versions/b2.sql:14";
+  failed.from = {};
+  failed.to = {};
+  failed.target = {"b2"};
+  const Decision d = step(sv, jobIn(JobPhase::FailedPermanent, name, failed), {}, "t3");
+  EXPECT_EQ(conditionStatus(d.status, condition::kStalled), "True/StepFailed");
+  EXPECT_NE(
+      findCondition(d.status.conditions, condition::kStalled)->message.find("versions/b2.sql:14"),
+      std::string::npos);
+  EXPECT_EQ(conditionStatus(d.status, condition::kReady), "False/StepFailed");
+  EXPECT_EQ(conditionStatus(d.status, condition::kReconciling), "False/Stalled");
+  EXPECT_EQ(d.status.observedGeneration, 1);
+  ASSERT_EQ(d.events.size(), 1u);
+  EXPECT_TRUE(d.events[0].warning);
+  // Later passes, with the Job present or collected, start nothing and record nothing new.
+  EXPECT_FALSE(step(sv, jobIn(JobPhase::FailedPermanent, name, failed)).events.size());
+  const Decision later = step(sv);
+  EXPECT_FALSE(later.createJob);
+  EXPECT_EQ(conditionStatus(later.status, condition::kStalled), "True/StepFailed");
+}
+
+TEST(OperatorDecide, TransientFailureDeletesAndRetriesTheSameMove) {
+  SchemaVersion sv = fresh();
+  const std::string name = step(sv).jobName;
+  JobObservation job = jobIn(JobPhase::FailedTransient, name);
+  job.reason = "BackoffLimitExceeded";
+  const Decision d = step(sv, job);
+  EXPECT_TRUE(d.deleteJob);
+  ASSERT_TRUE(d.requeueAfter);
+  EXPECT_EQ(conditionStatus(d.status, condition::kReconciling), "True/RetryingTransientFailure");
+  EXPECT_EQ(conditionStatus(d.status, condition::kStalled), "False/RetryingTransientFailure");
+  const Decision retry = step(sv);  // the Job is gone
+  ASSERT_TRUE(retry.createJob);
+  EXPECT_EQ(retry.jobName, name);
+}
+
+TEST(OperatorDecide, SuspendStartsNothingNew) {
+  SchemaVersion sv = fresh();
+  sv.spec.suspend = true;
+  const Decision d = step(sv);
+  EXPECT_FALSE(d.createJob);
+  EXPECT_EQ(conditionStatus(d.status, condition::kReady), "False/Suspended");
+  EXPECT_EQ(conditionStatus(d.status, condition::kStalled), "False/Suspended");
+}
+
+TEST(OperatorDecide, DriftSetsDriftedAndStartsARepairMove) {
+  SchemaVersion sv = fresh();
+  const std::string first = step(sv).jobName;
+  step(sv, jobIn(JobPhase::Succeeded, first, succeeded({"b2"})));
+  step(sv);
+  const Decision d = step(sv, {}, DriftObservation{{"a1"}, ""});
+  EXPECT_EQ(conditionStatus(d.status, condition::kDrifted), "True/OutOfBandChange");
+  EXPECT_EQ(d.status.currentRevisions, std::vector<std::string>{"a1"});
+  ASSERT_TRUE(d.createJob);
+  EXPECT_NE(d.jobName, first);  // same generation, other starting heads: a new move
+  bool driftEvent = false;
+  for (const auto& e : d.events) driftEvent |= e.reason == "Drifted";
+  EXPECT_TRUE(driftEvent);
+  // Still drifted while the repair runs; back in sync once it succeeded.
+  EXPECT_EQ(
+      conditionStatus(step(sv, jobIn(JobPhase::Running, d.jobName)).status, condition::kDrifted),
+      "True/OutOfBandChange");
+  const Decision repaired = step(sv, jobIn(JobPhase::Succeeded, d.jobName, succeeded({"b2"})));
+  EXPECT_EQ(conditionStatus(repaired.status, condition::kDrifted), "False/InSync");
+  EXPECT_EQ(conditionStatus(repaired.status, condition::kReady), "True/Succeeded");
+}
+
+TEST(OperatorDecide, DriftWhileSuspendedIsRecordedButNotRepaired) {
+  SchemaVersion sv = fresh();
+  const std::string first = step(sv).jobName;
+  step(sv, jobIn(JobPhase::Succeeded, first, succeeded({"b2"})));
+  sv.spec.suspend = true;
+  const Decision d = step(sv, {}, DriftObservation{{"a1"}, ""});
+  EXPECT_FALSE(d.createJob);
+  EXPECT_EQ(conditionStatus(d.status, condition::kDrifted), "True/OutOfBandChange");
+}
+
+TEST(OperatorDecide, FailedDriftReadIsReportedNotFatal) {
+  SchemaVersion sv = fresh();
+  const std::string first = step(sv).jobName;
+  step(sv, jobIn(JobPhase::Succeeded, first, succeeded({"b2"})));
+  const SchemaVersionStatus before = sv.status;
+  const Decision d = step(sv, {}, DriftObservation{{}, "connection refused"});
+  EXPECT_FALSE(d.createJob);
+  EXPECT_EQ(d.status, before);
+  ASSERT_EQ(d.events.size(), 1u);
+  EXPECT_EQ(d.events[0].reason, "DriftCheckFailed");
+}
+
+TEST(OperatorDecide, TransitionTimesSurviveRepeatedPasses) {
+  SchemaVersion sv = fresh();
+  const std::string name = step(sv, {}, {}, "t1").jobName;
+  step(sv, jobIn(JobPhase::Running, name), {}, "t2");
+  const Decision d = step(sv, jobIn(JobPhase::Running, name), {}, "t3");
+  EXPECT_EQ(findCondition(d.status.conditions, condition::kReconciling)->lastTransitionTime, "t1");
+}
+
+}  // namespace
+}  // namespace retort::op
