@@ -11,7 +11,7 @@ import sqlalchemy as sa
 revision = '8fff0003'
 down_revision = '7fff0002'
 branch_labels = 'audit_tip'
-depends_on = ['4ddd4444', 'audit']
+depends_on = ['4ddd4444']
 
 
 def upgrade():

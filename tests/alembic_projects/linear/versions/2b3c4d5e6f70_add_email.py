@@ -24,7 +24,7 @@ def upgrade() -> None:
     op.add_column("account", sa.Column("email", sa.String(120)))
     op.create_index("ix_account_email", "account", ["email"], unique=True)
     op.execute("""
-revision = 'not-this-one'
+-- revision = 'not-this-one' (looks like an assignment, but is inside a string)
 UPDATE account SET email = name || '@example.com' WHERE email IS NULL
 """)
 
