@@ -1,9 +1,9 @@
 #include "kube/log_sink.hpp"
 
-#include "engine/util/log.hpp"
-
 #include <mutex>
 #include <string>
+
+#include "engine/util/log.hpp"
 
 namespace retort::kube {
 namespace {

@@ -1,7 +1,8 @@
 // Where the client's background machinery (informers, leader election, event recording) reports
 // what it cannot throw to a caller. By default warnings and errors go to Retort's one logger
-// (engine/util/log.hpp, logger name "retort.kube", in its text, logfmt or JSON format); the operator
-// installs its own sink to route them into its structured log. Messages never carry credentials.
+// (engine/util/log.hpp, logger name "retort.kube", in its text, logfmt or JSON format); the
+// operator installs its own sink to route them into its structured log. Messages never carry
+// credentials.
 #pragma once
 
 #include <functional>

@@ -234,6 +234,12 @@ TEST_F(RestTest, CoreAndBatchObjectsAndDeleteWithPropagation) {
     EXPECT_EQ(e.code(), 409);
   }
   client_->remove(kube::resources::config_maps(), ns_, "settings", kube::PropagationPolicy::Orphan);
+  // The test cluster runs no garbage collector, so the server's "orphan" finalizer (added only
+  // for propagationPolicy=Orphan) keeps the object, marked for deletion: proof of the policy.
+  const json orphaned = client_->get(kube::resources::config_maps(), ns_, "settings");
+  EXPECT_TRUE(orphaned["metadata"].contains("deletionTimestamp")) << orphaned.dump();
+  EXPECT_EQ(orphaned["metadata"].value("finalizers", json::array()), json::array({"orphan"}))
+      << orphaned.dump();
 }
 
 }  // namespace

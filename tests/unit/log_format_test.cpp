@@ -25,10 +25,10 @@ TEST(LogFormat, LogfmtQuotesOnlyWhatNeedsIt) {
 }
 
 TEST(LogFormat, JsonEscapesControlCharacters) {
-  EXPECT_EQ(formatLogLine(LogFormat::Json, LogLevel::Info, "op", "line\none\t\x01", {{"k", "v"}},
-                          kTime),
-            "{\"time\":\"2025-11-30T07:34:56.123Z\",\"level\":\"info\",\"logger\":\"op\","
-            "\"msg\":\"line\\none\\t\\u0001\",\"k\":\"v\"}");
+  EXPECT_EQ(
+      formatLogLine(LogFormat::Json, LogLevel::Info, "op", "line\none\t\x01", {{"k", "v"}}, kTime),
+      "{\"time\":\"2025-11-30T07:34:56.123Z\",\"level\":\"info\",\"logger\":\"op\","
+      "\"msg\":\"line\\none\\t\\u0001\",\"k\":\"v\"}");
 }
 
 TEST(LogFormat, ParsesTheThreeNames) {

@@ -30,8 +30,8 @@ LogFormat currentFormat() {
 // level filtering, so the pattern is the bare message.
 spdlog::logger& sink() {
   static std::shared_ptr<spdlog::logger> logger = [] {
-    auto created =
-        std::make_shared<spdlog::logger>("retort", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    auto created = std::make_shared<spdlog::logger>(
+        "retort", std::make_shared<spdlog::sinks::stderr_sink_mt>());
     created->set_pattern("%v");
     created->set_level(spdlog::level::trace);
     created->flush_on(spdlog::level::trace);
@@ -156,7 +156,8 @@ std::string formatLogLine(LogFormat format, LogLevel level, std::string_view log
       std::string line = "{\"time\":\"" + timestamp(time) + "\",\"level\":\"" +
                          levelName(level, false) + "\",\"logger\":" + jsonString(logger) +
                          ",\"msg\":" + jsonString(message);
-      for (const auto& [key, value] : fields) line += "," + jsonString(key) + ":" + jsonString(value);
+      for (const auto& [key, value] : fields)
+        line += "," + jsonString(key) + ":" + jsonString(value);
       return line + "}";
     }
   }

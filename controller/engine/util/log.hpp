@@ -4,7 +4,8 @@
 // scrapers used to Alembic read it the same way; logfmt and JSON lines (with a UTC timestamp
 // and optional key/value fields) are for the operator and log pipelines. The format comes from
 // setFormat() or, until that is called, $RETORT_LOG_FORMAT (text, logfmt or json). Quiet
-// mode drops INFO and DEBUG lines; DEBUG lines need setDebug(true). Callers never pass credentials in messages or fields.
+// mode drops INFO and DEBUG lines; DEBUG lines need setDebug(true). Callers never pass credentials
+// in messages or fields.
 #pragma once
 
 #include <chrono>
