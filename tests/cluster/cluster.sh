@@ -68,19 +68,20 @@ free_port() {
   die "no free port found"
 }
 
-stop_pid() { # <pidfile> : TERM, wait up to 15 s, then KILL
-  local f="$1" pid
-  [ -f "$f" ] || return 0
-  pid="$(cat "$f")"
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 150); do
-      kill -0 "$pid" 2>/dev/null || break
+stop_pid() { # <pidfile>... : TERM to all, wait up to $STOP_GRACE (default 15) s, then KILL
+  local f pids=() grace="${STOP_GRACE:-15}"
+  for f in "$@"; do
+    [ -f "$f" ] && pids+=("$(cat "$f")")
+  done
+  if [ ${#pids[@]} -gt 0 ]; then
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    for _ in $(seq $((grace * 10))); do
+      kill -0 "${pids[@]}" 2>/dev/null || break  # true while any of them is alive
       sleep 0.1
     done
-    kill -KILL "$pid" 2>/dev/null || true
+    kill -KILL "${pids[@]}" 2>/dev/null || true
   fi
-  rm -f "$f"
+  rm -f "$@"
 }
 
 # shellcheck source=node/node.sh
@@ -89,7 +90,8 @@ source "$here/node/node.sh"
 stop_all() { # every process `up` started in $dir, and with a node its changes to the machine
   stop_pid "$dir/watchdog.pid"
   node_stop
-  stop_pid "$dir/kube-apiserver.pid"
+  # A node's apiserver drains its connections for a long time; the state is thrown away.
+  if [ -d "$dir/node" ]; then STOP_GRACE=2 stop_pid "$dir/kube-apiserver.pid"; else stop_pid "$dir/kube-apiserver.pid"; fi
   stop_pid "$dir/etcd.pid"
 }
 

@@ -42,6 +42,8 @@ TEST(NodeClusterLifecycle, WarmUpIsQuickAndDownLeavesNothingBehind) {
   // The directory name is known only once the fixture made it; processes are matched by it,
   // so "before" is taken with a placeholder that no process names.
   const std::string before = machineState("/nonexistent-retort-node-dir");
+  std::string listeners_before;
+  run_shell("ss -Hltn | awk '{print $4}' | sort -u", listeners_before);
   std::string dir;
   {
     KubeNodeCluster cluster;
@@ -81,6 +83,18 @@ TEST(NodeClusterLifecycle, WarmUpIsQuickAndDownLeavesNothingBehind) {
     EXPECT_NE(routes.find("10.213.77.0/24 dev eth0"), std::string::npos) << routes;
     EXPECT_NE(routes.find("10.213.78.0/24 via 10.213.77.1"), std::string::npos) << routes;
     EXPECT_EQ(routes.find("default"), std::string::npos) << routes;
+
+    // Nothing listens beyond loopback and the bridge: TCP listeners on any other address that
+    // appeared since before `up` (the machine's own, e.g. sshd, were there before).
+    std::string listeners;
+    run_shell(
+        "ss -Hltn | awk '{print $4}' | grep -v -e '^127\\.' -e '^\\[::1\\]' -e "
+        "'^10\\.213\\.77\\.1:' | sort -u",
+        listeners);
+    for (std::istringstream lines(listeners); std::getline(lines, output);) {
+      EXPECT_NE(listeners_before.find(output + "\n"), std::string::npos)
+          << "a new listener on " << output;
+    }
 
     const std::string during = machineState(dir);
     EXPECT_NE(during.find("link retort0"), std::string::npos) << during;

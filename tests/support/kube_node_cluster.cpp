@@ -168,19 +168,34 @@ std::string KubeNodeCluster::import_retort_image(const std::filesystem::path& bu
 
 std::string KubeNodeCluster::import_binary_image(const std::string& name,
                                                  const std::filesystem::path& binary) const {
+  // Packing a big binary (gzip) takes seconds; the archive is kept next to the cached
+  // binaries, keyed by the binary's size and modification time.
+  const auto real = std::filesystem::canonical(binary);
+  const char* cache_env = std::getenv("RETORT_CACHE_DIR");
+  const char* home = std::getenv("HOME");
+  const std::filesystem::path cache_root =
+      cache_env != nullptr && *cache_env != '\0'
+          ? std::filesystem::path(cache_env)
+          : std::filesystem::path(home != nullptr ? home : "/root") / ".cache" / "retort";
+  const auto images = cache_root / "kube" / "images";
+  std::filesystem::create_directories(images);
+  const auto stamp = std::filesystem::last_write_time(real).time_since_epoch().count();
+  const auto archive = images / (name + "-" + std::to_string(std::filesystem::file_size(real)) +
+                                 "-" + std::to_string(stamp) + ".tar");
   const auto work = dir_ / ("image-" + name);
   std::filesystem::create_directories(work / "rootfs");
-  std::filesystem::copy_file(binary, work / "rootfs" / name,
-                             std::filesystem::copy_options::overwrite_existing);
-  const auto archive = work / "image.tar";
-  const std::string command =
-      quote((source_dir() / "scripts" / "oci-archive.sh").string()) + " " +
-      quote((work / "rootfs").string()) + " " + quote(archive.string()) +
-      " test --config.entrypoint /" + name + " --config.user 65532:65532 >" +
-      quote((work / "log").string()) + " 2>&1 && ctr --address " +
-      quote((dir_ / "node" / "containerd" / "containerd.sock").string()) +
-      " -n k8s.io images import --base-name " + quote("localhost/" + name) + " " +
-      quote(archive.string()) + " >>" + quote((work / "log").string()) + " 2>&1";
+  std::string command;
+  if (!std::filesystem::exists(archive)) {
+    std::filesystem::copy_file(real, work / "rootfs" / name,
+                               std::filesystem::copy_options::overwrite_existing);
+    command = quote((source_dir() / "scripts" / "oci-archive.sh").string()) + " " +
+              quote((work / "rootfs").string()) + " " + quote(archive.string()) +
+              " test --config.entrypoint /" + name + " --config.user 65532:65532 >" +
+              quote((work / "log").string()) + " 2>&1 && ";
+  }
+  command += "ctr --address " + quote((dir_ / "node" / "containerd" / "containerd.sock").string()) +
+             " -n k8s.io images import --base-name " + quote("localhost/" + name) + " " +
+             quote(archive.string()) + " >>" + quote((work / "log").string()) + " 2>&1";
   std::string output;
   if (run_shell(command, output) != 0) {
     throw std::runtime_error("could not import " + binary.string() + " as an image:\n" +

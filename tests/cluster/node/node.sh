@@ -512,9 +512,9 @@ node_stop() {
   fi
   local p pid
   # The kubelet first, so nothing restarts what is stopped next.
-  for p in kubelet kube-proxy kube-scheduler kube-controller-manager; do
-    stop_pid "$dir/node/$p.pid"
-  done
+  stop_pid "$dir/node/kubelet.pid"
+  stop_pid "$dir/node/kube-proxy.pid" "$dir/node/kube-scheduler.pid" \
+    "$dir/node/kube-controller-manager.pid"
   if alive "$dir/node/containerd.pid"; then
     local tasks
     tasks="$(node_ctr tasks list -q 2>/dev/null || true)"
