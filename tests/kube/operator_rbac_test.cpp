@@ -1,0 +1,65 @@
+// manifests/rbac/controller.yaml on a real API server with RBAC authorization: the controller's
+// service account can do what the controller needs, and not more (`kubectl auth can-i`).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "kube_test_support.hpp"
+#include "tests/support/kube_cluster.hpp"
+
+namespace retort::testing {
+namespace {
+
+const std::filesystem::path kSourceDir = RETORT_OPERATOR_SOURCE_DIR;
+const char* kController = "system:serviceaccount:retort-system:retort-controller";
+
+bool canI(const std::string& verb, const std::string& resource, const std::string& ns) {
+  std::string output;
+  const int code = KubeClusterEnvironment::cluster().run_kubectl(
+      {"auth", "can-i", verb, resource, "-n", ns, "--as", kController}, &output);
+  return code == 0 && output.find("yes") != std::string::npos;
+}
+
+TEST(OperatorRbacTest, LeastPrivilegeForTheController) {
+  KubeCluster& cluster = KubeClusterEnvironment::cluster();
+  std::string output;
+  cluster.run_kubectl({"create", "namespace", "retort-system"}, &output);
+  ASSERT_EQ(cluster.run_kubectl({"apply", "-f", (kSourceDir / "manifests/rbac").string()}, &output),
+            0)
+      << output;
+
+  // What it needs, in any namespace it watches.
+  ASSERT_TRUE(eventually([&] { return canI("watch", "schemaversions.retort.dev", "shop"); }));
+  for (const auto& [verb, resource] : std::vector<std::pair<std::string, std::string>>{
+           {"list", "schemaversions.retort.dev"},
+           {"patch", "schemaversions.retort.dev/status"},
+           {"update", "schemaversions.retort.dev/status"},
+           {"create", "jobs.batch"},
+           {"delete", "jobs.batch"},
+           {"watch", "jobs.batch"},
+           {"list", "pods"},
+           {"get", "secrets"},
+           {"create", "events.events.k8s.io"},
+           {"patch", "events.events.k8s.io"}})
+    EXPECT_TRUE(canI(verb, resource, "shop")) << verb << " " << resource;
+  EXPECT_TRUE(canI("update", "leases.coordination.k8s.io", "retort-system"));
+  EXPECT_TRUE(canI("create", "leases.coordination.k8s.io", "retort-system"));
+
+  // What it must not have.
+  for (const auto& [verb, resource] : std::vector<std::pair<std::string, std::string>>{
+           {"update", "schemaversions.retort.dev"},
+           {"delete", "schemaversions.retort.dev"},
+           {"list", "secrets"},
+           {"watch", "secrets"},
+           {"create", "secrets"},
+           {"create", "pods"},
+           {"create", "pods/exec"},
+           {"update", "jobs.batch"},
+           {"create", "leases.coordination.k8s.io"},
+           {"create", "rolebindings.rbac.authorization.k8s.io"},
+           {"create", "deployments.apps"}})
+    EXPECT_FALSE(canI(verb, resource, "shop")) << verb << " " << resource;
+}
+
+}  // namespace
+}  // namespace retort::testing
