@@ -9,6 +9,14 @@ DROP INDEX CONCURRENTLY purchases_note_idx; -- expect: concurrently-in-transacti
 REINDEX (CONCURRENTLY) INDEX purchases_token_idx; -- expect: concurrently-in-transaction
 BEGIN; -- expect: transaction-control
 COMMIT; -- expect: transaction-control
+/* a block comment
+   over two lines */
+ROLLBACK; -- expect: transaction-control
+START TRANSACTION; -- expect: transaction-control
+SAVEPOINT before_backfill; -- expect: transaction-control
+ROLLBACK TO SAVEPOINT before_backfill; -- expect: transaction-control
+END; -- expect: transaction-control
+ABORT; -- expect: transaction-control
 
 -- migrate:downgrade
 SELECT 1;

@@ -4,6 +4,8 @@
 
 #include <regex>
 
+#include "engine/util/errors.hpp"
+
 namespace retort::engine {
 namespace {
 
@@ -34,6 +36,7 @@ TEST(RevisionWriter, RandomIdsAreTwelveHexDigits) {
   std::regex hex("^[0-9a-f]{12}$");
   std::string a = randomRevisionId(), b = randomRevisionId();
   EXPECT_TRUE(std::regex_match(a, hex)) << a;
+  EXPECT_TRUE(std::regex_match(b, hex)) << b;
   EXPECT_NE(a, b);
 }
 
@@ -52,6 +55,31 @@ TEST(RevisionWriter, TemplateParsesBackIntoAScript) {
   EXPECT_EQ(s.downRevisions, (std::vector<std::string>{"def456"}));
   EXPECT_NE(s.upgrade.sql.find("CREATE TABLE t"), std::string::npos);
   EXPECT_EQ(text.find(" \n"), std::string::npos) << "no trailing blanks";
+}
+
+// Issue 8, defect 13: a value is written as it is, never expanded again.
+TEST(RevisionWriter, TemplateDoesNotExpandTokensInsideValues) {
+  std::string text =
+      renderScriptTemplate("-- message: ${message}\n${upgrades}\n${unknown}\n",
+                           {{"message", "${upgrades} and ${message}"}, {"upgrades", "SELECT 1;"}});
+  EXPECT_EQ(text, "-- message: ${upgrades} and ${message}\nSELECT 1;\n${unknown}\n");
+}
+
+// Defect 1: neither the id nor the file template can write outside versions/.
+TEST(RevisionWriter, ScriptPathStaysInsideTheVersionsFolder) {
+  EXPECT_EQ(scriptPathInside("/p/versions", "2026-ab_x.sql"), "/p/versions/2026-ab_x.sql");
+  EXPECT_THROW(scriptPathInside("/p/versions", "../../x.sql"), CommandError);
+  EXPECT_THROW(scriptPathInside("/p/versions", "2026-../../evil_x.sql"), CommandError);
+  EXPECT_THROW(scriptPathInside("/p/versions", "/etc/cron.d/x.sql"), CommandError);
+  EXPECT_THROW(scriptPathInside("/p/versions", "sub/x.sql"), CommandError);
+  EXPECT_THROW(scriptPathInside("/p/versions", ".hidden.sql"), CommandError);
+  try {
+    scriptPathInside("/p/versions", "../../x.sql");
+  } catch (const CommandError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "file name '../../x.sql' (from file_template) is not a file directly inside "
+              "/p/versions");
+  }
 }
 
 }  // namespace

@@ -73,8 +73,12 @@ TEST(SchemaDiff, RenamesAreFlaggedNotGuessed) {
   ASSERT_EQ(difference.reviewNotes.size(), 1u);
   EXPECT_NE(difference.reviewNotes[0].find("public.sweets.colour"), std::string::npos);
   // The only RENAME is the advice inside the review comment, never a statement.
-  std::string sql = difference.sql();
-  EXPECT_EQ(sql.find("RENAME"), sql.find("RENAME COLUMN to keep the data"));
+  // (The old check compared two find() results that were both npos when neither text was
+  // there, so it passed without checking anything.)
+  EXPECT_NE(difference.reviewNotes[0].find("RENAME COLUMN to keep the data"), std::string::npos);
+  for (const std::string& statement : difference.orderedStatements()) {
+    EXPECT_EQ(statement.find("RENAME"), std::string::npos) << statement;
+  }
   EXPECT_NE(difference.sql().find("ALTER TABLE sweets DROP COLUMN colour;"), std::string::npos);
   EXPECT_NE(difference.sql().find("ALTER TABLE sweets ADD COLUMN color text;"), std::string::npos);
   bool flaggedLoss = false;

@@ -13,6 +13,7 @@
 #include "engine/script/alembic_python_module.hpp"
 #include "engine/script/alembic_template.hpp"
 #include "engine/util/errors.hpp"
+#include "engine/util/printable.hpp"
 
 namespace retort::engine {
 
@@ -110,13 +111,46 @@ std::string renderFileTemplate(const std::string& fileTemplate, const std::strin
   return out;
 }
 
+std::filesystem::path scriptPathInside(const std::filesystem::path& versions,
+                                       const std::string& fileName) {
+  std::filesystem::path folder = versions.lexically_normal();
+  std::filesystem::path path = (versions / fileName).lexically_normal();
+  // The loader reads versions/*.sql only, and nothing may be written anywhere else: no
+  // separator at all, so neither `..` nor an absolute path nor a sub-folder gets through.
+  if (fileName.find_first_of(std::string("/\\\0", 3)) != std::string::npos ||
+      fileName.starts_with(".") || path.parent_path() != folder) {
+    throw CommandError("file name '" + printable(fileName) +
+                       "' (from file_template) is not a file directly inside " + folder.string());
+  }
+  return path;
+}
+
 std::string renderScriptTemplate(const std::string& templateText,
                                  const std::vector<std::pair<std::string, std::string>>& values) {
-  std::string out = templateText;
-  for (const auto& [key, value] : values) {
-    const std::string token = "${" + key + "}";
-    for (size_t pos = 0; (pos = out.find(token, pos)) != std::string::npos; pos += value.size()) {
-      out.replace(pos, token.size(), value);
+  // One pass over the template: a value is never scanned again, so a message such as
+  // '${upgrades}' is written as it is instead of being expanded.
+  std::string out;
+  for (size_t i = 0; i < templateText.size();) {
+    size_t open = templateText.find("${", i);
+    if (open == std::string::npos) {
+      out.append(templateText, i, std::string::npos);
+      break;
+    }
+    out.append(templateText, i, open - i);
+    size_t close = templateText.find('}', open + 2);
+    const std::pair<std::string, std::string>* match = nullptr;
+    if (close != std::string::npos) {
+      std::string_view name(templateText.data() + open + 2, close - open - 2);
+      for (const auto& entry : values) {
+        if (entry.first == name) match = &entry;
+      }
+    }
+    if (match) {
+      out += match->second;
+      i = close + 1;
+    } else {
+      out += "${";
+      i = open + 2;
     }
   }
   // Empty values leave "-- key: " with a trailing blank; trim trailing blanks on every line.
@@ -133,7 +167,19 @@ std::filesystem::path writeRevision(const ScriptDirectory& scripts, const NewRev
   const RevisionGraph& graph = scripts.graph();
   RevisionResolver resolver(graph);
   const std::string rev = request.revisionId.empty() ? randomRevisionId() : request.revisionId;
-  if (std::string bad = invalidRevisionIdMessage(rev); !bad.empty()) throw CommandError(bad);
+  if (std::string bad = validateRevisionId(rev); !bad.empty()) throw CommandError(bad);
+  if (hasControlByte(request.message)) {
+    throw CommandError("message '" + printable(request.message) +
+                       "' contains a control byte; a message is one line of printable text");
+  }
+  for (const auto* list : {&request.branchLabels, &request.dependsOn, &request.heads}) {
+    for (const std::string& item : *list) {
+      if (hasControlByte(item) || item.find(',') != std::string::npos) {
+        throw CommandError("'" + printable(item) +
+                           "' is not a revision or label: it holds a comma or a control byte");
+      }
+    }
+  }
   if (graph.find(rev) >= 0) {
     throw CommandError("Revision " + rev + " is already present in " +
                        graph.script(graph.find(rev)).path.string());
@@ -201,7 +247,7 @@ std::filesystem::path writeRevision(const ScriptDirectory& scripts, const NewRev
                          slugify(request.message, scripts.settings().truncateSlugLength), when,
                          epoch) +
       (alembic ? ".py" : ".sql");
-  std::filesystem::path path = scripts.versionsPath() / fileName;
+  std::filesystem::path path = scriptPathInside(scripts.versionsPath(), fileName);
   if (std::filesystem::exists(path))
     throw CommandError("File " + path.string() + " already exists");
 

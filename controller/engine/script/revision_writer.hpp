@@ -33,6 +33,11 @@ std::string randomRevisionId();
 std::string slugify(const std::string& message, int truncateLength);
 std::string renderFileTemplate(const std::string& fileTemplate, const std::string& rev,
                                const std::string& slug, const std::tm& when, std::time_t epoch);
+// versions/fileName, or CommandError when fileName would leave the versions folder (`..`, an
+// absolute path, a sub-folder) or hide the file (a leading dot).
+std::filesystem::path scriptPathInside(const std::filesystem::path& versions,
+                                       const std::string& fileName);
+// Replaces each ${key} of the template, in one pass (values are not expanded again).
 std::string renderScriptTemplate(const std::string& templateText,
                                  const std::vector<std::pair<std::string, std::string>>& values);
 extern const char* const kDefaultScriptTemplate;

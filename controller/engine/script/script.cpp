@@ -1,10 +1,14 @@
 #include "engine/script/script.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 #include <string_view>
 
+#include "engine/sql/statement_splitter.hpp"
 #include "engine/util/errors.hpp"
+#include "engine/util/printable.hpp"
+#include "engine/util/utf8.hpp"
 
 namespace retort::engine {
 
@@ -24,10 +28,25 @@ std::string_view trim(std::string_view s) {
 }
 
 bool isHeaderKeyChar(char c) {
-  return (c >= 'a' && c <= 'z') || c == '_';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 
-// A header line is `-- key: value` with a lowercase key; returns false for other lines.
+constexpr std::string_view kKnownKeys[] = {"revision",     "down_revision", "branch_labels",
+                                           "depends_on",   "create_date",   "message",
+                                           "transactional"};
+
+std::string lowercase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool isKnownKey(std::string_view key) {
+  return std::find(std::begin(kKnownKeys), std::end(kKnownKeys), key) != std::end(kKnownKeys);
+}
+
+// A header line is `-- key: value` where key is letters and underscores; returns false for
+// other lines. The caller decides whether the key is one it knows and is spelt in lowercase.
 bool parseHeaderLine(std::string_view line, std::string_view& key, std::string_view& value) {
   if (line.substr(0, 3) != "-- ") return false;
   std::string_view rest = line.substr(3);
@@ -43,11 +62,6 @@ bool parseHeaderLine(std::string_view line, std::string_view& key, std::string_v
 
 bool isMarker(std::string_view line, std::string_view marker) {
   return trim(line) == marker;
-}
-
-bool isBlankOrComment(std::string_view line) {
-  line = trim(line);
-  return line.empty() || line.substr(0, 2) == "--";
 }
 
 }  // namespace
@@ -79,15 +93,51 @@ std::string invalidRevisionIdMessage(const std::string& id) {
   return "Character(s) '" + chars + "' not allowed in revision identifier '" + id + "'";
 }
 
+std::string validateRevisionId(const std::string& id) {
+  if (id.empty()) return "revision id is empty";
+  for (unsigned char c : id) {
+    if (c < 0x20 || c == 0x7f) return "revision id '" + printable(id) + "' contains a control byte";
+  }
+  for (const char* part : {"/", "\\", ".."}) {
+    if (id.find(part) != std::string::npos) {
+      return "revision id '" + id + "' contains '" + part + "'; an id cannot name a path";
+    }
+  }
+  if (std::string bad = invalidRevisionIdMessage(id); !bad.empty()) return bad;
+  for (const char* word : {"head", "heads", "base", "current"}) {
+    if (id == word) {
+      return "'" + id +
+             "' is a reserved word of the revision target grammar and cannot be a revision id";
+    }
+  }
+  if (id.size() > kMaxRevisionIdLength) {
+    return "revision id '" + id + "' is " + std::to_string(id.size()) +
+           " characters long; the version table holds at most " +
+           std::to_string(kMaxRevisionIdLength);
+  }
+  return "";
+}
+
 Script parseScript(const std::filesystem::path& path, std::string content) {
   Script script;
   script.path = path;
   const std::string file = path.string();
+  if (size_t bad = firstInvalidUtf8(content); bad != std::string::npos) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(content[bad]));
+    throw ScriptError(file,
+                      1 + static_cast<int>(std::count(
+                              content.begin(), content.begin() + static_cast<long>(bad), '\n')),
+                      std::string("byte ") + byte +
+                          " is not valid UTF-8; scripts must be UTF-8 (convert a Latin-1 file "
+                          "with iconv -f latin1 -t utf-8)");
+  }
 
   enum class Part { Header, Preamble, Upgrade, Downgrade } part = Part::Header;
   size_t upgradeStart = std::string::npos, upgradeEnd = std::string::npos;
   size_t downgradeStart = std::string::npos;
   std::set<std::string, std::less<>> seenKeys;
+  int headerEndLine = 0;
 
   int lineNumber = 0;
   size_t pos = 0;
@@ -107,7 +157,13 @@ Script parseScript(const std::filesystem::path& path, std::string content) {
       } else if (isMarker(line, kDowngradeMarker)) {
         throw ScriptError(file, lineNumber,
                           "'-- migrate:downgrade' comes before '-- migrate:upgrade'");
-      } else if (part == Part::Header && parseHeaderLine(line, key, value)) {
+      } else if (part == Part::Header && parseHeaderLine(line, key, value) &&
+                 isKnownKey(lowercase(key))) {
+        if (std::string lower = lowercase(key); lower != key) {
+          throw ScriptError(
+              file, lineNumber,
+              "header key '" + std::string(key) + "' must be lowercase: '" + lower + "'");
+        }
         if (!seenKeys.insert(std::string(key)).second) {
           throw ScriptError(file, lineNumber,
                             "header key '" + std::string(key) + "' appears twice");
@@ -141,9 +197,32 @@ Script parseScript(const std::filesystem::path& path, std::string content) {
                                 "' (expected revision, down_revision, branch_labels, depends_on, "
                                 "create_date, message or transactional)");
         }
-      } else if (isBlankOrComment(line)) {
-        // Blank lines and free comments end the header but may precede the upgrade marker.
-        if (!trim(line).empty()) part = Part::Preamble;
+      } else if (part == Part::Header && trim(line).substr(0, 2) == "--") {
+        // DESIGN.md section 3: the header is one block; a stray comment inside it used to end
+        // it silently and drop the keys after it.
+        if (parseHeaderLine(line, key, value) && lowercase(key) == key) {
+          throw ScriptError(file, lineNumber,
+                            "unknown header key '" + std::string(key) +
+                                "' (expected revision, down_revision, branch_labels, depends_on, "
+                                "create_date, message or transactional)");
+        }
+        throw ScriptError(file, lineNumber,
+                          "'" + printable(trim(line)) +
+                              "' is not a header key; the header is one block of '-- key: "
+                              "value' lines (put free comments after a blank line)");
+      } else if (trim(line).empty()) {
+        if (part == Part::Header && !seenKeys.empty()) {
+          part = Part::Preamble;
+          headerEndLine = lineNumber;
+        }
+      } else if (trim(line).substr(0, 2) == "--") {
+        if (parseHeaderLine(line, key, value) && isKnownKey(lowercase(key))) {
+          throw ScriptError(file, lineNumber,
+                            "header key '" + std::string(key) +
+                                "' after the end of the header at line " +
+                                std::to_string(headerEndLine) +
+                                "; the header is one block of '-- key: value' lines");
+        }
       } else {
         throw ScriptError(
             file, lineNumber,
@@ -168,7 +247,7 @@ Script parseScript(const std::filesystem::path& path, std::string content) {
     throw ScriptError(file, script.revisionLine ? script.revisionLine : 1,
                       "no '-- revision:' header; every script must declare its revision id");
   }
-  if (std::string bad = invalidRevisionIdMessage(script.revision); !bad.empty()) {
+  if (std::string bad = validateRevisionId(script.revision); !bad.empty()) {
     throw ScriptError(file, script.revisionLine, bad);
   }
   if (upgradeStart == std::string::npos) {
@@ -181,6 +260,8 @@ Script parseScript(const std::filesystem::path& path, std::string content) {
   if (script.downgrade) {
     script.downgrade->sql = content.substr(std::min(downgradeStart, content.size()));
   }
+  checkSectionScans(script.upgrade, file);
+  if (script.downgrade) checkSectionScans(*script.downgrade, file);
   script.content = std::move(content);
   return script;
 }

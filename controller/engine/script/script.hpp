@@ -47,6 +47,15 @@ Script parseScript(const std::filesystem::path& path, std::string content);
 // Characters Alembic does not allow in revision ids; returns Alembic's error text or "".
 std::string invalidRevisionIdMessage(const std::string& id);
 
+// The longest id the version table holds (Alembic's VARCHAR(32)).
+constexpr size_t kMaxRevisionIdLength = 32;
+
+// Why `id` cannot be a revision id, or "" when it can: Alembic's forbidden characters, the
+// words of the target grammar (head, heads, base, current), anything that could name a path
+// (an id becomes part of a file name), control bytes and more than kMaxRevisionIdLength
+// characters.
+std::string validateRevisionId(const std::string& id);
+
 // Splits a comma-separated header value, trimming blanks and dropping empty items.
 std::vector<std::string> splitList(const std::string& value);
 

@@ -7,12 +7,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
 #include "engine/util/errors.hpp"
+#include "engine/util/printable.hpp"
 
 namespace retort::engine {
 
@@ -20,9 +22,20 @@ namespace {
 
 // Scripts are small: one read into a large buffer usually returns the whole file, so a
 // script costs open, two reads and close (no fstat), which matters at 10,000 scripts.
-std::string readFile(int directory, const std::string& name, const std::filesystem::path& path) {
-  int fd = ::openat(directory, name.c_str(), O_RDONLY | O_CLOEXEC);
+// Scripts are small: one read into a large buffer usually returns the whole file, so a
+// script costs open, two reads and close, which matters at 10,000 scripts. Only an entry
+// whose type readdir() did not report as a regular file pays for an fstat; the open never
+// blocks, so a FIFO named x.sql is refused instead of hanging the loader.
+std::string readFile(int directory, const std::string& name, bool knownRegular,
+                     const std::filesystem::path& path) {
+  int fd = ::openat(directory, name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) throw CommandError("cannot read " + path.string() + ": " + std::strerror(errno));
+  struct stat info {};
+  if (!knownRegular && (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode))) {
+    ::close(fd);
+    throw ScriptError(path.string(), 0,
+                      "not a regular file; versions/ may hold only regular .sql script files");
+  }
   std::string content;
   char buffer[65536];
   ssize_t n;
@@ -58,7 +71,14 @@ ScriptLocationSettings readSettings(const std::filesystem::path& file) {
       for (size_t pos; (pos = value.find("%%")) != std::string::npos;) value.replace(pos, 2, "%");
       settings.fileTemplate = value;
     } else if (key == "truncate_slug_length") {
-      settings.truncateSlugLength = std::stoi(value);
+      int number = 0;
+      auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+      if (error != std::errc() || end != value.data() + value.size() || number < 0) {
+        throw ScriptError(file.string(), lineNumber,
+                          "truncate_slug_length must be a whole number of characters, not '" +
+                              printable(value) + "'");
+      }
+      settings.truncateSlugLength = number;
     } else if (key == "timezone") {
       if (value != "UTC" && value != "utc") {
         throw ScriptError(file.string(), lineNumber,
@@ -85,14 +105,17 @@ ScriptDirectory ScriptDirectory::load(const std::filesystem::path& location) {
     throw CommandError("Path doesn't exist: '" + versions.string() +
                        "'.  Please use the 'init' command to create a new scripts folder.");
   }
-  std::vector<std::string> names;
+  std::vector<std::pair<std::string, bool>> entries;  // name, known to be a regular file
   while (dirent* entry = ::readdir(handle)) {
     std::string name = entry->d_name;
     if (name.size() > 4 && name.compare(name.size() - 4, 4, ".sql") == 0 && name[0] != '.') {
-      names.push_back(std::move(name));
+      entries.emplace_back(std::move(name), entry->d_type == DT_REG);
     }
   }
-  std::sort(names.begin(), names.end());
+  std::sort(entries.begin(), entries.end());
+  std::vector<std::string> names;
+  names.reserve(entries.size());
+  for (const auto& entry : entries) names.push_back(entry.first);
   std::vector<Script> scripts(names.size());
   int directory = ::dirfd(handle);
   // Large locations are read and parsed by two threads: the work is mostly system calls.
@@ -100,7 +123,7 @@ ScriptDirectory ScriptDirectory::load(const std::filesystem::path& location) {
     try {
       for (size_t i = begin; i < end; ++i) {
         std::filesystem::path path = versions / names[i];
-        scripts[i] = parseScript(path, readFile(directory, names[i], path));
+        scripts[i] = parseScript(path, readFile(directory, names[i], entries[i].second, path));
       }
     } catch (...) {
       error = std::current_exception();

@@ -19,6 +19,11 @@ struct Statement {
 // Throws ScriptError (file and line) when the scanner rejects the text.
 std::vector<Statement> splitStatements(const SqlSection& section, const std::string& file);
 
+// Throws ScriptError (file and line) when the scanner rejects the text; nothing else. Scripts
+// are checked when they are loaded, so an unterminated quote is found before anything runs
+// instead of swallowing the SQL Retort appends to a step.
+void checkSectionScans(const SqlSection& section, const std::string& file);
+
 // 1-based line of byte `offset` in `text`, counting from `firstLine`.
 int lineAt(const std::string& text, size_t offset, int firstLine);
 

@@ -1,0 +1,15 @@
+// UTF-8 validity, checked where text enters Retort (script files), so that a Latin-1 byte is
+// reported once with its file and line rather than failing later, deep inside PostgreSQL's
+// parser or the server, with no line at all.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace retort::engine {
+
+// Offset of the first byte of `text` that does not begin a well-formed UTF-8 sequence (overlong
+// forms, surrogates and code points above U+10FFFF are not well formed), or npos.
+size_t firstInvalidUtf8(std::string_view text);
+
+}  // namespace retort::engine
