@@ -2,8 +2,8 @@
 # Builds kube-apiserver, etcd, kubectl and helm of the pinned versions (versions.env) from the
 # Go module proxy into ${RETORT_CACHE_DIR:-$HOME/.cache/retort}/kube/<kube version>; with
 # --node also kubelet, kube-controller-manager, kube-scheduler and kube-proxy (what
-# `cluster.sh up --node` runs). Skips every binary that is already there at the right version. Prints that directory as its last
-# stdout line; build chatter goes to stderr.
+# `cluster.sh up --node` runs). Skips every binary that is already there at the right version.
+# Prints that directory as its last stdout line; build chatter goes to stderr.
 #
 # The Go module and build caches live under the same cache root so that a rerun, or a CI run on
 # a machine that kept its cache, is fast. Builds are static (CGO_ENABLED=0), trimmed and
