@@ -29,6 +29,10 @@ void SchemaVersionReconciler::writeStatus(const nlohmann::json& object,
 }
 
 ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
+  struct CountOnExit {
+    std::atomic<std::uint64_t>& count;
+    ~CountOnExit() { ++count; }
+  } counted{reconciles_};
   const std::optional<nlohmann::json> object = sources_.schemaVersions->get(key);
   if (!object) return {};  // deleted: its Jobs go with it (owner references)
 

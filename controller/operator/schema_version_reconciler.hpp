@@ -40,12 +40,14 @@ class SchemaVersionReconciler final : public Reconciler {
   // Counters for tests and metrics: API writes this reconciler made.
   std::uint64_t statusWrites() const { return statusWrites_.load(); }
   std::uint64_t jobCreateRequests() const { return jobCreateRequests_.load(); }
+  std::uint64_t reconciles() const { return reconciles_.load(); }  // finished, any outcome
 
  private:
   void writeStatus(const nlohmann::json& object, const SchemaVersionStatus& status);
   ReconcilerSources sources_;
   std::atomic<std::uint64_t> statusWrites_{0};
   std::atomic<std::uint64_t> jobCreateRequests_{0};
+  std::atomic<std::uint64_t> reconciles_{0};
 };
 
 }  // namespace retort::op
