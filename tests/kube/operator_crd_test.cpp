@@ -19,7 +19,9 @@ namespace {
 
 using nlohmann::json;
 
-kube::Resource schemaVersions() { return {"retort.dev", "v1alpha1", "schemaversions", true}; }
+kube::Resource schemaVersions() {
+  return {"retort.dev", "v1alpha1", "schemaversions", true};
+}
 
 const std::filesystem::path kSourceDir = RETORT_OPERATOR_SOURCE_DIR;
 
@@ -36,8 +38,9 @@ void installCrd() {
             0)
       << output;
   // Established precedes discovery: wait until kubectl can resolve the short name.
-  ASSERT_TRUE(eventually([&] { return cluster.run_kubectl({"get", "sv", "-A"}, &output) == 0; }))
-      << output;
+  ASSERT_TRUE(eventually([&] {
+    return cluster.run_kubectl({"get", "sv", "-A"}, &output) == 0;
+  })) << output;
 }
 
 json minimal(const std::string& name) {
@@ -55,8 +58,8 @@ int applyManifest(const std::string& ns, const json& object, std::string* output
   const auto file = std::filesystem::temp_directory_path() /
                     ("retort-sv-" + std::to_string(::getpid()) + ".json");
   std::ofstream(file) << object.dump();
-  const int code =
-      KubeClusterEnvironment::cluster().run_kubectl({"apply", "-n", ns, "-f", file.string()}, output);
+  const int code = KubeClusterEnvironment::cluster().run_kubectl(
+      {"apply", "-n", ns, "-f", file.string()}, output);
   std::filesystem::remove(file);
   return code;
 }
@@ -150,9 +153,9 @@ TEST(OperatorCrdTest, ExplainReadsTheDescriptions) {
   installCrd();
   std::string output;
   KubeCluster& cluster = KubeClusterEnvironment::cluster();
-  ASSERT_TRUE(eventually(
-      [&] { return cluster.run_kubectl({"explain", "sv.spec.policy.allowDowngrade"}, &output) == 0; }))
-      << output;
+  ASSERT_TRUE(eventually([&] {
+    return cluster.run_kubectl({"explain", "sv.spec.policy.allowDowngrade"}, &output) == 0;
+  })) << output;
   EXPECT_NE(output.find("Allow moves that run downgrade steps"), std::string::npos) << output;
   ASSERT_EQ(cluster.run_kubectl({"explain", "schemaversion.spec.backup.mode"}, &output), 0);
   EXPECT_NE(output.find("IfPossible"), std::string::npos) << output;
@@ -162,8 +165,9 @@ TEST(OperatorCrdTest, BuiltJobIsAcceptedAndItsPodIsRestricted) {
   installCrd();
   auto client = admin_client();
   const std::string ns = make_namespace(*client, "sv-job");
-  client->patch(kube::resources::namespaces(), "", ns, kube::PatchType::Merge,
-                {{"metadata", {{"labels", {{"pod-security.kubernetes.io/enforce", "restricted"}}}}}});
+  client->patch(
+      kube::resources::namespaces(), "", ns, kube::PatchType::Merge,
+      {{"metadata", {{"labels", {{"pod-security.kubernetes.io/enforce", "restricted"}}}}}});
   const json created = client->create(schemaVersions(), ns, minimal("sweetshop"));
   op::SchemaVersion sv = op::schemaVersionFromJson(created);
   sv.spec.job.resources = {{"limits", {{"memory", "256Mi"}}}};

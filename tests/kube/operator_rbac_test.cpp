@@ -13,16 +13,34 @@ namespace {
 const std::filesystem::path kSourceDir = RETORT_OPERATOR_SOURCE_DIR;
 const char* kController = "system:serviceaccount:retort-system:retort-controller";
 
+// kubectl auth can-i answers "yes" (exit 0) or "no" (exit 1); anything else is a test error.
 bool canI(const std::string& verb, const std::string& resource, const std::string& ns) {
   std::string output;
-  const int code = KubeClusterEnvironment::cluster().run_kubectl(
-      {"auth", "can-i", verb, resource, "-n", ns, "--as", kController}, &output);
-  return code == 0 && output.find("yes") != std::string::npos;
+  std::vector<std::string> args = {"auth", "can-i", verb, resource, "-n", ns, "--as", kController};
+  if (const auto slash = resource.find('/'); slash != std::string::npos) {
+    args[3] = resource.substr(0, slash);
+    args.push_back("--subresource=" + resource.substr(slash + 1));
+  }
+  const int code = KubeClusterEnvironment::cluster().run_kubectl(args, &output);
+  const bool yes = code == 0 && output.rfind("yes", 0) == 0;
+  if (!yes && output.rfind("no", 0) != 0)
+    ADD_FAILURE() << "kubectl auth can-i " << verb << " " << resource << ": " << output;
+  return yes;
 }
 
 TEST(OperatorRbacTest, LeastPrivilegeForTheController) {
   KubeCluster& cluster = KubeClusterEnvironment::cluster();
   std::string output;
+  // The CRD makes schemaversions.retort.dev a resource kubectl can name.
+  ASSERT_EQ(cluster.run_kubectl({"apply", "-f", (kSourceDir / "crds/schemaversion.yaml").string()},
+                                &output),
+            0)
+      << output;
+  ASSERT_EQ(cluster.run_kubectl({"wait", "--for=condition=Established", "--timeout=60s",
+                                 "crd/schemaversions.retort.dev"},
+                                &output),
+            0)
+      << output;
   cluster.run_kubectl({"create", "namespace", "retort-system"}, &output);
   ASSERT_EQ(cluster.run_kubectl({"apply", "-f", (kSourceDir / "manifests/rbac").string()}, &output),
             0)

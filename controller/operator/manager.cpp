@@ -1,0 +1,152 @@
+#include "operator/manager.hpp"
+
+#include <unistd.h>
+
+#include "kube/micro_time.hpp"
+#include "operator/job_builder.hpp"
+
+namespace retort::op {
+namespace {
+
+std::string objectKey(const nlohmann::json& object) {
+  const nlohmann::json& meta = object["metadata"];
+  return meta.value("namespace", "") + "/" + meta.value("name", "");
+}
+
+std::string defaultIdentity() {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return std::string(host) + "_" + std::to_string(::getpid());
+}
+
+std::string rfc3339Now() {
+  // micro_time_now() is RFC 3339 with microseconds; conditions take seconds precision.
+  const std::string micro = kube::micro_time_now();
+  const auto dot = micro.find('.');
+  return dot == std::string::npos ? micro : micro.substr(0, dot) + "Z";
+}
+
+}  // namespace
+
+Manager::Manager(kube::ClientConfig config, ManagerOptions options)
+    : config_(config),
+      options_(std::move(options)),
+      client_(std::make_shared<kube::ApiClient>(config)),
+      clock_(std::make_shared<SteadyClock>()),
+      queue_(clock_) {
+  const std::string selector = std::string(kManagedByLabel) + "=" + kManagedByValue;
+  const auto informerOptions = [&](kube::Resource resource, std::string labelSelector) {
+    kube::InformerOptions informer;
+    informer.resource = std::move(resource);
+    informer.ns = options_.watchNamespace;
+    informer.label_selector = std::move(labelSelector);
+    return informer;
+  };
+  schemaVersions_ =
+      std::make_unique<kube::Informer>(client_, informerOptions(schemaVersionResource(), ""));
+  jobs_ =
+      std::make_unique<kube::Informer>(client_, informerOptions(kube::resources::jobs(), selector));
+  pods_ =
+      std::make_unique<kube::Informer>(client_, informerOptions(kube::resources::pods(), selector));
+  events_ = std::make_unique<kube::EventRecorder>(
+      client_, kube::EventRecorderOptions{
+                   "retort.dev/schemaversion-controller",
+                   options_.identity.empty() ? defaultIdentity() : options_.identity});
+  reconciler_ = std::make_unique<SchemaVersionReconciler>(ReconcilerSources{
+      client_, schemaVersions_.get(), jobs_.get(), pods_.get(), events_.get(), rfc3339Now});
+
+  schemaVersions_->add_handlers({[this](const nlohmann::json& o) { queue_.add(objectKey(o)); },
+                                 [this](const nlohmann::json& old, const nlohmann::json& o) {
+                                   // Status-only updates (our own writes) change no generation:
+                                   // nothing new to decide unless the spec moved, which bumps the
+                                   // generation.
+                                   if (old["metadata"].value("generation", 0) !=
+                                           o["metadata"].value("generation", 0) ||
+                                       old["metadata"].value("resourceVersion", "") ==
+                                           o["metadata"].value("resourceVersion", ""))
+                                     queue_.add(objectKey(o));
+                                 },
+                                 [this](const nlohmann::json& o) { queue_.add(objectKey(o)); }});
+  kube::EventHandlers owned{
+      [this](const nlohmann::json& o) { enqueueOwner(o); },
+      [this](const nlohmann::json&, const nlohmann::json& o) { enqueueOwner(o); },
+      [this](const nlohmann::json& o) { enqueueOwner(o); }};
+  jobs_->add_handlers(owned);
+  pods_->add_handlers(owned);
+}
+
+Manager::~Manager() {
+  stop();
+}
+
+void Manager::enqueueOwner(const nlohmann::json& object) {
+  const nlohmann::json& meta = object["metadata"];
+  const std::string ns = meta.value("namespace", "");
+  const auto owners = meta.find("ownerReferences");
+  if (owners == meta.end() || !owners->is_array()) return;
+  for (const nlohmann::json& owner : *owners) {
+    if (!owner.value("controller", false)) continue;
+    if (owner.value("kind", "") == kKind) {
+      queue_.add(ns + "/" + owner.value("name", ""));
+    } else if (owner.value("kind", "") == "Job") {
+      // A pod: its Job's owner is the SchemaVersion.
+      if (const auto job = jobs_->get(ns + "/" + owner.value("name", ""))) enqueueOwner(*job);
+    }
+  }
+}
+
+void Manager::start() {
+  schemaVersions_->start();
+  jobs_->start();
+  pods_->start();
+  if (!options_.leaderElect) {
+    startWorking();
+    return;
+  }
+  kube::LeaderElectionConfig election;
+  election.lease_namespace = options_.leaseNamespace;
+  election.lease_name = options_.leaseName;
+  election.identity = options_.identity.empty() ? defaultIdentity() : options_.identity;
+  election.on_started_leading = [this] { startWorking(); };
+  election.on_stopped_leading = [this] { stopWorking(); };
+  elector_ = std::make_unique<kube::LeaderElector>(config_, election);
+  elector_->start();
+}
+
+void Manager::startWorking() {
+  std::lock_guard lock(workMutex_);
+  if (working_ || stopped_) return;
+  // Work on a cold cache would create Jobs the cache does not show yet.
+  while (!stopped_ && !(schemaVersions_->wait_for_sync(std::chrono::seconds(1)) &&
+                        jobs_->wait_for_sync(std::chrono::seconds(1)) &&
+                        pods_->wait_for_sync(std::chrono::seconds(1)))) {
+  }
+  if (stopped_) return;
+  for (const nlohmann::json& object : schemaVersions_->list()) queue_.add(objectKey(object));
+  workers_ = std::make_unique<Workers>(queue_, *reconciler_, *clock_, options_.observer);
+  workers_->start(options_.workers);
+  working_ = true;
+}
+
+void Manager::stopWorking() {
+  std::lock_guard lock(workMutex_);
+  // The queue cannot be restarted once shut down, so a lost lease ends this process's work;
+  // the process exits and restarts as a fresh candidate (as controller-runtime does).
+  if (workers_) workers_->stop();
+  working_ = false;
+}
+
+void Manager::stop() {
+  if (stopped_.exchange(true)) return;
+  if (elector_) elector_->stop();
+  stopWorking();
+  schemaVersions_->stop();
+  jobs_->stop();
+  pods_->stop();
+}
+
+bool Manager::synced() const {
+  return schemaVersions_->has_synced() && jobs_->has_synced() && pods_->has_synced();
+}
+
+}  // namespace retort::op
