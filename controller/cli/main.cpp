@@ -6,6 +6,7 @@
 #include <map>
 
 #include "cli/command.hpp"
+#include "cli/version_table_option.hpp"
 #include "engine/runtime/connection.hpp"
 #include "engine/runtime/migrator.hpp"
 #include "engine/util/errors.hpp"
@@ -54,7 +55,8 @@ int main(int argc, char** argv) {
   app.add_option("--url", options.url,
                  "libpq connection URI (default: $DATABASE_URL, then PG* variables)");
   app.add_option("--version-table", options.versionTable,
-                 "Version table name (default: alembic_version)");
+                 "Version table name (default: alembic_version)")
+      ->check([](const std::string& name) { return cli::versionTableNameProblem(name); });
   app.add_option("--version-table-schema", options.versionTableSchema,
                  "Schema of the version table");
   app.add_option("--lock-timeout", options.lockTimeout,
