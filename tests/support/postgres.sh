@@ -41,6 +41,8 @@ case "$cmd" in
     dir="$cluster"
     as_owner "$pg_bin/initdb" -D "$dir/data" -U retort -A trust --no-sync -E UTF8 \
       --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+    # Members of retort_password_login must log in with a password (tests of credentials).
+    as_owner sed -i '1i host all +retort_password_login 127.0.0.1/32 scram-sha-256' "$dir/data/pg_hba.conf"
     settings=(-c listen_addresses=127.0.0.1 -c "unix_socket_directories=$dir" -c max_connections=200)
     for s in "$@"; do settings+=(-c "$s"); done
     for attempt in 1 2 3 4 5; do

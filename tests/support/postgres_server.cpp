@@ -64,4 +64,19 @@ std::string PostgresServer::createDatabase(const std::string& hint) {
   return uri(name);
 }
 
+std::string PostgresServer::createPasswordDatabase(const std::string& hint,
+                                                   const std::string& password) {
+  std::string name = createDatabase(hint);
+  name = name.substr(name.rfind('/') + 1);
+  engine::Connection admin(uri());
+  admin.exec(
+      "DO $$ BEGIN CREATE ROLE retort_password_login NOLOGIN; "
+      "EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+  admin.exec("CREATE ROLE " + name + " LOGIN PASSWORD " + admin.quoteLiteral(password) +
+             " IN ROLE retort_password_login");
+  admin.exec("ALTER DATABASE " + name + " OWNER TO " + name);
+  std::string hostPort = baseUri_.substr(baseUri_.find('@') + 1);
+  return "postgresql://" + name + ":" + password + "@" + hostPort + "/" + name;
+}
+
 }  // namespace retort::test

@@ -16,6 +16,9 @@ class PostgresServer {
   std::string uri(const std::string& database = "postgres") const;
   // Creates a database with a unique name derived from `hint` and returns its URI.
   std::string createDatabase(const std::string& hint);
+  // Creates a login role that must authenticate with `password` and a database it owns;
+  // returns the database's URI with that user and password in it.
+  std::string createPasswordDatabase(const std::string& hint, const std::string& password);
 
   ~PostgresServer();
 

@@ -41,9 +41,14 @@ class HistoryTable {
   // For each revision, the checksum of its most recent successful upgrade.
   std::vector<AppliedChecksum> lastUpgradeChecksums();
 
+  // The run id (`retort run --run-id`) recorded with every later record, so the run's report
+  // and its rows can be matched; empty: NULL.
+  void setRunId(std::string runId) { runId_ = std::move(runId); }
+
  private:
   Connection& connection_;
   VersionTableName name_;
+  std::string runId_;
 };
 
 }  // namespace retort::engine
