@@ -225,6 +225,11 @@ int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport
   } catch (const engine::MigrationFailed& e) {
     report.failedStep = engine::RunReport::FailedStep{revisionOfFile(plan, e.file()), e.file(),
                                                       e.sqlstate(), e.line()};
+    try {
+      report.to = migrator.currentRows();  // where the run stopped
+    } catch (const std::exception&) {
+      report.to.clear();  // the connection is gone: unknown
+    }
     if (isTransientSqlstate(e.sqlstate()))
       throw RunStop{engine::RunExit::Transient, "TransientFailure", e.what()};
     throw RunStop{engine::RunExit::StepFailed, "StepFailed", e.what()};

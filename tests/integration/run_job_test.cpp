@@ -2,11 +2,15 @@
 // log in with a password, checking exit codes, the report, the backup and that refusals touch
 // nothing (DESIGN.md section 5).
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -256,6 +260,46 @@ TEST_F(RunJobTest, UnreachableDatabaseIsTransientAfterBoundedRetries) {
   EXPECT_EQ(r.exitCode, 5) << r.err;
   EXPECT_EQ(readReport(report)["outcome"], "Transient");
   EXPECT_NE(r.err.find("attempt 1 failed"), std::string::npos) << r.err;
+}
+
+// While a run with a backup is in flight, no process on the machine (retort, pg_dump,
+// pg_restore) has the password on its command line.
+TEST_F(RunJobTest, PasswordNeverOnACommandLine) {
+  fs::path scripts = copySweetShop();
+  ::setenv("DATABASE_URL", url.c_str(), 1);
+  std::string pidText;
+  runCommand(std::string(RETORT_BINARY) + " -d " + scripts.string() +
+                 " run head --backup required --backup-dir " + backups.string() +
+                 " >/dev/null 2>&1 & echo $!",
+             &pidText);
+  ::unsetenv("DATABASE_URL");
+  pid_t pid = std::stoi(pidText);
+  int scans = 0;
+  bool sawBackupTool = false;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+  // Running: it exists and is not a zombie (its reaper may be slow, or absent in a container).
+  auto running = [&] {
+    std::string stat = slurpFile("/proc/" + std::to_string(pid) + "/stat");
+    size_t paren = stat.rfind(')');
+    return ::kill(pid, 0) == 0 && paren != std::string::npos && paren + 2 < stat.size() &&
+           stat[paren + 2] != 'Z';
+  };
+  while (running() && std::chrono::steady_clock::now() < deadline) {
+    for (const auto& entry : fs::directory_iterator("/proc")) {
+      std::string name = entry.path().filename();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::string cmdline = slurpFile(entry.path() / "cmdline");
+      std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+      EXPECT_EQ(cmdline.find(kPassword), std::string::npos) << cmdline;
+      sawBackupTool = sawBackupTool || cmdline.find("pg_dump --format") != std::string::npos ||
+                      cmdline.find("pg_restore --list") != std::string::npos;
+    }
+    ++scans;
+  }
+  EXPECT_GT(scans, 0);
+  EXPECT_EQ(dumps(backups).size(), 1u);
+  std::cout << "scanned /proc " << scans << " times; saw pg_dump or pg_restore: " << sawBackupTool
+            << "\n";
 }
 
 }  // namespace
