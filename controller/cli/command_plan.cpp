@@ -5,8 +5,8 @@
 
 #include "cli/context.hpp"
 #include "cli/migration_flow.hpp"
-#include "engine/lint/linter.hpp"
-#include "engine/revision/revision_errors.hpp"
+#include "engine/lint/plan_annotation.hpp"
+#include "engine/revision/plan.hpp"
 #include "engine/sql/statement_splitter.hpp"
 #include "engine/util/errors.hpp"
 
@@ -20,23 +20,6 @@ struct PlanOptions {
   bool offline = false;
 };
 
-// Upgrade when the target lies ahead (or is relative upward), downgrade when it lies behind.
-std::pair<Direction, std::vector<engine::MigrationStep>> planEitherWay(
-    const engine::RevisionResolver& resolver, const std::vector<std::string>& rows,
-    const std::string& target) {
-  if (auto rel = engine::parseRelativeTarget(target); rel && rel->symbol.empty()) {
-    Direction d = rel->relative > 0 ? Direction::Upgrade : Direction::Downgrade;
-    return {d, planSteps(resolver, d, rows, target)};
-  }
-  auto up = planSteps(resolver, Direction::Upgrade, rows, target);
-  if (!up.empty() || target == "heads" || target == "head") return {Direction::Upgrade, up};
-  try {
-    return {Direction::Downgrade, planSteps(resolver, Direction::Downgrade, rows, target)};
-  } catch (const engine::CommandError&) {
-    return {Direction::Upgrade, up};
-  }
-}
-
 void runPlan(const GlobalOptions& options, const PlanOptions& args) {
   engine::ScriptDirectory scripts = loadScripts(options);
   const engine::RevisionGraph& graph = scripts.graph();
@@ -49,32 +32,18 @@ void runPlan(const GlobalOptions& options, const PlanOptions& args) {
   } else {
     rows = offlineStartingRows(resolver, args.from.empty() ? "base" : args.from.front());
   }
-  auto [direction, steps] = planEitherWay(resolver, rows, args.target);
+  engine::Plan plan = engine::planMigration(resolver, rows, args.target);
+  engine::lint::annotatePlan(plan, graph);
   printWarnings(resolver);
 
-  nlohmann::json plan;
-  plan["direction"] = steps.empty()                     ? "none"
-                      : direction == Direction::Upgrade ? "upgrade"
-                                                        : "downgrade";
-  plan["current"] = rows;
-  plan["target"] = args.target;
-  plan["steps"] = nlohmann::json::array();
-  // Lint every script once (upgrade order, so the catalog knows what earlier steps made), then
-  // keep the findings of the sections this plan runs.
-  std::vector<engine::lint::Finding> findings;
-  if (!steps.empty()) findings = engine::lint::lintScripts(graph, {.downgrade = true});
-  auto findingsFor = [&](const engine::MigrationStep& step) {
-    const std::string& path = graph.script(step.revision).path.string();
-    const char* section = step.isUpgrade() ? "upgrade" : "downgrade";
-    std::vector<engine::lint::Finding> mine;
-    for (const auto& f : findings) {
-      if (f.file == path && (f.section == section || f.section.empty())) mine.push_back(f);
-    }
-    return mine;
-  };
-  bool dataLoss = false;
-  std::vector<std::vector<engine::lint::Finding>> findingsByStep;
-  for (const engine::MigrationStep& step : steps) {
+  nlohmann::json out;
+  out["direction"] = engine::toString(plan.direction);
+  out["current"] = rows;
+  out["target"] = args.target;
+  out["planHash"] = engine::planHash(plan);
+  out["steps"] = nlohmann::json::array();
+  for (const engine::PlannedStep& planned : plan.steps) {
+    const engine::MigrationStep& step = planned.step;
     const engine::Script& script = graph.script(step.revision);
     const engine::SqlSection* section =
         step.isUpgrade() ? &script.upgrade : (script.downgrade ? &*script.downgrade : nullptr);
@@ -84,40 +53,38 @@ void runPlan(const GlobalOptions& options, const PlanOptions& args) {
     entry["from"] = step.fromRevisions(graph);
     entry["to"] = step.toRevisions(graph);
     entry["message"] = script.message;
-    entry["path"] = script.path.string();
+    entry["path"] = planned.file;
     entry["transactional"] = script.transactional;
     entry["statements"] =
         section ? engine::splitStatements(*section, script.path.string()).size() : 0;
     entry["hasDowngrade"] = script.downgrade.has_value();
-    entry["checksum"] = engine::scriptChecksum(script.content);
-    const std::vector<engine::lint::Finding>& stepFindings =
-        findingsByStep.emplace_back(findingsFor(step));
-    for (const auto& f : stepFindings) {
-      dataLoss = dataLoss || (f.category == engine::lint::Category::DataLoss && !f.acknowledged);
-    }
-    entry["findings"] = engine::lint::toJson(stepFindings);
-    plan["steps"].push_back(entry);
+    entry["checksum"] = planned.checksum;
+    entry["findings"] = engine::lint::toJson(planned.findings);
+    entry["dataLoss"] = planned.dataLoss;
+    out["steps"].push_back(entry);
   }
-  plan["dataLoss"] = dataLoss;
+  out["dataLoss"] = plan.dataLoss();
   if (args.json) {
-    std::cout << plan.dump(2) << std::endl;
+    std::cout << out.dump(2) << std::endl;
     return;
   }
-  if (steps.empty()) {
+  if (plan.empty()) {
     std::cout << "Nothing to do: the database is already at " << args.target << ".\n";
     return;
   }
-  std::cout << "Plan: " << plan["direction"].get<std::string>() << " in " << steps.size()
+  std::cout << "Plan: " << engine::toString(plan.direction) << " in " << plan.steps.size()
             << " step(s)\n";
-  for (size_t n = 0; n < steps.size(); ++n) {
-    const engine::MigrationStep& step = steps[n];
+  for (size_t n = 0; n < plan.steps.size(); ++n) {
+    const engine::MigrationStep& step = plan.steps[n].step;
     const engine::Script& script = graph.script(step.revision);
     std::cout << "  " << n + 1 << ". " << step.longLog(graph) << "\n     " << script.path.string()
               << (script.transactional ? "" : "  (not transactional)") << "\n";
-    for (const auto& f : findingsByStep[n])
+    for (const auto& f : plan.steps[n].findings)
       std::cout << "     " << engine::lint::formatFinding(f) << "\n";
   }
-  if (dataLoss) std::cout << "This plan can lose data (unacknowledged data-loss findings above).\n";
+  if (plan.dataLoss())
+    std::cout << "This plan can lose data (unacknowledged data-loss findings above).\n";
+  std::cout << "Plan hash: " << engine::planHash(plan) << "\n";
 }
 
 void install(CLI::App& app, GlobalOptions& options) {

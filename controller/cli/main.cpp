@@ -1,6 +1,7 @@
 // The `retort` binary: Alembic's commands plus Retort's own, one subcommand per verb.
-// Exit codes follow Alembic: 0 success, 255 for a command error ("FAILED: ..."), 1 for a
-// failed migration or a database error.
+// Exit codes follow Alembic for its commands: 0 success, 255 for a command error
+// ("FAILED: ..."), 1 for a failed migration or a database error; each engine::Error carries
+// its own code (DESIGN.md section 5 for run, backup and restore).
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -70,16 +71,26 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // Usage errors exit 2, like Alembic's argparse and DESIGN.md section 5.
+    int code = app.exit(e);
+    return code == 0 ? 0 : engine::RunExit::Usage;
+  } catch (const engine::Error& e) {
+    // The error says how it is shown and which code the process ends with (Alembic's 255 for
+    // its command errors, DESIGN.md section 5's codes for run, backup and restore).
+    if (e.style() == engine::Error::Style::Failed) {
+      std::cerr << "FAILED: " << e.what() << std::endl;
+    } else {
+      engine::Log::error("retort", e.what());
+    }
+    if (!e.hint().empty()) std::cerr << "  hint: " << e.hint() << std::endl;
+    return e.exitCode();
   } catch (const engine::MigrationFailed& e) {
+    // A failed step or query is not an engine::Error (the runtime's own types): Alembic exits 1.
     engine::Log::error("retort.runtime.migration", e.what());
     return 1;
   } catch (const engine::DatabaseError& e) {
     engine::Log::error("retort.runtime.migration", e.what());
     return 1;
-  } catch (const engine::CommandError& e) {
-    std::cerr << "FAILED: " << e.what() << std::endl;
-    return 255;
   } catch (const std::exception& e) {
     engine::Log::error("retort", e.what());
     return 1;

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/context.hpp"
+#include "engine/revision/plan.hpp"
 #include "engine/revision/revision_errors.hpp"
 #include "engine/runtime/offline_sql.hpp"
 #include "engine/script/alembic_project.hpp"
@@ -10,30 +11,6 @@
 #include "engine/util/log.hpp"
 
 namespace retort::cli {
-
-std::vector<engine::MigrationStep> planSteps(const engine::RevisionResolver& resolver,
-                                             Direction direction,
-                                             const std::vector<std::string>& rows,
-                                             const std::string& target) {
-  engine::RevisionErrorTexts texts;
-  texts.end = target;
-  texts.ancestor = direction == Direction::Upgrade
-                       ? "Destination %(end)s is not a valid upgrade target from current head(s)"
-                       : "Destination %(end)s is not a valid downgrade target from current head(s)";
-  engine::RevisionResolver::Plan plan = engine::translateRevisionErrors(texts, [&] {
-    return direction == Direction::Upgrade ? resolver.upgradePlan(rows, target)
-                                           : resolver.downgradePlan(rows, target);
-  });
-  std::vector<engine::MigrationStep> steps;
-  for (engine::RevisionIndex i : plan.order) {
-    engine::MigrationStep step;
-    step.kind = direction == Direction::Upgrade ? engine::MigrationStep::Kind::Upgrade
-                                                : engine::MigrationStep::Kind::Downgrade;
-    step.revision = i;
-    steps.push_back(step);
-  }
-  return steps;
-}
 
 std::vector<std::string> offlineStartingRows(const engine::RevisionResolver& resolver,
                                              const std::string& start) {
@@ -63,7 +40,7 @@ void runMigration(const GlobalOptions& options, Direction direction, const std::
     logContext();
     engine::Log::info("retort.runtime.migration", "Generating static SQL");
     std::vector<std::string> rows = offlineStartingRows(resolver, start);
-    std::vector<engine::MigrationStep> steps = planSteps(resolver, direction, rows, target);
+    std::vector<engine::MigrationStep> steps = engine::planSteps(resolver, direction, rows, target);
     printWarnings(resolver);
     engine::refuseUnconvertedSteps(graph, steps);
     std::cout << engine::renderOfflineSql(graph, steps, rows, versionTableName(options));
@@ -72,7 +49,7 @@ void runMigration(const GlobalOptions& options, Direction direction, const std::
   DatabaseSession session = openDatabase(options, graph, true);
   engine::Migrator& migrator = *session.migrator;
   std::vector<std::string> rows = migrator.currentRows();
-  std::vector<engine::MigrationStep> steps = planSteps(resolver, direction, rows, target);
+  std::vector<engine::MigrationStep> steps = engine::planSteps(resolver, direction, rows, target);
   printWarnings(resolver);
   engine::refuseUnconvertedSteps(graph, steps);
   migrator.run(steps, rows);

@@ -6,19 +6,12 @@
 #include <vector>
 
 #include "cli/command.hpp"
-#include "engine/revision/migration_step.hpp"
+#include "engine/revision/plan.hpp"
 #include "engine/revision/revision_resolver.hpp"
 
 namespace retort::cli {
 
-enum class Direction { Upgrade, Downgrade };
-
-// Steps that move `rows` to `target` (Alembic's _upgrade_revs / _downgrade_revs), with
-// revision errors already turned into Alembic's command errors.
-std::vector<engine::MigrationStep> planSteps(const engine::RevisionResolver& resolver,
-                                             Direction direction,
-                                             const std::vector<std::string>& rows,
-                                             const std::string& target);
+using Direction = engine::Direction;
 
 void runMigration(const GlobalOptions& options, Direction direction, const std::string& target,
                   bool sql);

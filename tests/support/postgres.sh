@@ -49,6 +49,8 @@ case "$cmd" in
       [ -n "${RETORT_PG_EXTRA_HBA:-}" ] &&
         echo "host all all $RETORT_PG_EXTRA_HBA trust" >>"$dir/data/pg_hba.conf"
     fi
+    # Members of retort_password_login must log in with a password (tests of credentials).
+    as_owner sed -i '1i host all +retort_password_login 127.0.0.1/32 scram-sha-256' "$dir/data/pg_hba.conf"
     settings=(-c "listen_addresses=$listen" -c "unix_socket_directories=$dir" -c max_connections=200)
     for s in "$@"; do settings+=(-c "$s"); done
     for attempt in 1 2 3 4 5; do

@@ -69,42 +69,30 @@ std::string PostgresServer::createDatabase(const std::string& hint) {
 }
 
 void PostgresServer::requirePassword(const std::string& role, const std::string& password) {
-  {
-    engine::Connection admin(uri());
-    admin.exec("DO $$BEGIN CREATE ROLE " + admin.quoteIdentifier(role) +
-               " LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END$$");
-    admin.exec("ALTER ROLE " + admin.quoteIdentifier(role) + " CREATEDB PASSWORD " +
-               admin.quoteLiteral(password));
-    admin.exec("GRANT ALL ON SCHEMA public TO " + admin.quoteIdentifier(role));
-  }
-  // pg_hba.conf is read top down: a line for this role ahead of initdb's trust lines.
-  std::filesystem::path hba =
-      std::filesystem::path(dir_) / "pg" / "cluster" / "data" / "pg_hba.conf";
-  std::stringstream current;
-  current << std::ifstream(hba).rdbuf();
-  std::string line = "host all " + role + " 127.0.0.1/32 scram-sha-256\n";
-  if (current.str().find(line) == std::string::npos) {
-    std::ofstream(hba, std::ios::trunc) << line << current.str();
-  }
-  engine::Connection(uri()).exec("SELECT pg_reload_conf()");
-  // The postmaster rereads the file asynchronously: wait until a passwordless login fails.
-  std::string withoutPassword = baseUri_;
-  withoutPassword.replace(withoutPassword.find("retort@"), 7, role + "@");
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    try {
-      engine::Connection probe(withoutPassword + "/postgres");
-    } catch (const engine::DatabaseError&) {
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  throw std::runtime_error("the server did not start requiring a password for " + role);
+  engine::Connection admin(uri());
+  admin.exec(
+      "DO $$ BEGIN CREATE ROLE retort_password_login NOLOGIN; "
+      "EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+  admin.exec("DO $$BEGIN CREATE ROLE " + admin.quoteIdentifier(role) +
+             " LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END$$");
+  admin.exec("ALTER ROLE " + admin.quoteIdentifier(role) + " CREATEDB PASSWORD " +
+             admin.quoteLiteral(password));
+  admin.exec("GRANT retort_password_login TO " + admin.quoteIdentifier(role));
+  admin.exec("GRANT ALL ON SCHEMA public TO " + admin.quoteIdentifier(role));
+}
+
+std::string PostgresServer::createPasswordDatabase(const std::string& hint,
+                                                   const std::string& password) {
+  std::string name = createDatabase(hint);
+  name = name.substr(name.rfind('/') + 1);
+  requirePassword(name, password);
+  engine::Connection(uri()).exec("ALTER DATABASE " + name + " OWNER TO " + name);
+  return "postgresql://" + name + ":" + password + "@" + hostAndPort() + "/" + name;
 }
 
 std::string PostgresServer::hostAndPort() const {
-  std::string hostPort = baseUri_.substr(baseUri_.find('@') + 1);
-  return hostPort;
+  return baseUri_.substr(baseUri_.find('@') + 1);
+}
 }
 
 }  // namespace retort::test

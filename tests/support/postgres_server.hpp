@@ -17,8 +17,11 @@ class PostgresServer {
   // Creates a database with a unique name derived from `hint` and returns its URI.
   std::string createDatabase(const std::string& hint);
   // Creates (or resets) a login role that must authenticate with `password` (scram-sha-256 over
-  // TCP, while every other role stays on `trust`) and returns once the server enforces it.
+  // TCP: postgres.sh puts members of retort_password_login ahead of initdb's trust lines).
   void requirePassword(const std::string& role, const std::string& password);
+  // Creates a login role that must authenticate with `password` and a database it owns;
+  // returns the database's URI with that user and password in it.
+  std::string createPasswordDatabase(const std::string& hint, const std::string& password);
   // "127.0.0.1:<port>", for tests that build their own connection strings.
   std::string hostAndPort() const;
 

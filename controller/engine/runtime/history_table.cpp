@@ -35,8 +35,11 @@ void HistoryTable::create() {
       "    duration_ms DOUBLE PRECISION NOT NULL,\n"
       "    success BOOLEAN NOT NULL,\n"
       "    error TEXT,\n"
-      "    engine_version TEXT NOT NULL\n"
+      "    engine_version TEXT NOT NULL,\n"
+      "    run_id TEXT\n"
       ")");
+  // Tables made before the run id existed get the column (Alembic ignores this table).
+  connection_.exec("ALTER TABLE " + name_.qualified() + " ADD COLUMN IF NOT EXISTS run_id TEXT");
 }
 
 bool HistoryTable::exists() {
@@ -49,14 +52,15 @@ std::string HistoryTable::insertSql(const HistoryRecord& r) const {
   std::snprintf(duration, sizeof duration, "%.3f", r.durationMs);
   return "INSERT INTO " + name_.qualified() +
          " (revision, operation, from_revisions, to_revisions, checksum, client, started_at, "
-         "duration_ms, success, error, engine_version) VALUES (" +
+         "duration_ms, success, error, engine_version, run_id) VALUES (" +
          sqlLiteral(r.revision) + ", " + sqlLiteral(r.operation) + ", " +
          sqlLiteral(r.fromRevisions) + ", " + sqlLiteral(r.toRevisions) + ", " +
          (r.checksum.empty() ? "NULL" : sqlLiteral(r.checksum)) + ", " +
          sqlLiteral(clientIdentity()) + ", clock_timestamp() - interval '" + duration +
          " milliseconds', " + duration + ", " + (r.success ? "true" : "false") + ", " +
          (r.error.empty() ? "NULL" : sqlLiteral(r.error)) + ", " +
-         sqlLiteral(std::string("retort ") + RETORT_VERSION) + ")";
+         sqlLiteral(std::string("retort ") + RETORT_VERSION) + ", " +
+         (runId_.empty() ? "NULL" : sqlLiteral(runId_)) + ")";
 }
 
 std::vector<HistoryTable::AppliedChecksum> HistoryTable::lastUpgradeChecksums() {

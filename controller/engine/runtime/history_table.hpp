@@ -67,10 +67,14 @@ class HistoryTable {
   // A human's verdict on an interrupted step: applied (the version change is made now) or
   // not applied (the record becomes a failure). Both commit in one transaction.
   void resolveStep(const InterruptedStep& step, bool applied);
+  // The run id (`retort run --run-id`) recorded with every later record, so the run's report
+  // and its rows can be matched; empty: NULL.
+  void setRunId(std::string runId) { runId_ = std::move(runId); }
 
  private:
   Connection& connection_;
   VersionTableName name_;
+  std::string runId_;
 };
 
 }  // namespace retort::engine

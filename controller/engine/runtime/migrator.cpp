@@ -353,7 +353,11 @@ void Migrator::fail(const MigrationStep& step, const std::exception& error, doub
   }
   std::string where =
       file.empty() ? "" : file + (line > 0 ? ":" + std::to_string(line) : "") + ": ";
-  throw MigrationFailed(step.shortLog(graph_) + " failed at " + where + message, file, line);
+  std::string sqlstate;
+  if (auto* db = dynamic_cast<const DatabaseError*>(&error)) sqlstate = db->sqlstate();
+  if (auto* failed = dynamic_cast<const MigrationFailed*>(&error)) sqlstate = failed->sqlstate();
+  throw MigrationFailed(step.shortLog(graph_) + " failed at " + where + message, file, line,
+                        sqlstate);
 }
 
 void Migrator::recordFailure(const MigrationStep& step, const std::string& message,

@@ -36,14 +36,19 @@ std::string interruptedStepMessage(const RevisionGraph& graph,
 // A step that failed: names the script file and the line of the failing statement.
 class MigrationFailed : public std::runtime_error {
  public:
-  MigrationFailed(const std::string& message, std::string file, int line)
-      : std::runtime_error(message), file_(std::move(file)), line_(line) {}
+  MigrationFailed(const std::string& message, std::string file, int line, std::string sqlstate = {})
+      : std::runtime_error(message),
+        file_(std::move(file)),
+        line_(line),
+        sqlstate_(std::move(sqlstate)) {}
   const std::string& file() const { return file_; }
   int line() const { return line_; }
+  const std::string& sqlstate() const { return sqlstate_; }  // empty when not a server error
 
  private:
   std::string file_;
   int line_;
+  std::string sqlstate_;
 };
 
 class Migrator {

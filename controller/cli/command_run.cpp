@@ -1,0 +1,304 @@
+// `retort run TARGET`: the Job's entry point (DESIGN.md section 5). Connect (retrying transient
+// failures with backoff for --retry-for), take the advisory lock, read the heads, plan, apply
+// policy, back up, migrate, and write the report. Nothing is written to the database before
+// policy, --expect-plan and the backup have passed: the version and history tables are only
+// created once the run is allowed to move the database.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <random>
+#include <thread>
+
+#include "cli/context.hpp"
+#include "engine/backup/backup.hpp"
+#include "engine/lint/plan_annotation.hpp"
+#include "engine/revision/plan.hpp"
+#include "engine/revision/run_report.hpp"
+#include "engine/util/errors.hpp"
+#include "engine/util/log.hpp"
+
+namespace retort::cli {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr const char* kLogger = "retort.run";
+
+struct RunArgs {
+  std::string target;
+  bool allowDowngrade = false;
+  bool allowDataLoss = false;
+  std::string backupMode = "required";
+  std::string backupDir = "backups";
+  int backupKeep = 0;
+  bool planOnly = false;
+  std::string expectPlan;
+  std::string report;
+  std::string runId;
+  double retryFor = 60;  // seconds of connection retries
+};
+
+// Ends the run with an exit code of DESIGN.md section 5 and the report's reason.
+struct RunStop {
+  int exitCode;
+  std::string reason;
+  std::string message;
+};
+
+std::string newRunId() {
+  std::random_device random;
+  static const char* hex = "0123456789abcdef";
+  std::string id;
+  for (int i = 0; i < 16; ++i) id += hex[random() % 16];
+  return id;
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+bool isTransientSqlstate(const std::string& sqlstate) {
+  return sqlstate == "40P01" || sqlstate == "40001" || sqlstate == "55P03" ||
+         sqlstate.rfind("08", 0) == 0 || sqlstate == "57P01" || sqlstate == "57P02" ||
+         sqlstate == "57P03";
+}
+
+// A refused login or a missing database will not heal by waiting; everything else at connect
+// time (refused connection, server starting up or shutting down) may.
+bool isPermanentConnectFailure(const std::string& message) {
+  return message.find("authentication failed") != std::string::npos ||
+         message.find("does not exist") != std::string::npos ||
+         message.find("no pg_hba.conf entry") != std::string::npos;
+}
+
+std::unique_ptr<engine::Connection> connectWithRetry(const std::string& url, double retryFor) {
+  auto start = std::chrono::steady_clock::now();
+  double delay = 0.5;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return std::make_unique<engine::Connection>(url);
+    } catch (const engine::DatabaseError& e) {
+      if (isPermanentConnectFailure(e.what())) throw RunStop{1, "ConnectionRefused", e.what()};
+      double elapsed = secondsSince(start);
+      if (elapsed + delay > retryFor) {
+        throw RunStop{engine::RunExit::Transient, "DatabaseUnreachable",
+                      std::string(e.what()) + " (gave up after " + std::to_string(attempt) +
+                          " attempt(s) in " + std::to_string(static_cast<int>(elapsed)) + "s)"};
+      }
+      engine::Log::warning(kLogger, "attempt " + std::to_string(attempt) + " failed: " + e.what() +
+                                        "; retrying in " + std::to_string(delay).substr(0, 4) +
+                                        "s");
+      std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+      delay = std::min(delay * 2, 10.0);
+    }
+  }
+}
+
+// The migrator's own lock key (Migrator::begin): the run holds it from planning to the end, and
+// the migrator's begin(true) takes it again (session advisory locks nest).
+void takeRunLock(engine::Connection& connection, const engine::VersionTableName& name) {
+  const std::string key = "retort:" + name.qualified();
+  std::string lockKey = "hashtextextended(" + connection.quoteLiteral(key) + ", 0)";
+  if (connection.exec("SELECT pg_try_advisory_lock(" + lockKey + ")").value(0, 0) != "t") {
+    engine::Log::info(kLogger, "Waiting for another migration run to release its lock ...");
+    connection.exec("SELECT pg_advisory_lock(" + lockKey + ")");
+  }
+}
+
+// Atomically where possible: a temporary file in the same directory, renamed over the report.
+// A path that exists and is not a regular file (a device, /dev/termination-log on some
+// runtimes) or whose directory refuses the rename is written directly, in one write.
+void writeReport(const std::string& path, const std::string& text) {
+  if (path.empty()) return;
+  std::error_code ec;
+  fs::file_status status = fs::status(path, ec);
+  bool regularOrMissing = ec || !fs::exists(status) || fs::is_regular_file(status);
+  if (regularOrMissing) {
+    fs::path target(path);
+    fs::path tmp = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+    tmp /= "." + target.filename().string() + ".tmp." + std::to_string(::getpid());
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                ::fsync(fd) == 0;
+      ::close(fd);
+      if (ok && ::rename(tmp.c_str(), path.c_str()) == 0) return;
+      ::unlink(tmp.c_str());
+    }
+  }
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0 || ::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+    engine::Log::error(kLogger, "cannot write the report to " + path);
+  }
+  if (fd >= 0) ::close(fd);
+}
+
+std::string revisionOfFile(const engine::Plan& plan, const std::string& file) {
+  for (const engine::PlannedStep& step : plan.steps)
+    if (step.file == file) return step.revision;
+  return "";
+}
+
+int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport& report) {
+  engine::ScriptDirectory scripts = [&] {
+    try {
+      return loadScripts(options);
+    } catch (const engine::Error& e) {
+      throw RunStop{engine::RunExit::Invalid, "InvalidScripts", e.what()};
+    }
+  }();
+  const engine::RevisionGraph& graph = scripts.graph();
+  engine::RevisionResolver resolver(graph);
+  std::string url = options.databaseUrl();
+  std::unique_ptr<engine::Connection> connection = connectWithRetry(url, args.retryFor);
+  engine::Migrator migrator(*connection, graph, versionTableName(options), runOptions(options));
+  migrator.begin(false);  // session settings only: no table is created before policy passes
+  takeRunLock(*connection, versionTableName(options));
+  std::vector<std::string> rows = migrator.currentRows();
+  report.from = rows;
+
+  engine::Plan plan = [&] {
+    try {
+      return engine::planMigration(resolver, rows, args.target);
+    } catch (const engine::Error& e) {
+      throw RunStop{engine::RunExit::Invalid, "UnknownRevision", e.what()};
+    }
+  }();
+  engine::lint::annotatePlan(plan, graph);
+  report.describePlan(plan);
+  for (const std::string& w : resolver.warnings()) engine::Log::warning(kLogger, w);
+
+  if (!args.expectPlan.empty() && args.expectPlan != report.planHash) {
+    throw RunStop{engine::RunExit::Refused, "PlanMismatch",
+                  "the plan's hash is " + report.planHash + ", not the expected " +
+                      args.expectPlan + " (a script or the database changed since)"};
+  }
+  engine::PolicyDecision policy =
+      engine::decidePolicy(plan, args.allowDowngrade, args.allowDataLoss);
+  if (args.planOnly) {
+    report.outcome = "Planned";
+    report.reason = policy.allowed ? "Planned" : policy.reason;
+    report.message = policy.allowed ? std::to_string(plan.steps.size()) + " step(s) planned"
+                                    : "policy would refuse: " + policy.message;
+    return engine::RunExit::Ok;
+  }
+  if (!policy.allowed) throw RunStop{engine::RunExit::Refused, policy.reason, policy.message};
+  if (plan.empty()) {
+    report.outcome = "NothingToDo";
+    report.reason = "AtTarget";
+    report.message = "the database is already at " + args.target;
+    return engine::RunExit::Ok;
+  }
+
+  if (args.backupMode != "disabled") {
+    try {
+      engine::backup::BackupRequest request;
+      request.databaseUrl = url;
+      request.directory = args.backupDir;
+      request.keep = args.backupKeep;
+      request.heads = rows;
+      request.server = engine::backup::readServerFacts(*connection);
+      request.progress = [](const std::string& line) { engine::Log::info(kLogger, line); };
+      engine::Log::info(kLogger,
+                        "Backing up " + request.server.database + " to " + args.backupDir + " ...");
+      engine::backup::BackupResult backup = engine::backup::takeBackup(request);
+      report.backup = engine::RunReport::Backup{backup.file.string(), backup.sha256, backup.bytes,
+                                                backup.seconds + backup.verifySeconds};
+      engine::Log::info(kLogger, "Backup " + backup.file.string() + " (" +
+                                     std::to_string(backup.bytes) + " bytes) verified.");
+    } catch (const engine::BackupError& e) {
+      if (args.backupMode == "required")
+        throw RunStop{engine::RunExit::BackupFailed, "BackupFailed", e.what()};
+      engine::Log::warning(kLogger, std::string("backup failed, continuing (--backup "
+                                                "if-possible): ") +
+                                        e.what());
+    }
+  }
+
+  migrator.historyTable().setRunId(report.runId);
+  migrator.begin(true);
+  try {
+    migrator.run(plan.migrationSteps(), rows);
+  } catch (const engine::MigrationFailed& e) {
+    report.failedStep = engine::RunReport::FailedStep{revisionOfFile(plan, e.file()), e.file(),
+                                                      e.sqlstate(), e.line()};
+    try {
+      report.to = migrator.currentRows();  // where the run stopped
+    } catch (const std::exception&) {
+      report.to.clear();  // the connection is gone: unknown
+    }
+    if (isTransientSqlstate(e.sqlstate()))
+      throw RunStop{engine::RunExit::Transient, "TransientFailure", e.what()};
+    throw RunStop{engine::RunExit::StepFailed, "StepFailed", e.what()};
+  }
+  report.to = migrator.currentRows();
+  report.outcome = "Succeeded";
+  report.reason = "Succeeded";
+  report.message = std::to_string(plan.steps.size()) + " step(s) applied";
+  return engine::RunExit::Ok;
+}
+
+void runRun(const GlobalOptions& options, const RunArgs& args) {
+  auto start = std::chrono::steady_clock::now();
+  engine::RunReport report;
+  report.runId = args.runId.empty() ? newRunId() : args.runId;
+  report.target = {args.target};
+  int code;
+  try {
+    code = execute(options, args, report);
+  } catch (const RunStop& stop) {
+    code = stop.exitCode;
+    report.reason = stop.reason;
+    report.message = stop.message;
+  } catch (const engine::DatabaseError& e) {
+    code = isTransientSqlstate(e.sqlstate()) ? engine::RunExit::Transient
+                                             : engine::RunExit::StepFailed;
+    report.reason = code == engine::RunExit::Transient ? "TransientFailure" : "DatabaseError";
+    report.message = e.what();
+  } catch (const std::exception& e) {
+    code = engine::RunExit::StepFailed;
+    report.reason = "InternalError";
+    report.message = e.what();
+  }
+  if (code != engine::RunExit::Ok) {
+    report.outcome = engine::outcomeFor(code);
+    engine::Log::error(kLogger, report.reason + ": " + report.message);
+  }
+  report.seconds = secondsSince(start);
+  std::string text = engine::renderRunReport(report);
+  writeReport(args.report, text);
+  std::cout << text << std::endl;
+  setExitCode(code);
+}
+
+void install(CLI::App& app, GlobalOptions& options) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "run", "Plan, check policy, back up and migrate to TARGET; write a report (the Job).");
+  cmd->add_option("target", args->target, "revision identifier")->required();
+  cmd->add_flag("--allow-downgrade", args->allowDowngrade, "Allow a plan that downgrades");
+  cmd->add_flag("--allow-data-loss", args->allowDataLoss,
+                "Allow steps whose lint findings mark data loss");
+  cmd->add_option("--backup", args->backupMode, "required, if-possible or disabled")
+      ->check(CLI::IsMember({"required", "if-possible", "disabled"}));
+  cmd->add_option("--backup-dir", args->backupDir, "Directory for backups (default: backups)");
+  cmd->add_option("--backup-keep", args->backupKeep,
+                  "Backups of this database to keep (0: keep all)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--plan-only", args->planOnly, "Report the plan and its hash; change nothing");
+  cmd->add_option("--expect-plan", args->expectPlan,
+                  "Refuse (exit 3) unless the plan's hash is this sha256:...");
+  cmd->add_option("--report", args->report, "Write the JSON report to this file");
+  cmd->add_option("--run-id", args->runId, "Run id for the report and the history table");
+  cmd->add_option("--retry-for", args->retryFor,
+                  "Seconds to keep retrying an unreachable database (default 60)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->callback([&options, args] { runRun(options, *args); });
+}
+
+}  // namespace
+RETORT_COMMAND(run, install);
+}  // namespace retort::cli

@@ -1,0 +1,110 @@
+#include "engine/revision/run_report.hpp"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "engine/util/errors.hpp"
+
+namespace retort::engine {
+namespace {
+
+nlohmann::json cutList(const std::vector<std::string>& items, size_t keep) {
+  nlohmann::json out = nlohmann::json::array();
+  for (size_t i = 0; i < items.size() && i < keep; ++i) out.push_back(items[i]);
+  if (items.size() > keep)
+    out.push_back("... and " + std::to_string(items.size() - keep) + " more");
+  return out;
+}
+
+double rounded(double seconds) {
+  return std::round(seconds * 1000) / 1000;
+}
+
+std::string cutText(const std::string& text, size_t keep) {
+  if (text.size() <= keep) return text;
+  // Do not cut inside a UTF-8 sequence.
+  while (keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80) --keep;
+  return text.substr(0, keep) + "...";
+}
+
+nlohmann::json toJson(const RunReport& r, size_t listKeep, size_t textKeep) {
+  nlohmann::json j;
+  j["apiVersion"] = "retort.dev/v1alpha1";
+  j["kind"] = "RunReport";
+  j["runId"] = cutText(r.runId, 128);
+  j["outcome"] = r.outcome;
+  j["reason"] = r.reason;
+  j["message"] = cutText(r.message, textKeep);
+  j["from"] = cutList(r.from, listKeep);
+  j["to"] = cutList(r.to, listKeep);
+  j["target"] = cutList(r.target, listKeep);
+  j["direction"] = r.direction;
+  j["steps"] = r.steps;
+  j["planHash"] = r.planHash;
+  j["dataLoss"] = r.dataLoss;
+  if (r.failedStep) {
+    j["failedStep"] = {{"revision", cutText(r.failedStep->revision, 128)},
+                       {"file", cutText(r.failedStep->file, std::max<size_t>(textKeep, 64))},
+                       {"line", r.failedStep->line},
+                       {"sqlstate", r.failedStep->sqlstate}};
+  }
+  if (r.backup) {
+    j["backup"] = {{"file", cutText(r.backup->file, std::max<size_t>(textKeep, 64))},
+                   {"bytes", r.backup->bytes},
+                   {"sha256", r.backup->sha256},
+                   {"seconds", rounded(r.backup->seconds)}};
+  }
+  j["seconds"] = rounded(r.seconds);
+  return j;
+}
+
+}  // namespace
+
+void RunReport::describePlan(const Plan& plan) {
+  from = plan.fromHeads;
+  to = plan.toHeads;
+  target = plan.targetIds;
+  direction = toString(plan.direction);
+  steps = static_cast<int>(plan.steps.size());
+  planHash = engine::planHash(plan);
+  dataLoss = plan.dataLoss();
+}
+
+std::string outcomeFor(int exitCode) {
+  switch (exitCode) {
+    case RunExit::Ok:
+      return "Succeeded";
+    case RunExit::StepFailed:
+      return "Failed";
+    case RunExit::Refused:
+      return "Refused";
+    case RunExit::BackupFailed:
+      return "BackupFailed";
+    case RunExit::Transient:
+      return "Transient";
+    case RunExit::Invalid:
+      return "Invalid";
+    default:
+      return "Failed";
+  }
+}
+
+std::string renderRunReport(const RunReport& report, size_t limit) {
+  // Shrink lists first (heads are many only with many branches), then the free text.
+  size_t lists[] = {64, 16, 4, 1, 0};
+  size_t texts[] = {2048, 1024, 512, 256, 64, 0};
+  for (size_t listKeep : lists) {
+    for (size_t textKeep : texts) {
+      std::string text = toJson(report, listKeep, textKeep).dump();
+      if (text.size() <= limit) return text;
+    }
+  }
+  // Unreachable in practice: the fixed fields alone are far below the limit.
+  nlohmann::json minimal = {{"apiVersion", "retort.dev/v1alpha1"},
+                            {"kind", "RunReport"},
+                            {"outcome", report.outcome},
+                            {"reason", cutText(report.reason, 64)}};
+  return minimal.dump();
+}
+
+}  // namespace retort::engine
