@@ -91,6 +91,9 @@ def unordered_labels(text):
     process to the next (hash randomisation); compare them as sets. So are a branch point's
     children ("Branches into")."""
     text = re.sub(r"\(([\w, ]+)\)", lambda m: "(" + ", ".join(sorted(m.group(1).split(", "))) + ")", text)
+    # `branches` lists the children under their branch point, one "-> child" line each.
+    text = re.sub(r"(?:^ +-> .*\n)+", lambda m: "".join(sorted(m.group(0).splitlines(True))),
+                  text, flags=re.M)
     return re.sub(r"^(Branch names: |Branches into: )(.*)$", lambda m: m.group(1) + ", ".join(sorted(m.group(2).split(", "))),
                   text, flags=re.M)
 
