@@ -11,12 +11,13 @@ namespace retort::engine {
 namespace {
 
 TEST(AlembicIni, InterpolatesHereDefaultsAndEscapedPercent) {
-  auto sections = parseIniText(
+  auto section = parseIniSection(
       "[DEFAULT]\nroot = /srv\n\n[alembic]\n# comment\nscript_location = %(here)s/db\n"
       "file_template = %%(rev)s_%%(slug)s\nlocations = %(root)s/a\n  %(root)s/b\n"
-      "Version_Table: my_version\n",
-      "/proj/alembic.ini");
-  const auto& a = sections.at("alembic");
+      "Version_Table: my_version\n[formatter_generic]\nformat = %(levelname)-5.5s %(message)s\n",
+      "/proj/alembic.ini", "alembic");
+  ASSERT_TRUE(section);
+  const auto& a = *section;
   EXPECT_EQ(a.at("script_location"), "/proj/db");
   EXPECT_EQ(a.at("file_template"), "%(rev)s_%(slug)s");
   EXPECT_EQ(a.at("locations"), "/srv/a\n/srv/b");
@@ -25,7 +26,7 @@ TEST(AlembicIni, InterpolatesHereDefaultsAndEscapedPercent) {
 
 TEST(AlembicIni, BadInterpolationNamesTheLine) {
   try {
-    parseIniText("[alembic]\n\nscript_location = %(nope)s\n", "a.ini");
+    parseIniSection("[alembic]\n\nscript_location = %(nope)s\n", "a.ini", "alembic");
     FAIL() << "expected an error";
   } catch (const ScriptError& e) {
     EXPECT_EQ(std::string(e.what()), "a.ini:3: bad interpolation variable reference %(nope)s");

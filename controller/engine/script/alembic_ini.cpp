@@ -53,8 +53,9 @@ std::string interpolate(const std::string& value, const std::map<std::string, st
 
 }  // namespace
 
-std::map<std::string, std::map<std::string, std::string>> parseIniText(
-    const std::string& text, const std::filesystem::path& file) {
+std::optional<std::map<std::string, std::string>> parseIniSection(const std::string& text,
+                                                                  const std::filesystem::path& file,
+                                                                  const std::string& wanted) {
   std::map<std::string, std::map<std::string, std::string>> raw;
   std::map<std::string, std::map<std::string, int>> lines;
   std::string section, key;
@@ -85,14 +86,14 @@ std::map<std::string, std::map<std::string, std::string>> parseIniText(
     raw[section][key] = trim(t.substr(sep + 1));
     lines[section][key] = number;
   }
-  std::map<std::string, std::map<std::string, std::string>> out;
+  // Like ConfigParser, interpolate only what is read: logging sections hold `%(levelname)s`.
+  auto found = raw.find(wanted);
+  if (found == raw.end()) return std::nullopt;
   std::map<std::string, std::string> defaults = raw["DEFAULT"];
   defaults.try_emplace("here", std::filesystem::absolute(file).parent_path().string());
-  for (auto& [name, values] : raw) {
-    std::map<std::string, std::string> scope = defaults;
-    for (auto& [k, v] : values) scope[k] = v;
-    for (auto& [k, v] : values) out[name][k] = interpolate(v, scope, file, lines[name][k]);
-  }
+  std::map<std::string, std::string> scope = defaults, out;
+  for (auto& [k, v] : found->second) scope[k] = v;
+  for (auto& [k, v] : scope) out[k] = interpolate(v, scope, file, lines[wanted][k]);
   return out;
 }
 
@@ -104,12 +105,12 @@ AlembicIni readAlembicIni(const std::filesystem::path& file,
                        "]' section");
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  auto sections = parseIniText(buffer.str(), file);
-  auto found = sections.find(section);
-  if (found == sections.end())
+  auto found = parseIniSection(buffer.str(), file, section);
+  if (!found) {
     throw CommandError("No config file '" + file.string() + "' found, or file has no '[" + section +
                        "]' section");
-  const auto& values = found->second;
+  }
+  const auto& values = *found;
   auto get = [&](const std::string& key) -> std::string {
     auto v = values.find(key);
     return v == values.end() ? std::string() : v->second;

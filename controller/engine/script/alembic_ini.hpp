@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,10 +26,12 @@ struct AlembicIni {
   std::string versionTableSchema;
 };
 
-// Sections of an ini text, values interpolated. Throws ScriptError(file, line) on bad syntax
-// or an interpolation that names a missing key.
-std::map<std::string, std::map<std::string, std::string>> parseIniText(
-    const std::string& text, const std::filesystem::path& file);
+// The keys of `section` in an ini text (with DEFAULT's), interpolated; nullopt when the section
+// is absent. Throws ScriptError(file, line) on bad syntax or an interpolation that names a
+// missing key. Other sections are not interpolated (logging formats use `%(name)s` freely).
+std::optional<std::map<std::string, std::string>> parseIniSection(const std::string& text,
+                                                                  const std::filesystem::path& file,
+                                                                  const std::string& section);
 
 // Reads `file` and its `[section]` (Alembic's `-n`, default "alembic"). Throws CommandError
 // when the file is unreadable or lacks script_location, with Alembic's wording.

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 revision = '8fff0003'
 down_revision = '7fff0002'
-branch_labels = 'audit_tip'
+branch_labels = None
 depends_on = ['4ddd4444']
 
 
