@@ -93,6 +93,5 @@ std::string PostgresServer::createPasswordDatabase(const std::string& hint,
 std::string PostgresServer::hostAndPort() const {
   return baseUri_.substr(baseUri_.find('@') + 1);
 }
-}
 
 }  // namespace retort::test

@@ -1,6 +1,7 @@
 #include "engine/backup/backup.hpp"
 
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <openssl/evp.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
