@@ -14,15 +14,20 @@ Where Retort deliberately differs from Alembic (docs/engine.md, "Alembic compati
 command is skipped, counted and printed, never passed. Prints a reproducer on a mismatch.
 """
 import argparse
+import functools
 import pathlib
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import alembic_compat as compat  # noqa: E402
+
+# Progress shows as it happens when ctest or a pipe captures the output.
+print = functools.partial(print, flush=True)
 
 
 def random_graph(rng, root, index):
@@ -96,6 +101,8 @@ def main():
     parser.add_argument("--commands", type=int, default=200)
     parser.add_argument("--graphs", type=int, default=0)
     args = parser.parse_args()
+    # ctest's timeout sends SIGTERM: leave through `finally`, which stops the server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     rng = random.Random(args.seed)
     graphs = args.graphs or max(1, args.commands // 25)
     work = pathlib.Path(tempfile.mkdtemp(prefix="retort-differential."))

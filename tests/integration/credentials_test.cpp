@@ -81,7 +81,10 @@ TEST_F(Credentials, NoUrlFormShowsThePassword) {
       "postgresql://" + std::string(kRole) + ":wr0ng@at@" + hostPort + "/" + database,
   };
   for (const std::string& url : urls) {
-    CliResult result = retort("current -v", url);
+    // runRetort puts the URL in single quotes for the shell; the quotes inside are escaped.
+    std::string shellSafe;
+    for (char c : url) shellSafe += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    CliResult result = retort("current -v", shellSafe);
     EXPECT_NE(result.exitCode, 0);
     expectAbsent(result, "wr0ng");
     expectAbsent(result, "keyvalue");
@@ -115,9 +118,10 @@ class SilentListener {
 // Runs retort with a hard bound, so a hang shows as a failure instead of a stuck suite.
 CliResult runBounded(const std::string& url, int seconds) {
   std::string output;
-  int status = runCommand("DATABASE_URL='" + url + "' timeout -s KILL " + std::to_string(seconds) +
-                              " " + RETORT_BINARY + " current 2>&1",
-                          &output);
+  int status =
+      runCommand("DATABASE_URL='" + url + "' timeout -s KILL " + std::to_string(seconds) + " " +
+                     RETORT_BINARY + " -d " + RETORT_SOURCE_DIR + "/migrations current 2>&1",
+                 &output);
   return {status, output, output};
 }
 
