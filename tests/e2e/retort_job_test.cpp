@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "e2e_environment.hpp"
-#include "engine/connection.hpp"
+#include "engine/runtime/connection.hpp"
 #include "job_manifest.hpp"
 #include "postgres_server.hpp"
 
