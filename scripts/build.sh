@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
 # Configures and builds Retort into build/ (or $BUILD_DIR). Extra arguments go to CMake.
+# With ccache installed (install-deps.sh installs it) compilations are cached under ~/.ccache,
+# keyed relative to the checkout, so a rebuild in a fresh clone of the same sources is quick.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo} -DRETORT_WERROR=ON "$@" >/dev/null
+launcher=()
+if [ -z "${CMAKE_CXX_COMPILER_LAUNCHER:-}" ] && command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR="$root"
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo} -DRETORT_WERROR=ON \
+  "${launcher[@]}" "$@" >/dev/null
 ninja -C "$build" -j "${JOBS:-$(nproc)}" ${TARGETS:-}
