@@ -4,6 +4,7 @@
 #include <set>
 
 #include "engine/schema/type_change.hpp"
+#include "engine/sql/quoting.hpp"
 
 namespace retort::engine::schema {
 
@@ -595,12 +596,7 @@ SchemaDiff diff(const Model& from, const Model& to) {
 }
 
 std::string quoteLiteral(const std::string& value) {
-  std::string quoted = "'";
-  for (char c : value) {
-    if (c == '\'') quoted += '\'';
-    quoted += c;
-  }
-  return quoted + "'";
+  return sql::quoteLiteral(value);
 }
 
 }  // namespace retort::engine::schema
