@@ -18,6 +18,7 @@
 #include "engine/lint/plan_annotation.hpp"
 #include "engine/revision/plan.hpp"
 #include "engine/revision/run_report.hpp"
+#include "engine/script/alembic_project.hpp"
 #include "engine/util/errors.hpp"
 #include "engine/util/log.hpp"
 
@@ -186,6 +187,11 @@ int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport
     return engine::RunExit::Ok;
   }
   if (!policy.allowed) throw RunStop{engine::RunExit::Refused, policy.reason, policy.message};
+  try {
+    engine::refuseUnconvertedSteps(graph, plan.migrationSteps());
+  } catch (const engine::Error& e) {
+    throw RunStop{engine::RunExit::Invalid, "UnconvertedAlembicScript", e.what()};
+  }
   if (plan.empty()) {
     report.outcome = "NothingToDo";
     report.reason = "AtTarget";

@@ -142,6 +142,12 @@ def check_upgrade_refused_without_conversion(p):
         raise AssertionError(f"upgrade of an unconverted project: expected a refusal, got "
                              f"{r.returncode}: {r.stdout}{r.stderr}")
     expect(p.rows(), [], "rows after the refused upgrade")
+    # The Job's entry point refuses the same way, with the "invalid scripts" exit code (6).
+    r = p.run_retort(p.path, "run", "heads", "--backup", "disabled", check=False)
+    if r.returncode != 6 or "retort convert" not in r.stderr + r.stdout:
+        raise AssertionError(f"run of an unconverted project: expected exit 6, got "
+                             f"{r.returncode}: {r.stdout}{r.stderr}")
+    expect(p.rows(), [], "rows after the refused run")
 
 
 def convert(p, out):
