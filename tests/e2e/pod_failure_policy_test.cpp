@@ -1,7 +1,7 @@
 // Issue 9 (b): the Job controller applies a podFailurePolicy to a real container's exit code.
-// The codes are the ones `retort` really returns today (controller/cli/main.cpp): CLI11's 109
-// for an unknown command line argument (a usage error, permanent) and 1 for a database error
-// (here: nothing listens at the URI's port, a transient failure worth a retry).
+// The codes are the ones `retort` really returns (controller/cli/main.cpp, DESIGN.md section 5):
+// 2 for an unknown command line argument (a usage error, permanent) and 1 for a database error
+// of an Alembic command (here: nothing listens at the URI's port).
 #include <gtest/gtest.h>
 
 #include "e2e_environment.hpp"
@@ -11,7 +11,7 @@ namespace retort::e2e {
 namespace {
 
 const char* kFailJobOnUsageError =
-    "- action: FailJob\n  onExitCodes: {containerName: main, operator: In, values: [2, 109]}";
+    "- action: FailJob\n  onExitCodes: {containerName: main, operator: In, values: [2]}";
 
 TEST(PodFailurePolicy, ExitCodeInFailJobRuleFailsAtOnce) {
   auto& e2e = E2e::get();
@@ -29,7 +29,7 @@ TEST(PodFailurePolicy, ExitCodeInFailJobRuleFailsAtOnce) {
   ASSERT_EQ(pods.size(), 1u);
   EXPECT_EQ(
       jsonpath(ns, "pod", pods[0], "{.status.containerStatuses[0].state.terminated.exitCode}"),
-      "109");
+      "2");
 }
 
 TEST(PodFailurePolicy, OtherExitCodeIsRetried) {
