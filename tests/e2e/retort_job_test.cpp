@@ -1,6 +1,7 @@
-// Issue 9 (a): a Job in the Retort image, restricted, with the database URI from a Secret,
-// migrates the SweetShop on the test PostgreSQL to head; a failing run's termination message
-// (FallbackToLogsOnError: `retort` has no report flag yet) is read back from the pod status.
+// Issue 9 (a): a Job in the Retort image, restricted, with the database URI from a Secret, runs
+// `retort run` (the Job's contract, DESIGN.md section 5) to move the SweetShop on the test
+// PostgreSQL to head; its RunReport, written to /dev/termination-log, is read back from the pod
+// status, for a success and for a failure.
 #include <gtest/gtest.h>
 
 #include "e2e_environment.hpp"
@@ -34,7 +35,9 @@ TEST(RetortJob, UpgradesSweetShopToHeadWithUriFromSecret) {
   const auto ns = e2e.createNamespace("upgrade");
   std::string output;
   ASSERT_EQ(e2e.cluster->apply(secretManifest(ns, db.forPods), &output), 0) << output;
-  JobSpec job(ns, "migrate", e2e.retortImage, {"-d", "/migrations", "upgrade", "head"});
+  JobSpec job(ns, "migrate", e2e.retortImage,
+              {"-d", "/migrations", "run", "head", "--backup", "disabled", "--report",
+               "/dev/termination-log"});
   job.envYaml = kDatabaseUrlFromSecret;
   ASSERT_EQ(e2e.cluster->apply(jobManifest(job), &output), 0) << output;
 
@@ -56,6 +59,12 @@ TEST(RetortJob, UpgradesSweetShopToHeadWithUriFromSecret) {
       "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND "
       "table_name IN ('users', 'sweets', 'purchases', 'reviews', 'audit_log')");
   EXPECT_EQ(tables.value(0, 0), "5");
+
+  const auto report =
+      jsonpath(ns, "pod", pods[0], "{.status.containerStatuses[0].state.terminated.message}");
+  EXPECT_NE(report.find("\"kind\":\"RunReport\""), std::string::npos) << report;
+  EXPECT_NE(report.find("\"outcome\":\"Succeeded\""), std::string::npos) << report;
+  EXPECT_NE(report.find(sweetshopHead()), std::string::npos) << report;
 }
 
 TEST(RetortJob, FailedRunLeavesItsErrorAsTerminationMessage) {
@@ -66,7 +75,9 @@ TEST(RetortJob, FailedRunLeavesItsErrorAsTerminationMessage) {
   const auto ns = e2e.createNamespace("failing");
   std::string output;
   ASSERT_EQ(e2e.cluster->apply(secretManifest(ns, db.forPods), &output), 0) << output;
-  JobSpec job(ns, "migrate", e2e.retortImage, {"-d", "/migrations", "upgrade", "head"});
+  JobSpec job(ns, "migrate", e2e.retortImage,
+              {"-d", "/migrations", "run", "head", "--backup", "disabled", "--report",
+               "/dev/termination-log"});
   job.envYaml = kDatabaseUrlFromSecret;
   ASSERT_EQ(e2e.cluster->apply(jobManifest(job), &output), 0) << output;
 
@@ -79,8 +90,9 @@ TEST(RetortJob, FailedRunLeavesItsErrorAsTerminationMessage) {
       "1");
   const auto message =
       jsonpath(ns, "pod", pods[0], "{.status.containerStatuses[0].state.terminated.message}");
+  EXPECT_NE(message.find("\"kind\":\"RunReport\""), std::string::npos) << message;
+  EXPECT_NE(message.find("\"outcome\":\"Failed\""), std::string::npos) << message;
   EXPECT_NE(message.find("no_such_database"), std::string::npos) << message;
-  EXPECT_NE(message.find("does not exist"), std::string::npos) << message;
 }
 
 }  // namespace
