@@ -24,7 +24,7 @@ status=0
 if [ "${SANITIZE:-1}" = 1 ] && [ $status = 0 ]; then
   echo "== sanitizer build (address, undefined)" >&2
   BUILD_DIR="$root/build-sanitize" \
-    TARGETS="retort retort_unit_tests retort_integration_tests" \
+    TARGETS="retort retort_unit_tests retort_operator_unit_tests retort_integration_tests" \
     "$root/scripts/build.sh" -DRETORT_SANITIZE=ON -DRETORT_BUILD_BENCH=OFF
   (cd "$root/build-sanitize" && ASAN_OPTIONS=detect_leaks=1 \
     ctest --no-tests=error --output-on-failure -L 'unit|integration') || status=$?
