@@ -51,12 +51,6 @@ nlohmann::json send_json(
   return parsed;
 }
 
-std::string require_name(const nlohmann::json& object) {
-  std::string name = object_name(object);
-  if (name.empty()) throw std::invalid_argument("object has no metadata.name");
-  return name;
-}
-
 const char* patch_content_type(PatchType type) {
   switch (type) {
     case PatchType::Merge:
@@ -87,14 +81,15 @@ const char* policy_name(PropagationPolicy policy) {
 
 ApiClient::ApiClient(ClientConfig config) : transport_(std::move(config)) {}
 
-nlohmann::json ApiClient::get(const Resource& resource, std::string_view ns,
-                              std::string_view name) const {
-  return send_json(transport_, methods::GET, resource.object_path(ns, name), nullptr, "");
+nlohmann::json ApiClient::do_get(const Resource& resource, std::string_view ns,
+                                 std::string_view name, bool status) const {
+  return send_json(transport_, methods::GET, resource.object_path(ns, name, status ? "status" : ""),
+                   nullptr, "");
 }
 
-ObjectList ApiClient::list(const Resource& resource, std::string_view ns,
-                           const ListOptions& options,
-                           const pplx::cancellation_token& cancel) const {
+ObjectList ApiClient::do_list(const Resource& resource, std::string_view ns,
+                              const ListOptions& options,
+                              const pplx::cancellation_token& cancel) const {
   Query query(resource.collection_path(ns));
   query.add("labelSelector", options.label_selector)
       .add("fieldSelector", options.field_selector)
@@ -121,64 +116,35 @@ ObjectList ApiClient::list(const Resource& resource, std::string_view ns,
   return result;
 }
 
-ObjectList ApiClient::list_all(const Resource& resource, std::string_view ns, ListOptions options,
-                               std::int64_t page_size,
-                               const pplx::cancellation_token& cancel) const {
-  options.limit = page_size;
-  options.continue_token.clear();
-  ObjectList all = list(resource, ns, options, cancel);
-  while (!all.continue_token.empty()) {
-    // A continued list is pinned to the first page's snapshot; the server rejects a
-    // resourceVersion next to continue.
-    options.continue_token = all.continue_token;
-    options.resource_version.clear();
-    ObjectList page = list(resource, ns, options, cancel);
-    for (auto& item : page.items) all.items.push_back(std::move(item));
-    all.continue_token = page.continue_token;
-    all.resource_version = page.resource_version;
-  }
-  return all;
-}
-
-nlohmann::json ApiClient::create(const Resource& resource, std::string_view ns,
-                                 const nlohmann::json& object) const {
+nlohmann::json ApiClient::do_create(const Resource& resource, std::string_view ns,
+                                    const nlohmann::json& object) const {
   return send_json(transport_, methods::POST, resource.collection_path(ns), object,
                    "application/json");
 }
 
-nlohmann::json ApiClient::update(const Resource& resource, std::string_view ns,
-                                 const nlohmann::json& object) const {
-  return send_json(transport_, methods::PUT, resource.object_path(ns, require_name(object)), object,
+nlohmann::json ApiClient::do_update(const Resource& resource, std::string_view ns,
+                                    const nlohmann::json& object, bool status) const {
+  return send_json(transport_, methods::PUT,
+                   resource.object_path(ns, required_name(object), status ? "status" : ""), object,
                    "application/json");
 }
 
-nlohmann::json ApiClient::patch_at(const std::string& path, PatchType type,
-                                   const nlohmann::json& patch, const PatchOptions& options) const {
+nlohmann::json ApiClient::do_patch(const Resource& resource, std::string_view ns,
+                                   std::string_view name, PatchType type,
+                                   const nlohmann::json& patch, const PatchOptions& options,
+                                   bool status) const {
   if (type == PatchType::Apply && options.field_manager.empty()) {
     throw std::invalid_argument("server-side apply needs a field manager");
   }
-  Query query(path);
+  Query query(resource.object_path(ns, name, status ? "status" : ""));
   query.add("fieldManager", options.field_manager);
   if (type == PatchType::Apply && options.force) query.add("force", "true");
   return send_json(transport_, methods::PATCH, query.str(), patch, patch_content_type(type));
 }
 
-nlohmann::json ApiClient::patch(const Resource& resource, std::string_view ns,
-                                std::string_view name, PatchType type, const nlohmann::json& patch,
-                                const PatchOptions& options) const {
-  return patch_at(resource.object_path(ns, name), type, patch, options);
-}
-
-nlohmann::json ApiClient::apply(const Resource& resource, std::string_view ns,
-                                const nlohmann::json& object, const std::string& field_manager,
-                                bool force) const {
-  return patch_at(resource.object_path(ns, require_name(object)), PatchType::Apply, object,
-                  {field_manager, force});
-}
-
-nlohmann::json ApiClient::remove(const Resource& resource, std::string_view ns,
-                                 std::string_view name, PropagationPolicy policy,
-                                 const std::optional<std::string>& precondition_rv) const {
+nlohmann::json ApiClient::do_remove(const Resource& resource, std::string_view ns,
+                                    std::string_view name, PropagationPolicy policy,
+                                    const std::optional<std::string>& precondition_rv) const {
   nlohmann::json options = {{"apiVersion", "v1"}, {"kind", "DeleteOptions"}};
   if (policy != PropagationPolicy::Default) options["propagationPolicy"] = policy_name(policy);
   if (precondition_rv) options["preconditions"] = {{"resourceVersion", *precondition_rv}};
@@ -186,35 +152,9 @@ nlohmann::json ApiClient::remove(const Resource& resource, std::string_view ns,
                    "application/json");
 }
 
-nlohmann::json ApiClient::get_status(const Resource& resource, std::string_view ns,
-                                     std::string_view name) const {
-  return send_json(transport_, methods::GET, resource.object_path(ns, name, "status"), nullptr, "");
-}
-
-nlohmann::json ApiClient::update_status(const Resource& resource, std::string_view ns,
-                                        const nlohmann::json& object) const {
-  return send_json(transport_, methods::PUT,
-                   resource.object_path(ns, require_name(object), "status"), object,
-                   "application/json");
-}
-
-nlohmann::json ApiClient::patch_status(const Resource& resource, std::string_view ns,
-                                       std::string_view name, PatchType type,
-                                       const nlohmann::json& patch,
-                                       const PatchOptions& options) const {
-  return patch_at(resource.object_path(ns, name, "status"), type, patch, options);
-}
-
-nlohmann::json ApiClient::apply_status(const Resource& resource, std::string_view ns,
-                                       const nlohmann::json& object,
-                                       const std::string& field_manager, bool force) const {
-  return patch_at(resource.object_path(ns, require_name(object), "status"), PatchType::Apply,
-                  object, {field_manager, force});
-}
-
-WatchStream ApiClient::watch(const Resource& resource, std::string_view ns,
-                             const WatchOptions& options,
-                             const pplx::cancellation_token& cancel) const {
+WatchStream ApiClient::do_watch(const Resource& resource, std::string_view ns,
+                                const WatchOptions& options,
+                                const pplx::cancellation_token& cancel) const {
   Query query(resource.collection_path(ns));
   query.add("watch", "true")
       .add("resourceVersion", options.resource_version)

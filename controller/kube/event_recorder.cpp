@@ -43,7 +43,7 @@ std::string event_name(const nlohmann::json& regarding) {
 
 }  // namespace
 
-EventRecorder::EventRecorder(std::shared_ptr<const ApiClient> client, EventRecorderOptions options)
+EventRecorder::EventRecorder(std::shared_ptr<const Api> client, EventRecorderOptions options)
     : client_(std::move(client)), options_(std::move(options)) {}
 
 nlohmann::json EventRecorder::create(const nlohmann::json& regarding, const std::string& ns,

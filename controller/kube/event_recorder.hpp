@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "kube/api_client.hpp"
+#include "kube/api.hpp"
 
 namespace retort::kube {
 
@@ -29,7 +29,7 @@ struct EventRecorderOptions {
 
 class EventRecorder {
  public:
-  EventRecorder(std::shared_ptr<const ApiClient> client, EventRecorderOptions options);
+  EventRecorder(std::shared_ptr<const Api> client, EventRecorderOptions options);
 
   // Creates or updates the Event and returns it as the server stored it. `regarding` is the
   // object the event is about (apiVersion, kind, metadata.name/namespace/uid are used). Throws
@@ -49,7 +49,7 @@ class EventRecorder {
                         std::string_view reason, std::string_view action, std::string_view note);
   void remember(const std::string& key, const nlohmann::json& event);
 
-  std::shared_ptr<const ApiClient> client_;
+  std::shared_ptr<const Api> client_;
   EventRecorderOptions options_;
   std::mutex mutex_;
   std::map<std::string, Tracked> tracked_;

@@ -6,10 +6,11 @@
 #include "kube/backoff.hpp"
 #include "kube/log_sink.hpp"
 #include "kube/object_key.hpp"
+#include "kube/relist_diff.hpp"
 
 namespace retort::kube {
 
-Informer::Informer(std::shared_ptr<const ApiClient> client, InformerOptions options)
+Informer::Informer(std::shared_ptr<const Api> client, InformerOptions options)
     : client_(std::move(client)), options_(std::move(options)) {}
 
 Informer::~Informer() {
@@ -91,23 +92,14 @@ void Informer::relist(const pplx::cancellation_token& cancel) {
       client_->list_all(options_.resource, options_.ns, list_options, options_.page_size, cancel);
   ++lists_;
   std::lock_guard lock(cache_mutex_);
-  std::map<std::string, nlohmann::json> next;
-  for (auto& item : fresh.items) {
-    std::string key = object_key(item);
-    auto old = cache_.find(key);
-    if (old == cache_.end()) {
-      enqueue({Notification::Kind::Add, nullptr, item});
-    } else {
-      if (resource_version(old->second) != resource_version(item)) {
-        enqueue({Notification::Kind::Update, old->second, item});
-      }
-      cache_.erase(old);
-    }
-    next.emplace(std::move(key), std::move(item));
+  RelistResult diff = diff_relist(cache_, std::move(fresh.items));
+  for (auto& change : diff.changes) {
+    const auto kind = change.kind == CacheChange::Kind::Add      ? Notification::Kind::Add
+                      : change.kind == CacheChange::Kind::Update ? Notification::Kind::Update
+                                                                 : Notification::Kind::Delete;
+    enqueue({kind, std::move(change.old_object), std::move(change.object)});
   }
-  // Whatever the list no longer has was deleted while we were not watching.
-  for (auto& [key, object] : cache_) enqueue({Notification::Kind::Delete, nullptr, object});
-  cache_ = std::move(next);
+  cache_ = std::move(diff.cache);
   last_rv_ = fresh.resource_version;
 }
 

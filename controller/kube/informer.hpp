@@ -4,6 +4,7 @@
 // turns the difference into add/update/delete notifications so handlers never miss a change.
 // Handlers run on one dispatcher thread, in the order the changes happened, and a periodic
 // resync replays every cached object as an update. stop() cancels the open request at once.
+// Takes any Api (api.hpp): ApiClient in production, a fake in unit tests.
 #pragma once
 
 #include <pplx/pplxtasks.h>
@@ -23,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "kube/api_client.hpp"
+#include "kube/api.hpp"
 #include "kube/resource.hpp"
 
 namespace retort::kube {
@@ -48,7 +49,7 @@ struct EventHandlers {
 
 class Informer {
  public:
-  Informer(std::shared_ptr<const ApiClient> client, InformerOptions options);
+  Informer(std::shared_ptr<const Api> client, InformerOptions options);
   ~Informer();
   Informer(const Informer&) = delete;
   Informer& operator=(const Informer&) = delete;
@@ -87,7 +88,7 @@ class Informer {
   void enqueue(Notification notification);
   bool sleep_unless_stopped(std::chrono::milliseconds delay);
 
-  std::shared_ptr<const ApiClient> client_;
+  std::shared_ptr<const Api> client_;
   InformerOptions options_;
   std::vector<EventHandlers> handlers_;
 

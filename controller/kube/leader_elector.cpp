@@ -2,7 +2,9 @@
 
 #include <random>
 
+#include "kube/api_client.hpp"
 #include "kube/api_error.hpp"
+#include "kube/lease_decision.hpp"
 #include "kube/log_sink.hpp"
 #include "kube/micro_time.hpp"
 #include "kube/resource.hpp"
@@ -21,9 +23,13 @@ ClientConfig with_short_timeout(ClientConfig config, std::chrono::milliseconds r
 }  // namespace
 
 LeaderElector::LeaderElector(ClientConfig client_config, LeaderElectionConfig config)
-    : client_(std::make_unique<ApiClient>(
-          with_short_timeout(std::move(client_config), config.renew_deadline))),
-      config_(std::move(config)) {
+    : LeaderElector(std::make_shared<ApiClient>(
+                        with_short_timeout(std::move(client_config), config.renew_deadline)),
+                    config) {}  // a copy: argument order is unspecified, renew_deadline is read
+
+LeaderElector::LeaderElector(std::shared_ptr<const Api> client, LeaderElectionConfig config,
+                             std::shared_ptr<const Clock> clock)
+    : client_(std::move(client)), clock_(std::move(clock)), config_(std::move(config)) {
   if (config_.identity.empty() || config_.lease_name.empty() || config_.lease_namespace.empty()) {
     throw std::invalid_argument("leader election needs a namespace, a lease name and an identity");
   }
@@ -74,7 +80,7 @@ void LeaderElector::observe(const nlohmann::json& lease) {
     observed_lease_ = lease;
     if (spec != observed_spec_) {
       observed_spec_ = spec;
-      observed_time_ = std::chrono::steady_clock::now();
+      observed_time_ = clock_->now();
     }
     holder = spec.value("holderIdentity", "");
     if (holder == reported_holder_) return;
@@ -143,13 +149,16 @@ bool LeaderElector::try_acquire_or_renew() {
 
     const nlohmann::json spec = lease.value("spec", nlohmann::json::object());
     const std::string holder = spec.value("holderIdentity", "");
-    const bool held_by_us = holder == config_.identity;
-    if (!holder.empty() && !held_by_us) {
-      const auto duration = std::chrono::seconds(spec.value("leaseDurationSeconds", 0));
+    const auto duration = std::chrono::seconds(spec.value("leaseDurationSeconds", 0));
+    TimePoint observed_at;
+    {
       std::lock_guard lock(mutex_);
-      if (observed_time_ + duration > std::chrono::steady_clock::now()) return false;
+      observed_at = observed_time_;
     }
-    lease["spec"] = lease_spec(spec, held_by_us);
+    const LeaseDecision decision =
+        decide_lease(holder, config_.identity, duration, observed_at, clock_->now());
+    if (decision == LeaseDecision::Wait) return false;
+    lease["spec"] = lease_spec(spec, decision == LeaseDecision::Renew);
     try {
       observe(client_->update(leases, ns, lease));
       return true;
@@ -211,7 +220,7 @@ void LeaderElector::run() {
     if (config_.on_started_leading) config_.on_started_leading();
 
     // Lead: renew every retry period; give up when renewals failed for the renew deadline.
-    auto last_renewal = std::chrono::steady_clock::now();
+    TimePoint last_renewal = clock_->now();
     bool stop_requested = false;
     for (;;) {
       if (!sleep_unless_stopped(config_.retry_period)) {
@@ -219,8 +228,8 @@ void LeaderElector::run() {
         break;
       }
       if (try_acquire_or_renew()) {
-        last_renewal = std::chrono::steady_clock::now();
-      } else if (std::chrono::steady_clock::now() - last_renewal >= config_.renew_deadline) {
+        last_renewal = clock_->now();
+      } else if (leadership_lost(last_renewal, clock_->now(), config_.renew_deadline)) {
         log(LogLevel::Warning, "leader election lost: lease " + config_.lease_namespace + "/" +
                                    config_.lease_name + " not renewed within the deadline");
         break;

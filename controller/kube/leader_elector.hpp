@@ -16,7 +16,9 @@
 #include <string>
 #include <thread>
 
-#include "kube/api_client.hpp"
+#include "kube/api.hpp"
+#include "kube/client_config.hpp"
+#include "kube/clock.hpp"
 
 namespace retort::kube {
 
@@ -39,6 +41,11 @@ class LeaderElector {
  public:
   // Uses its own client whose request timeout fits inside the renew deadline.
   LeaderElector(ClientConfig client_config, LeaderElectionConfig config);
+  // Uses the given client (its request timeout should fit inside the renew deadline) and clock;
+  // unit tests pass a fake Api and a FakeClock. Lease expiry and the renew deadline are judged
+  // on the clock; the waits between attempts (retry period, with jitter) are real time.
+  LeaderElector(std::shared_ptr<const Api> client, LeaderElectionConfig config,
+                std::shared_ptr<const Clock> clock = steady_clock());
   ~LeaderElector();
   LeaderElector(const LeaderElector&) = delete;
   LeaderElector& operator=(const LeaderElector&) = delete;
@@ -58,7 +65,8 @@ class LeaderElector {
   nlohmann::json lease_spec(const nlohmann::json& previous_spec, bool was_holder) const;
   void observe(const nlohmann::json& lease);
 
-  std::unique_ptr<ApiClient> client_;
+  std::shared_ptr<const Api> client_;
+  std::shared_ptr<const Clock> clock_;
   LeaderElectionConfig config_;
 
   mutable std::mutex mutex_;
@@ -67,7 +75,7 @@ class LeaderElector {
   bool leader_ = false;
   nlohmann::json observed_lease_;  // last Lease object seen (or written)
   nlohmann::json observed_spec_;
-  std::chrono::steady_clock::time_point observed_time_{};
+  TimePoint observed_time_{};
   std::string reported_holder_;
   std::thread thread_;
 };

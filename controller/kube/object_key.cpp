@@ -1,5 +1,7 @@
 #include "kube/object_key.hpp"
 
+#include <stdexcept>
+
 namespace retort::kube {
 namespace {
 
@@ -22,6 +24,12 @@ std::string object_namespace(const nlohmann::json& object) {
 
 std::string resource_version(const nlohmann::json& object) {
   return metadata_string(object, "resourceVersion");
+}
+
+std::string required_name(const nlohmann::json& object) {
+  std::string name = object_name(object);
+  if (name.empty()) throw std::invalid_argument("object has no metadata.name");
+  return name;
 }
 
 std::string object_key(const nlohmann::json& object) {
