@@ -1,75 +1,27 @@
 #include "kube_node_cluster.hpp"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
-#ifndef RETORT_SOURCE_DIR
-#error "RETORT_SOURCE_DIR must point at the repository root"
-#endif
+#include "kube_cluster_script.hpp"
 
 namespace retort::testing {
 namespace {
 
+using cluster_script::quote;
+using cluster_script::source_dir;
+using cluster_script::tail_of_file;
+
 KubeNodeCluster* g_node_cluster = nullptr;
 std::string g_node_start_error;
-
-std::string quote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-std::filesystem::path source_dir() {
-  return std::filesystem::path(RETORT_SOURCE_DIR);
-}
-
-std::string last_line(const std::string& text) {
-  std::string trimmed = text;
-  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) trimmed.pop_back();
-  const auto pos = trimmed.rfind('\n');
-  return pos == std::string::npos ? trimmed : trimmed.substr(pos + 1);
-}
-
-std::string env_value(const std::filesystem::path& env_file, const std::string& name) {
-  std::ifstream in(env_file);
-  std::string line;
-  const std::string prefix = "export " + name + "=\"";
-  while (std::getline(in, line)) {
-    if (line.rfind(prefix, 0) == 0 && line.size() > prefix.size()) {
-      return line.substr(prefix.size(), line.size() - prefix.size() - 1);
-    }
-  }
-  return {};
-}
-
-std::string tail_of_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string all = text.str();
-  return all.size() > 3000 ? all.substr(all.size() - 3000) : all;
-}
 
 }  // namespace
 
 int run_shell(const std::string& command, std::string& output) {
-  output.clear();
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return -1;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    output.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return cluster_script::run(command, output);
 }
 
 bool wait_until(const std::function<bool()>& condition, std::chrono::duration<double> timeout,
@@ -83,32 +35,25 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::duration<do
 }
 
 KubeNodeCluster::KubeNodeCluster() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string pattern =
-      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/retort-node-XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  dir_ = pattern;
+  dir_ = cluster_script::make_temp_dir("retort-node");
   running_ = true;  // from here on, stop() must run even if start-up fails half-way
-
-  const auto script = source_dir() / "tests" / "cluster" / "cluster.sh";
-  const std::string command = "RETORT_CLUSTER_OWNER_PID=" + std::to_string(::getpid()) + " " +
-                              quote(script.string()) + " up --node " + quote(dir_.string()) +
-                              " 2>" + quote((dir_ / "up.stderr").string());
-  std::string output;
+  std::string kubeconfig;
   const auto started = std::chrono::steady_clock::now();
-  const int status = run_shell(command, output);
+  const int status = cluster_script::up(dir_, "", "--node", kubeconfig);
   start_time_ = std::chrono::steady_clock::now() - started;
   if (status != 0) {
-    std::string details = tail_of_file(dir_ / "up.stderr") + tail_of_file(dir_ / "kubelet.log");
+    std::string details =
+        tail_of_file(dir_ / "up.stderr", 3000) + tail_of_file(dir_ / "kubelet.log", 3000);
     stop();
     throw std::runtime_error("cluster.sh up --node failed (exit " + std::to_string(status) +
                              "):\n" + details);
   }
-  kubeconfig_ = last_line(output);
-  apiserver_url_ = env_value(dir_ / "env.sh", "RETORT_APISERVER_URL");
-  host_ip_ = env_value(dir_ / "env.sh", "RETORT_NODE_HOST_IP");
-  pod_cidr_ = env_value(dir_ / "env.sh", "RETORT_NODE_POD_CIDR");
-  node_name_ = env_value(dir_ / "env.sh", "RETORT_NODE_NAME");
+  kubeconfig_ = kubeconfig;
+  const auto env = dir_ / "env.sh";
+  apiserver_url_ = cluster_script::env_value(env, "RETORT_APISERVER_URL");
+  host_ip_ = cluster_script::env_value(env, "RETORT_NODE_HOST_IP");
+  pod_cidr_ = cluster_script::env_value(env, "RETORT_NODE_POD_CIDR");
+  node_name_ = cluster_script::env_value(env, "RETORT_NODE_NAME");
 }
 
 KubeNodeCluster::~KubeNodeCluster() {
@@ -118,14 +63,7 @@ KubeNodeCluster::~KubeNodeCluster() {
 int KubeNodeCluster::stop(std::string* output) {
   if (!running_) return 0;
   running_ = false;
-  const auto script = source_dir() / "tests" / "cluster" / "cluster.sh";
-  std::string text;
-  const int status =
-      run_shell(quote(script.string()) + " down " + quote(dir_.string()) + " 2>&1", text);
-  if (output != nullptr) *output = text;
-  std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);  // also when `up` failed before marking the dir
-  return status;
+  return cluster_script::down(dir_, output);
 }
 
 int KubeNodeCluster::run_kubectl(const std::vector<std::string>& args, std::string* output) const {
@@ -161,9 +99,9 @@ std::string KubeNodeCluster::import_retort_image(const std::filesystem::path& bu
                                output);
   if (status != 0) {
     throw std::runtime_error("scripts/image.sh failed (exit " + std::to_string(status) + "):\n" +
-                             tail_of_file(dir_ / "image.stderr"));
+                             tail_of_file(dir_ / "image.stderr", 3000));
   }
-  return last_line(output);
+  return cluster_script::last_line(output);
 }
 
 std::string KubeNodeCluster::import_binary_image(const std::string& name,
@@ -199,7 +137,7 @@ std::string KubeNodeCluster::import_binary_image(const std::string& name,
   std::string output;
   if (run_shell(command, output) != 0) {
     throw std::runtime_error("could not import " + binary.string() + " as an image:\n" +
-                             tail_of_file(work / "log"));
+                             tail_of_file(work / "log", 3000));
   }
   return "localhost/" + name + ":test";
 }
