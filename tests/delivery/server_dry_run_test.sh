@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every rendered manifest passes `kubectl apply --dry-run=server` on a real kube-apiserver
 # (tests/cluster/cluster.sh: etcd + kube-apiserver on loopback): the Helm chart with default
-# values (CRD included) and with watchNamespaces, manifests/base, and each SweetShop overlay.
+# values (CRD included), with watchNamespaces and with two replicas (leader election), and
+# `kubectl apply -k` of manifests/base and of each SweetShop overlay.
 # The CRD is applied for real first so that the SchemaVersions are validated against it (OpenAPI
 # and CEL); the namespaces are created for real because a dry-run Namespace does not exist for
 # the objects in it. A SchemaVersion the CRD must refuse is refused, so the dry runs prove
@@ -31,24 +32,31 @@ mkdir -p "$work"
 helm_quiet template retort "$root/helm/retort" -n retort-system --include-crds >"$work/helm-default.yaml"
 helm_quiet template retort "$root/helm/retort" -n retort-system --set 'watchNamespaces={shop}' \
   >"$work/helm-watch-namespaces.yaml"
+helm_quiet template retort "$root/helm/retort" -n retort-system --set replicas=2 >"$work/helm-leader-election.yaml"
 kubectl kustomize "$root/manifests/base" >"$work/kustomize-base.yaml"
 for env in dev staging production; do
   kubectl kustomize "$root/manifests/sweetshop/$env" >"$work/sweetshop-$env.yaml"
 done
 
-dry_run() { # <file>: every object accepted by the server, none left out
-  local file="$1" out objects accepted
-  out="$(kubectl apply --dry-run=server -f "$file" 2>&1)" || fail "kubectl apply --dry-run=server -f $file:
+dry_run() { # <rendered file> [kustomize dir]: every object accepted by the server, none left out
+  local file="$1" source=(-f "$1") out objects accepted
+  [ -n "${2:-}" ] && source=(-k "$2") # what `kubectl apply -k` does, from the directory itself
+  out="$(kubectl apply --dry-run=server "${source[@]}" 2>&1)" ||
+    fail "kubectl apply --dry-run=server ${source[*]}:
 $out"
   objects="$(grep -c '^kind:' "$file")"
   accepted="$(grep -c '(server dry run)' <<<"$out" || true)"
   [ "$objects" -gt 0 ] && [ "$accepted" = "$objects" ] ||
-    fail "$file: $objects objects, $accepted accepted by the server dry run:
+    fail "${source[*]}: $objects objects, $accepted accepted by the server dry run:
 $out"
-  echo "ok   $(basename "$file"): $accepted objects accepted"
+  echo "ok   ${source[*]#"$root/"}: $accepted objects accepted"
 }
-for f in "$work"/*.yaml; do
-  dry_run "$f"
+dry_run "$work/helm-default.yaml"
+dry_run "$work/helm-watch-namespaces.yaml"
+dry_run "$work/helm-leader-election.yaml"
+dry_run "$work/kustomize-base.yaml" "$root/manifests/base"
+for env in dev staging production; do
+  dry_run "$work/sweetshop-$env.yaml" "$root/manifests/sweetshop/$env"
 done
 
 # The SchemaVersions really were validated: a bad one is refused with its field path.
