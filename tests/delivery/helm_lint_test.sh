@@ -2,7 +2,8 @@
 # helm lint --strict of helm/retort with the default values and with values that turn every
 # option on; then what the templates must render for each (leader election with replicas > 1,
 # namespaced Roles and --namespace with watchNamespaces, restricted pod security, probes), and
-# that values.schema.json refuses bad values.
+# that values.schema.json refuses bad values; and that `helm package` yields a chart that lints
+# and carries copies of the linked sources.
 set -euo pipefail
 source "$(dirname "$0")/tools.sh"
 need_kube_tools
@@ -34,4 +35,14 @@ refuse "logFormat" --set logFormat=xml
 refuse "replicas" --set replicas=-1
 refuse "unknownKey" --set unknownKey=1
 refuse "driftCheckInterval" --set driftCheckInterval=5minutes
+
+# A packaged chart carries copies of the linked sources (CRD, RBAC, alerts) and still lints.
+helm_quiet package "$chart" -d "$work" >/dev/null || fail "helm package $chart"
+package="$(ls "$work"/retort-*.tgz)"
+helm lint --strict "$package" || fail "helm lint --strict $package"
+tar -xzf "$package" -C "$work" retort/crds/schemaversion.yaml retort/files/rbac.yaml
+[ ! -L "$work/retort/crds/schemaversion.yaml" ] && cmp -s "$work/retort/crds/schemaversion.yaml" "$root/crds/schemaversion.yaml" ||
+  fail "$package: crds/schemaversion.yaml is not a copy of crds/schemaversion.yaml"
+cmp -s "$work/retort/files/rbac.yaml" "$root/manifests/base/rbac.yaml" ||
+  fail "$package: files/rbac.yaml is not a copy of manifests/base/rbac.yaml"
 echo "helm lint --strict and template checks passed"
