@@ -10,6 +10,7 @@ packages=(
   postgresql postgresql-client python3 python3-alembic python3-psycopg2 hyperfine
   openssl curl ca-certificates util-linux git ccache
   containerd runc umoci containernetworking-plugins nftables iptables conntrack iproute2
+  prometheus lua5.4 python3-yaml
 )
 
 missing=()
@@ -27,4 +28,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian's prometheus package starts a server on :9090 of every address; the tests only use
+  # promtool and start their own Prometheus on loopback, so the packaged service is turned off.
+  if printf '%s\n' "${missing[@]}" | grep -qx prometheus && [ -d /run/systemd/system ]; then
+    $sudo systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
 fi
