@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The demo: a throwaway local PostgreSQL, the SweetShop migrated to head with Retort, and
+# The engine demo (no Kubernetes): a throwaway local PostgreSQL, the SweetShop migrated to head with Retort, and
 # what Retort knows about it (current revision, history, plan, checksums, the audit trail).
 # Everything it starts is stopped on exit.
 set -euo pipefail
