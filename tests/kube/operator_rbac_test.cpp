@@ -1,4 +1,4 @@
-// manifests/rbac/controller.yaml on a real API server with RBAC authorization: the controller's
+// manifests/base/rbac.yaml on a real API server with RBAC authorization: the controller's
 // service account can do what the controller needs, and not more (`kubectl auth can-i`).
 #include <gtest/gtest.h>
 
@@ -42,7 +42,8 @@ TEST(OperatorRbacTest, LeastPrivilegeForTheController) {
             0)
       << output;
   cluster.run_kubectl({"create", "namespace", "retort-system"}, &output);
-  ASSERT_EQ(cluster.run_kubectl({"apply", "-f", (kSourceDir / "manifests/rbac").string()}, &output),
+  ASSERT_EQ(cluster.run_kubectl({"apply", "-f", (kSourceDir / "manifests/base/rbac.yaml").string()},
+                                &output),
             0)
       << output;
 
