@@ -181,6 +181,9 @@ run kubectl get sv -A
 kubectl -n "$ns" get sv sweetshop -o \
   jsonpath='plan: {.status.plan.direction} {.status.plan.steps} steps, {.status.plan.from} -> {.status.plan.to}{"\n"}last run: {.status.lastRun.jobName} {.status.lastRun.outcome}{"\n"}last backup: {.status.lastBackup.file}{"\n"}'
 run kubectl -n "$ns" get jobs
+job=$(kubectl -n "$ns" get sv sweetshop -o jsonpath='{.status.lastRun.jobName}')
+echo "\$ kubectl -n $ns logs job/$job   (the downgrade's Job: plan, backup, steps)"
+kubectl -n "$ns" logs "job/$job" | tail -n 15
 
 step "The backups on the volume ($work/backups)"
 run ls -l "$work/backups"
