@@ -2,17 +2,19 @@
 // operator that `helm install` runs on the node cluster (through its metrics Service), with
 // the project's alerting rules (deploy/monitoring/retort-alerts.yaml). After the SweetShop
 // migrated, every query of every panel of the Grafana dashboards (dashboards/*.json) returns
-// data; after a SchemaVersion whose script fails, the failed-migration alert fires.
+// data (the queries as tests/delivery/panel_queries.py lists them, Grafana's variables
+// replaced); after a SchemaVersion whose script fails, the failed-migration alert fires.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <sstream>
+#include <stdexcept>
 
 #include "e2e_environment.hpp"
 #include "helm_operator.hpp"
-#include "prometheus_dashboard.hpp"
 #include "prometheus_server.hpp"
 
 namespace retort::e2e {
@@ -20,7 +22,8 @@ namespace {
 
 const std::filesystem::path kRulesFile =
     std::filesystem::path(RETORT_SOURCE_DIR) / "deploy/monitoring/retort-alerts.yaml";
-const std::filesystem::path kDashboards = std::filesystem::path(RETORT_SOURCE_DIR) / "dashboards";
+const std::filesystem::path kDashboard =
+    std::filesystem::path(RETORT_SOURCE_DIR) / "dashboards/retort.json";
 constexpr const char* kFailedMigrationAlert = "RetortMigrationFailed";
 
 // A SchemaVersion whose only script fails at its second statement (a table that does not
@@ -93,6 +96,30 @@ spec:
   return *shop;
 }
 
+struct PanelQuery {
+  std::string panel;
+  std::string query;  // Grafana's variables already replaced
+};
+
+// Every panel's query, from the delivery tests' extractor (one source of that logic).
+std::vector<PanelQuery> dashboardPanelQueries() {
+  std::string output;
+  const std::string command = "python3 " + std::string(RETORT_SOURCE_DIR) +
+                              "/tests/delivery/panel_queries.py " + kDashboard.string() +
+                              " --list 2>&1";
+  if (testing::run_shell(command, output) != 0) {
+    throw std::runtime_error("panel_queries.py failed: " + output);
+  }
+  std::vector<PanelQuery> queries;
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    const auto entry = nlohmann::json::parse(line);
+    queries.push_back({entry.value("panel", ""), entry.value("query", "")});
+  }
+  return queries;
+}
+
 // One Prometheus for the test binary, scraping the operator's metrics Service.
 PrometheusServer& prometheus() {
   auto& server = PrometheusEnvironment::server();
@@ -160,23 +187,20 @@ TEST(PrometheusScrape, EveryDashboardPanelQueryReturnsData) {
   // A failed run too, so the outcome panels have both results.
   ASSERT_TRUE(failingShop().stalledError.empty()) << failingShop().stalledError;
 
-  const auto panels = dashboardPanelQueries(kDashboards);
-  ASSERT_FALSE(panels.empty()) << "no panel queries found under " << kDashboards;
-  const std::map<std::string, std::string> variables = {
-      {"namespace", shop.ns}, {"name", shop.name}, {"schemaversion", shop.name}};
+  const auto panels = dashboardPanelQueries();
+  ASSERT_FALSE(panels.empty()) << "no panel queries in " << kDashboard;
   auto& server = prometheus();
 
   // Every query at once, until all have data or the bound passes: counters need a scrape or
   // two after the runs, rate() two samples.
-  std::map<std::string, std::string> missing;  // "dashboard: panel: expr" -> last reply
+  std::map<std::string, std::string> missing;  // "panel": query -> last reply
   const bool allHaveData = testing::wait_until(
       [&] {
         missing.clear();
         for (const auto& panel : panels) {
-          const std::string expr = substituteDashboardVariables(panel.expr, variables);
-          const std::string key = panel.dashboard + ": \"" + panel.title + "\": " + expr;
+          const std::string key = "\"" + panel.panel + "\": " + panel.query;
           try {
-            const auto result = server.instantQuery(expr);
+            const auto result = server.instantQuery(panel.query);
             if (result.empty()) missing[key] = "[]";
           } catch (const std::exception& e) {
             missing[key] = e.what();
@@ -190,7 +214,7 @@ TEST(PrometheusScrape, EveryDashboardPanelQueryReturnsData) {
   EXPECT_TRUE(allHaveData) << missing.size() << " of " << panels.size()
                            << " panel queries returned no data:\n"
                            << report;
-  EXPECT_GE(panels.size(), 10u) << "the dashboards should cover the metrics of DESIGN.md section 8";
+  EXPECT_GE(panels.size(), 10u) << "the dashboard should cover the metrics of DESIGN.md section 8";
 }
 
 }  // namespace
