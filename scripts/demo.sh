@@ -137,7 +137,7 @@ run helm install "$release" "$chart" --namespace "$operator_ns" --create-namespa
 run kubectl -n "$operator_ns" get deploy,pods,svc
 
 step "Creating namespace $ns, the database Secret and the backup volume"
-kubectl create namespace "$ns"
+kubectl create namespace "$ns" --save-config
 kubectl label namespace "$ns" pod-security.kubernetes.io/enforce=restricted >/dev/null
 kubectl -n "$ns" create secret generic sweetshop-db --from-file=uri="$work/db-uri"
 rm -f "$work/db-uri"

@@ -154,6 +154,11 @@ TEST(PrometheusScrape, FailedMigrationAlertFiresAfterAFailingScript) {
   EXPECT_EQ(
       jsonpath(shop.ns, "sv", "failing", "{.status.conditions[?(@.type==\"Stalled\")].reason}"),
       "StepFailed");
+  // Line 11 of the script: the INSERT into the table that does not exist.
+  const auto message =
+      jsonpath(shop.ns, "sv", "failing", "{.status.conditions[?(@.type==\"Stalled\")].message}");
+  EXPECT_NE(message.find("2026_11_30_1000-0badc0ffee01_broken.sql:11"), std::string::npos)
+      << message;
   auto& server = prometheus();
   std::vector<std::string> firing;
   const bool fired = testing::wait_until(
