@@ -103,7 +103,7 @@ wait "$up_pid" || { kill "$progress_pid"; cat "$work/up.log" >&2; exit 1; }
 kill "$progress_pid" 2>/dev/null; wait "$progress_pid" 2>/dev/null || true
 progress_pid=""
 # shellcheck disable=SC1091
-source "$cluster/env.sh"
+set +u; source "$cluster/env.sh"; set -u
 kubectl get nodes
 
 step "Starting PostgreSQL on 127.0.0.1 and the bridge address $RETORT_NODE_HOST_IP"
