@@ -52,7 +52,7 @@ step() {
 run() { printf '\033[36m$ %s\033[0m\n' "$*"; "$@"; }
 
 cleanup() {
-  local status=$?
+  local status=$? failed_step=$step_name
   set +e
   end_step
   if [ "$keep" = 1 ] && [ "$status" = 0 ]; then
@@ -71,7 +71,7 @@ To stop everything:
 EOF
     return
   fi
-  [ "$status" = 0 ] || echo "demo.sh: failed (exit $status) in step: ${step_name:-?}; stopping what it started" >&2
+  [ "$status" = 0 ] || echo "demo.sh: failed (exit $status) in step: ${failed_step:-?}; stopping what it started" >&2
   printf '\n\033[1m[%6s s] == Stopping everything it started\033[0m\n' "$(elapsed "$t0")"
   [ -n "${progress_pid:-}" ] && kill "$progress_pid" 2>/dev/null
   [ -d "$cluster" ] && "$root/tests/cluster/cluster.sh" down "$cluster" >"$work/down.log" 2>&1
