@@ -11,7 +11,8 @@
 # revision (refused by policy: Stalled), allow the downgrade and watch it run, list the backups
 # on the volume, print some of the operator's metrics. Everything it started is stopped at the
 # end (or on an error); with --keep it stays up and the commands to explore and stop it are
-# printed. The engine demo without Kubernetes is scripts/demo-engine.sh.
+# printed. The engine demo without Kubernetes is scripts/demo-engine.sh. RETORT_DEMO_CHART=DIR
+# installs another chart directory instead of helm/retort.
 set -euo pipefail
 
 keep=0
@@ -200,8 +201,8 @@ svc_port=$(kubectl -n "$operator_ns" get svc -l app.kubernetes.io/name=retort -o
 echo "\$ curl http://$svc_ip:$svc_port/metrics | grep ..."
 curl -fsS --max-time 10 "http://$svc_ip:$svc_port/metrics" >"$work/metrics.txt"
 grep -E '^retort_(schemaversion_(info|ready|stalled|pending_steps)|migrations_total|backups_total|reconcile_total|leader_is_leader)' \
-  "$work/metrics.txt" | grep -v '^#' | head -n 25
-grep -E '^retort_migration_duration_seconds_(sum|count)' "$work/metrics.txt" | head -n 4
+  "$work/metrics.txt" | grep -v '^#' | sed -n '1,25p'
+grep -E '^retort_migration_duration_seconds_(sum|count)' "$work/metrics.txt" | sed -n '1,4p'
 
 end_step
 printf '\n\033[1mDemo finished in %s s.\033[0m\n' "$(elapsed "$t0")"
