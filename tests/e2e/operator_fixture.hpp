@@ -86,8 +86,10 @@ std::vector<std::string> jobsIn(const std::string& ns);
 
 // The SweetShop's head and the revision before it, read from migrations/ by `retort heads`.
 std::string sweetshopHead();
-// `pg_dump --schema-only` plus the version table's rows: what "untouched" compares.
-std::string schemaSnapshot(const std::string& uri);
+// `pg_dump --schema-only` plus the version table's rows: what "untouched" compares. Without
+// bookkeeping, the version and history tables' definitions are left out (a failed step is
+// recorded in the history table, which the run creates first).
+std::string schemaSnapshot(const std::string& uri, bool withBookkeeping = true);
 
 // GET http://<address><path>; returns the HTTP body, or "" with *status = -1 on failure.
 std::string httpGet(const std::string& address, const std::string& path, int* status = nullptr);
