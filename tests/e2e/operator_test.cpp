@@ -99,6 +99,12 @@ TEST(Operator, NewSweetShopBecomesReadyAtHeadWithVerifiedBackup) {
 
   EXPECT_TRUE(metricReaches(op, "retort_schemaversion_ready",
                             {"namespace=\"" + world.ns + "\"", "name=\"sweetshop\""}, 1));
+  // Alive, and ready (its caches synced long ago).
+  for (const char* path : {"/healthz", "/readyz"}) {
+    int status = 0;
+    httpGet(op.healthAddress(), path, &status);
+    EXPECT_EQ(status, 200) << path << " on " << op.healthAddress();
+  }
 }
 
 TEST(Operator, DowngradeStallsWithoutPolicyAndRunsAfterABackupWithIt) {
