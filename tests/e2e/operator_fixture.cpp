@@ -135,10 +135,17 @@ bool reap(pid_t pid, std::chrono::seconds timeout, int* status) {
 }  // namespace
 
 const std::filesystem::path& operatorKubeconfig() {
+  // The directory holds the ServiceAccount's token and the operators' logs: removed at exit.
+  static struct RemovedAtExit {
+    std::filesystem::path kubeconfig;
+    ~RemovedAtExit() {
+      std::error_code ec;
+      if (!kubeconfig.empty()) std::filesystem::remove_all(kubeconfig.parent_path(), ec);
+    }
+  } state;
   static std::once_flag once;
-  static std::filesystem::path kubeconfig;
-  std::call_once(once, [] { kubeconfig = installOperatorApi(); });
-  return kubeconfig;
+  std::call_once(once, [] { state.kubeconfig = installOperatorApi(); });
+  return state.kubeconfig;
 }
 
 OperatorProcess::OperatorProcess(const std::string& ns, const std::vector<std::string>& extraArgs)
