@@ -44,6 +44,13 @@ struct ConditionSetter {
   }
 };
 
+// While a move's Job exists and has no outcome: the same conditions from its creation on.
+void setMigrating(ConditionSetter& set, const std::string& jobName) {
+  set(condition::kReconciling, true, "Migrating", "Job " + jobName + " is migrating the database");
+  set(condition::kReady, false, "Migrating", "Job " + jobName + " is migrating the database");
+  set(condition::kStalled, false, "Migrating", "");
+}
+
 void recordReport(SchemaVersionStatus& status, const RunReport& report, const std::string& now) {
   if (!report.to.empty() || isSuccessOutcome(report.outcome)) status.currentRevisions = report.to;
   if (!report.target.empty()) status.targetRevisions = report.target;
@@ -111,15 +118,15 @@ Decision decide(const Observation& observed) {
     LastRun run{d.jobName, job.startTime, job.completionTime, "", job.reason, job.message};
     switch (job.phase) {
       case JobPhase::Running:
-        run.outcome = "Running";
-        run.reason = "JobRunning";
-        run.message = "";
-        if (attempted && !st.lastRun->startTime.empty() && run.startTime.empty())
-          run.startTime = st.lastRun->startTime;
-        st.lastRun = run;
-        set(condition::kReconciling, true, "Migrating", "Job " + d.jobName + " is running");
-        set(condition::kReady, false, "Migrating", "Job " + d.jobName + " is running");
-        set(condition::kStalled, false, "Migrating", "");
+        // The status written when the Job was created already says all of this: keep it
+        // (including the start time recorded then), so the Job starting is no status write.
+        if (!(attempted && previousOutcome == "Running")) {
+          run.outcome = "Running";
+          run.reason = "JobRunning";
+          run.message = "";
+          st.lastRun = run;
+        }
+        setMigrating(set, d.jobName);
         break;
       case JobPhase::Succeeded: {
         run.outcome = job.report ? job.report->outcome : "Succeeded";
@@ -130,7 +137,7 @@ Decision decide(const Observation& observed) {
         st.lastRun = run;
         if (previousOutcome != run.outcome)
           d.events.push_back(
-              {false, "MigrationSucceeded", "Migrate",
+              {false, "Succeeded", "Migrate",
                "Job " + d.jobName + ": database at " + describe(st.currentRevisions)});
         set(condition::kReady, true, run.outcome,
             "database at target " + describe(st.targetRevisions));
@@ -148,8 +155,10 @@ Decision decide(const Observation& observed) {
         const std::string message =
             run.message.empty() ? "Job " + d.jobName + " failed" : run.message;
         if (previousOutcome != run.outcome)
-          d.events.push_back({true, run.reason.empty() ? "MigrationFailed" : run.reason, "Migrate",
-                              "Job " + d.jobName + ": " + message});
+          d.events.push_back({true, "Stalled", "Migrate",
+                              "Job " + d.jobName + " failed permanently (" +
+                                  (run.reason.empty() ? "MigrationFailed" : run.reason) +
+                                  "): " + message});
         set(condition::kStalled, true, run.reason.empty() ? "MigrationFailed" : run.reason,
             message);
         set(condition::kReady, false, run.reason.empty() ? "MigrationFailed" : run.reason, message);
@@ -162,10 +171,15 @@ Decision decide(const Observation& observed) {
         run.outcome = "Transient";
         st.lastRun = run;
         d.deleteJob = true;
-        d.requeueAfter = transientRetryDelay(0);
-        d.events.push_back(
-            {true, "MigrationRetrying", "Migrate",
-             "Job " + d.jobName + " failed transiently (" + run.reason + "); it will be retried"});
+        d.requeueAfter = observed.transientRetryIn.value_or(transientRetryDelay(0));
+        if (previousOutcome != "Transient")
+          d.events.push_back(
+              {true, "Failed", "Migrate",
+               "Job " + d.jobName + " failed transiently (" + run.reason +
+                   "); it will be retried in " +
+                   std::to_string(
+                       std::chrono::duration_cast<std::chrono::seconds>(*d.requeueAfter).count()) +
+                   "s"});
         set(condition::kReconciling, true, "RetryingTransientFailure", run.message);
         set(condition::kReady, false, "RetryingTransientFailure", run.message);
         set(condition::kStalled, false, "RetryingTransientFailure", "");
@@ -184,6 +198,9 @@ Decision decide(const Observation& observed) {
       set(condition::kStalled, false, "UpToDate", "");
     }
     d.requeueAfter = std::chrono::duration_cast<Duration>(sv.spec.driftCheckInterval);
+  } else if (attempted && st.lastRun->outcome == "Transient" && observed.transientRetryIn) {
+    // The move failed transiently and its backoff has not run out: wait, then recreate it.
+    d.requeueAfter = observed.transientRetryIn;
   } else if (sv.spec.suspend) {
     set(condition::kReady, false, "Suspended",
         "spec.suspend is true: not starting the move to " + sv.spec.targetRevision);
@@ -195,9 +212,7 @@ Decision decide(const Observation& observed) {
     d.events.push_back({false, "JobCreated", "Migrate",
                         "created Job " + d.jobName + " to move from " + describe(from) + " to " +
                             sv.spec.targetRevision});
-    set(condition::kReconciling, true, "JobCreated", "Job " + d.jobName + " created");
-    set(condition::kReady, false, "Migrating", "Job " + d.jobName + " created");
-    set(condition::kStalled, false, "Migrating", "");
+    setMigrating(set, d.jobName);
   }
 
   // Drifted: the database left a target it had reached, and has not been brought back yet.

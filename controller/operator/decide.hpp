@@ -30,6 +30,9 @@ struct Observation {
   std::optional<JobObservation> job;  // the Job named currentMoveJobName(), if it exists
   std::optional<DriftObservation> drift;
   std::string now;  // RFC 3339, for lastTransitionTime
+  // Time left before a transiently failed move's Job may be recreated (TransientBackoff);
+  // nullopt: no wait pending.
+  std::optional<Duration> transientRetryIn = std::nullopt;
 };
 
 struct EventToRecord {
@@ -55,7 +58,8 @@ std::vector<std::string> startingRevisions(const SchemaVersion& schemaVersion,
 std::string currentMoveJobName(const SchemaVersion& schemaVersion,
                                const std::optional<DriftObservation>& drift);
 
-// How long to wait before recreating the Job of a move that failed transiently for the n-th time.
+// How long to wait before recreating the Job of a move after its (attempt+1)-th transient
+// failure: 30 s doubling to 16 min.
 Duration transientRetryDelay(int attempt);
 
 Decision decide(const Observation& observed);

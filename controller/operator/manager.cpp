@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include "kube/micro_time.hpp"
+#include "operator/database_heads.hpp"
 #include "operator/job_builder.hpp"
+#include "operator/log_fields.hpp"
 
 namespace retort::op {
 namespace {
@@ -24,6 +26,17 @@ std::string rfc3339Now() {
   const std::string micro = kube::micro_time_now();
   const auto dot = micro.find('.');
   return dot == std::string::npos ? micro : micro.substr(0, dot) + "Z";
+}
+
+// One line per failed reconcile (successes are the normal case and stay quiet).
+void logReconcile(const ReconcileObservation& observation) {
+  if (observation.outcome != ReconcileOutcome::Error &&
+      observation.outcome != ReconcileOutcome::TerminalError)
+    return;
+  engine::LogFields fields = keyLogFields(observation.key);
+  fields.emplace_back("outcome", outcomeName(observation.outcome));
+  fields.emplace_back("error", observation.error);
+  engine::Log::error(kControllerLogger, "reconcile failed", fields);
 }
 
 }  // namespace
@@ -52,8 +65,20 @@ Manager::Manager(kube::ClientConfig config, ManagerOptions options)
       client_, kube::EventRecorderOptions{
                    "retort.dev/schemaversion-controller",
                    options_.identity.empty() ? defaultIdentity() : options_.identity});
-  reconciler_ = std::make_unique<SchemaVersionReconciler>(ReconcilerSources{
-      client_, schemaVersions_.get(), jobs_.get(), pods_.get(), events_.get(), rfc3339Now});
+  metrics_ = std::make_unique<ControllerMetrics>();
+  queue_.setObserver(metrics_.get());
+  transientBackoff_ = std::make_unique<TransientBackoff>(clock_);
+  drift_ = std::make_unique<DriftChecker>(DriftCheckerOptions{
+      client_, schemaVersions_.get(),
+      options_.readDatabaseHeads ? options_.readDatabaseHeads : readDatabaseHeads, clock_,
+      [this](const std::string& key) { queue_.add(key); }});
+  ReconcilerSources sources{client_,     schemaVersions_.get(), jobs_.get(),
+                            pods_.get(), events_.get(),         rfc3339Now};
+  sources.metrics = metrics_.get();
+  sources.drift = drift_.get();
+  sources.transientBackoff = transientBackoff_.get();
+  sources.defaultDriftCheckInterval = options_.defaultDriftCheckInterval;
+  reconciler_ = std::make_unique<SchemaVersionReconciler>(std::move(sources));
 
   schemaVersions_->add_handlers({[this](const nlohmann::json& o) { queue_.add(objectKey(o)); },
                                  [this](const nlohmann::json& old, const nlohmann::json& o) {
@@ -96,6 +121,11 @@ void Manager::enqueueOwner(const nlohmann::json& object) {
 }
 
 void Manager::start() {
+  // The endpoints first: a probe answers (readyz 503) while the caches fill.
+  metricsEndpoint_ =
+      std::make_unique<MetricsEndpoint>(options_.metricsBindAddress, metrics_->registry());
+  healthEndpoint_ = std::make_unique<HealthEndpoint>(options_.healthProbeBindAddress,
+                                                     [this] { return synced(); });
   schemaVersions_->start();
   jobs_->start();
   pods_->start();
@@ -108,7 +138,14 @@ void Manager::start() {
   election.lease_name = options_.leaseName;
   election.identity = options_.identity.empty() ? defaultIdentity() : options_.identity;
   election.on_started_leading = [this] { startWorking(); };
-  election.on_stopped_leading = [this] { stopWorking(); };
+  election.on_stopped_leading = [this] {
+    stopWorking();
+    if (!stopped_ && options_.onLeadershipLost) {
+      engine::Log::error(kControllerLogger, "lost the leader Lease; stopping work",
+                         {{"lease", options_.leaseNamespace + "/" + options_.leaseName}});
+      options_.onLeadershipLost();
+    }
+  };
   elector_ = std::make_unique<kube::LeaderElector>(config_, election);
   elector_->start();
 }
@@ -123,9 +160,15 @@ void Manager::startWorking() {
   }
   if (stopped_) return;
   for (const nlohmann::json& object : schemaVersions_->list()) queue_.add(objectKey(object));
-  workers_ = std::make_unique<Workers>(queue_, *reconciler_, *clock_, options_.observer);
+  workers_ = std::make_unique<Workers>(queue_, *reconciler_, *clock_,
+                                       [this](const ReconcileObservation& observation) {
+                                         logReconcile(observation);
+                                         if (options_.observer) options_.observer(observation);
+                                       });
   workers_->start(options_.workers);
+  drift_->start();
   working_ = true;
+  metrics_->setLeader(true);
 }
 
 void Manager::stopWorking() {
@@ -133,7 +176,9 @@ void Manager::stopWorking() {
   // The queue cannot be restarted once shut down, so a lost lease ends this process's work;
   // the process exits and restarts as a fresh candidate (as controller-runtime does).
   if (workers_) workers_->stop();
+  drift_->stop();
   working_ = false;
+  metrics_->setLeader(false);
 }
 
 void Manager::stop() {
@@ -143,6 +188,16 @@ void Manager::stop() {
   schemaVersions_->stop();
   jobs_->stop();
   pods_->stop();
+  healthEndpoint_.reset();
+  metricsEndpoint_.reset();
+}
+
+std::vector<int> Manager::metricsPorts() const {
+  return metricsEndpoint_ ? metricsEndpoint_->ports() : std::vector<int>{};
+}
+
+std::vector<int> Manager::healthPorts() const {
+  return healthEndpoint_ ? healthEndpoint_->ports() : std::vector<int>{};
 }
 
 bool Manager::synced() const {

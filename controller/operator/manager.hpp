@@ -3,7 +3,10 @@
 // workers, and optionally a leader election on a Lease. Informer notifications only enqueue
 // keys ("namespace/name" of the SchemaVersion; a Job or pod maps to its owner). Workers start
 // after the caches synced and, with leader election, only while this process leads; losing the
-// lease stops them. stop() (on SIGTERM) stops work, releases the lease and joins everything.
+// lease stops them for good and calls onLeadershipLost (the CLI exits, to restart as a fresh
+// candidate). It also owns the metrics (served on /metrics), the probes (/healthz; /readyz
+// once the caches synced), the drift checker (runs while working) and the transient backoff.
+// stop() (on SIGTERM) stops work, releases the lease and joins everything.
 #pragma once
 
 #include <atomic>
@@ -14,6 +17,9 @@
 #include "kube/event_recorder.hpp"
 #include "kube/informer.hpp"
 #include "kube/leader_elector.hpp"
+#include "operator/drift_checker.hpp"
+#include "operator/http_endpoints.hpp"
+#include "operator/metrics.hpp"
 #include "operator/schema_version_reconciler.hpp"
 #include "operator/work_queue.hpp"
 #include "operator/worker.hpp"
@@ -27,7 +33,14 @@ struct ManagerOptions {
   std::string leaseName = "retort-controller";
   std::string identity;  // default: hostname + pid
   int workers = 2;
-  ReconcileObserver observer;  // sees every reconcile's outcome (logs)
+  ReconcileObserver observer;  // also sees every reconcile's outcome (failures are logged)
+  std::string metricsBindAddress = "127.0.0.1:8080";      // "0": no endpoint
+  std::string healthProbeBindAddress = "127.0.0.1:8081";  // "0": no endpoint
+  std::chrono::seconds defaultDriftCheckInterval{300};    // when a spec has none
+  // Reads a database's heads for the drift check; default readDatabaseHeads.
+  std::function<std::vector<std::string>(const std::string& url)> readDatabaseHeads;
+  // Called (on the elector's thread) when the Lease is lost while running, not on stop().
+  std::function<void()> onLeadershipLost;
 };
 
 class Manager {
@@ -41,6 +54,9 @@ class Manager {
   void start();
   void stop();
   bool synced() const;  // readiness
+  std::vector<int> metricsPorts() const;
+  std::vector<int> healthPorts() const;
+  const ControllerMetrics& metrics() const { return *metrics_; }
   bool working() const { return working_.load(); }
   const SchemaVersionReconciler& reconciler() const { return *reconciler_; }
   const WorkQueue& queue() const { return queue_; }
@@ -59,6 +75,11 @@ class Manager {
   std::unique_ptr<kube::Informer> jobs_;
   std::unique_ptr<kube::Informer> pods_;
   std::unique_ptr<kube::EventRecorder> events_;
+  std::unique_ptr<ControllerMetrics> metrics_;
+  std::unique_ptr<TransientBackoff> transientBackoff_;
+  std::unique_ptr<DriftChecker> drift_;
+  std::unique_ptr<MetricsEndpoint> metricsEndpoint_;
+  std::unique_ptr<HealthEndpoint> healthEndpoint_;
   std::unique_ptr<SchemaVersionReconciler> reconciler_;
   std::unique_ptr<Workers> workers_;
   std::unique_ptr<kube::LeaderElector> elector_;

@@ -4,6 +4,8 @@
 #include "operator/conditions.hpp"
 #include "operator/decide.hpp"
 #include "operator/job_status.hpp"
+#include "operator/log_fields.hpp"
+#include "operator/metric_values.hpp"
 #include "operator/schema_version.hpp"
 
 namespace retort::op {
@@ -34,7 +36,14 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
     ~CountOnExit() { ++count; }
   } counted{reconciles_};
   const std::optional<nlohmann::json> object = sources_.schemaVersions->get(key);
-  if (!object) return {};  // deleted: its Jobs go with it (owner references)
+  if (!object) {
+    // Deleted: its Jobs go with it (owner references); its metrics and schedules go here.
+    const engine::LogFields fields = keyLogFields(key);
+    if (sources_.metrics) sources_.metrics->removeSchemaVersion(fields[0].second, fields[1].second);
+    if (sources_.drift) sources_.drift->unschedule(key);
+    if (sources_.transientBackoff) sources_.transientBackoff->reset(key);
+    return {};
+  }
 
   SchemaVersion sv;
   try {
@@ -51,10 +60,28 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
                  {condition::kReconciling, "False", "InvalidSpec", "", generation, ""}, now);
     status.observedGeneration = generation;
     writeStatus(*object, status);
+    const engine::LogFields fields = keyLogFields(key);
+    if (sources_.metrics)
+      sources_.metrics->recordSchemaVersion(fields[0].second, fields[1].second, status);
     throw TerminalError(key + ": " + error.what());
   }
 
-  const std::string jobName = currentMoveJobName(sv, std::nullopt);
+  if (!object->at("spec").contains("driftCheckInterval"))
+    sv.spec.driftCheckInterval = sources_.defaultDriftCheckInterval;
+  std::optional<DriftObservation> drift;
+  if (sources_.drift) {
+    sources_.drift->schedule(key, std::chrono::duration_cast<Duration>(sv.spec.driftCheckInterval));
+    drift = sources_.drift->take(key, sv.status);
+  }
+  if (drift && sources_.metrics) {
+    const char* result = !drift->error.empty() ? "failed"
+                         : joinRevisions(drift->heads) == joinRevisions(sv.status.currentRevisions)
+                             ? "in_sync"
+                             : "drifted";
+    sources_.metrics->recordDriftCheck(sv.ns, sv.name, result);
+  }
+
+  const std::string jobName = currentMoveJobName(sv, drift);
   std::optional<JobObservation> job;
   if (const auto jobObject = sources_.jobs->get(sv.ns + "/" + jobName)) {
     std::vector<nlohmann::json> pods;
@@ -65,9 +92,15 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
       if (labels != meta.end() && labels->value("job-name", "") == jobName) pods.push_back(pod);
     }
     job = classifyJob(*jobObject, pods);
+    if (sources_.transientBackoff && job->phase == JobPhase::FailedTransient)
+      sources_.transientBackoff->recordFailure(key, (*jobObject)["metadata"].value("uid", ""));
+    if (sources_.transientBackoff && job->phase == JobPhase::Succeeded)
+      sources_.transientBackoff->reset(key);
   }
 
-  const Decision decision = decide({sv, job, std::nullopt, sources_.now()});
+  const Decision decision = decide(
+      {sv, job, drift, sources_.now(),
+       sources_.transientBackoff ? sources_.transientBackoff->remaining(key) : std::nullopt});
 
   if (decision.deleteJob) {
     try {
@@ -86,6 +119,26 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
     }
   }
   writeStatus(*object, decision.status);
+  if (sources_.metrics) {
+    sources_.metrics->recordSchemaVersion(sv.ns, sv.name, decision.status);
+    // A run that reached its outcome in this pass is counted once.
+    const std::optional<LastRun>& before = sv.status.lastRun;
+    const std::optional<LastRun>& after = decision.status.lastRun;
+    if (job && after && after->jobName == job->name && after->outcome != "Running" &&
+        !(before && before->jobName == after->jobName && before->outcome == after->outcome)) {
+      RunReport report = job->report.value_or(RunReport{});
+      if (report.reason.empty()) report.reason = job->reason;
+      if (report.outcome.empty()) report.outcome = after->outcome;
+      sources_.metrics->recordRun(sv.ns, sv.name,
+                                  runMetrics(report, job->phase == JobPhase::Succeeded));
+    }
+  }
+  for (const EventToRecord& event : decision.events) {
+    engine::LogFields fields = keyLogFields(key);
+    fields.emplace_back("reason", event.reason);
+    engine::Log::write(event.warning ? engine::LogLevel::Warning : engine::LogLevel::Info,
+                       kControllerLogger, event.note, fields);
+  }
   if (sources_.events) {
     for (const EventToRecord& event : decision.events) {
       try {

@@ -3,8 +3,10 @@
 // does it: creates the Job (AlreadyExists means another pass or leader created it: fine),
 // deletes a transiently failed one, records Events (best effort) and writes status only when it
 // differs from what the object already has. An object the controller cannot read is marked
-// Stalled with the field path and not retried (TerminalError).
-// Not yet done: the drift read (Secret + version table); decide() takes it when it exists.
+// Stalled with the field path and not retried (TerminalError). It keeps each object on the
+// DriftChecker's schedule and hands decide() the checker's latest read of the database; it
+// tracks transient failures (TransientBackoff) so a failed move waits before its Job is
+// recreated; it publishes the object's metrics and drops them when the object is deleted.
 #pragma once
 
 #include <atomic>
@@ -16,8 +18,11 @@
 #include "kube/api_client.hpp"
 #include "kube/event_recorder.hpp"
 #include "kube/informer.hpp"
+#include "operator/drift_checker.hpp"
+#include "operator/metrics.hpp"
 #include "operator/reconciler.hpp"
 #include "operator/schema_version.hpp"
+#include "operator/transient_backoff.hpp"
 
 namespace retort::op {
 
@@ -28,8 +33,13 @@ struct ReconcilerSources {
   const kube::Informer* schemaVersions = nullptr;
   const kube::Informer* jobs = nullptr;
   const kube::Informer* pods = nullptr;
-  kube::EventRecorder* events = nullptr;  // null: no Events
-  std::function<std::string()> now;       // RFC 3339
+  kube::EventRecorder* events = nullptr;         // null: no Events
+  std::function<std::string()> now;              // RFC 3339
+  ControllerMetrics* metrics = nullptr;          // null: no metrics
+  DriftChecker* drift = nullptr;                 // null: no drift checks
+  TransientBackoff* transientBackoff = nullptr;  // null: always 30 s
+  // For objects whose spec has no driftCheckInterval (the CRD defaults it to 5m).
+  std::chrono::seconds defaultDriftCheckInterval{300};
 };
 
 class SchemaVersionReconciler final : public Reconciler {

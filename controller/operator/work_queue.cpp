@@ -15,12 +15,19 @@ void WorkQueue::add(const std::string& key) {
   cv_.notify_one();
 }
 
+void WorkQueue::pushLocked(const std::string& key) {
+  queue_.push_back(key);
+  queuedAt_.emplace(key, clock_->now());
+  if (observer_) observer_->depth(queue_.size());
+}
+
 void WorkQueue::addLocked(const std::string& key) {
   if (shuttingDown_) return;
+  if (observer_) observer_->added();
   waiting_.erase(key);  // an immediate add supersedes any delayed one
   if (!dirty_.insert(key).second) return;
   if (processing_.count(key)) return;  // done() queues it again
-  queue_.push_back(key);
+  pushLocked(key);
 }
 
 void WorkQueue::addAfter(const std::string& key, Duration delay) {
@@ -36,6 +43,10 @@ void WorkQueue::addAfter(const std::string& key, Duration delay) {
 }
 
 void WorkQueue::addRateLimited(const std::string& key) {
+  {
+    std::lock_guard lock(mutex_);
+    if (observer_ && !shuttingDown_) observer_->retried();
+  }
   addAfter(key, limiter_.when(key));
 }
 
@@ -53,7 +64,8 @@ void WorkQueue::promoteDueLocked() {
     if (it->second <= now) {
       const std::string key = it->first;
       it = waiting_.erase(it);
-      if (dirty_.insert(key).second && !processing_.count(key)) queue_.push_back(key);
+      if (observer_) observer_->added();
+      if (dirty_.insert(key).second && !processing_.count(key)) pushLocked(key);
     } else {
       ++it;
     }
@@ -66,6 +78,12 @@ std::optional<std::string> WorkQueue::popLocked() {
   queue_.pop_front();
   processing_.insert(key);
   dirty_.erase(key);
+  const auto queuedAt = queuedAt_.find(key);
+  if (queuedAt != queuedAt_.end()) {
+    if (observer_) observer_->waited(clock_->now() - queuedAt->second);
+    queuedAt_.erase(queuedAt);
+  }
+  if (observer_) observer_->depth(queue_.size());
   return key;
 }
 
@@ -96,7 +114,7 @@ void WorkQueue::done(const std::string& key) {
   {
     std::lock_guard lock(mutex_);
     processing_.erase(key);
-    if (dirty_.count(key)) queue_.push_back(key);
+    if (dirty_.count(key)) pushLocked(key);
   }
   cv_.notify_one();
 }

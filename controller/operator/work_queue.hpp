@@ -4,6 +4,7 @@
 // meanwhile; delayed adds keep the earliest of several due times; addRateLimited() delays by the
 // key's exponential backoff. Time comes from an injectable Clock: tryGet() hands out what is due
 // now without blocking (what unit tests use), get() blocks until something is due or shutDown().
+// An optional WorkQueueObserver sees adds, retries, depth and time spent queued (metrics).
 #pragma once
 
 #include <condition_variable>
@@ -17,6 +18,7 @@
 
 #include "operator/clock.hpp"
 #include "operator/rate_limiter.hpp"
+#include "operator/work_queue_observer.hpp"
 
 namespace retort::op {
 
@@ -26,6 +28,9 @@ class WorkQueue {
   explicit WorkQueue(std::shared_ptr<const Clock> clock,
                      Duration backoffBase = std::chrono::milliseconds(5),
                      Duration backoffMax = std::chrono::seconds(300));
+
+  // Not owned; must outlive the queue. Set before the queue is used.
+  void setObserver(WorkQueueObserver* observer) { observer_ = observer; }
 
   void add(const std::string& key);
   void addAfter(const std::string& key, Duration delay);
@@ -55,6 +60,7 @@ class WorkQueue {
   void addLocked(const std::string& key);
   void promoteDueLocked();
   std::optional<std::string> popLocked();
+  void pushLocked(const std::string& key);
 
   std::shared_ptr<const Clock> clock_;
   ItemExponentialRateLimiter limiter_;
@@ -64,6 +70,8 @@ class WorkQueue {
   std::set<std::string> dirty_;
   std::set<std::string> processing_;
   std::map<std::string, TimePoint> waiting_;
+  std::map<std::string, TimePoint> queuedAt_;  // when each key in queue_ became ready
+  WorkQueueObserver* observer_ = nullptr;
   bool shuttingDown_ = false;
 };
 

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 
+#include "kube/api_error.hpp"
 #include "kube/kubeconfig.hpp"
 #include "kube_test_support.hpp"
 #include "operator/job_builder.hpp"
@@ -46,6 +48,8 @@ json sweetshop() {
 std::unique_ptr<op::Manager> startManager(const std::string& ns) {
   op::ManagerOptions options;
   options.watchNamespace = ns;
+  options.metricsBindAddress = "0";  // the endpoints have their own test
+  options.healthProbeBindAddress = "0";
   auto manager = std::make_unique<op::Manager>(admin_config(), options);
   manager->start();
   return manager;
@@ -171,6 +175,15 @@ TEST(OperatorControllerTest, OneJobPerMoveAcrossRestartsAndOutcomeInStatus) {
   EXPECT_EQ(conditionOf(sv, "Stalled").rfind("False/", 0), 0u);
   EXPECT_EQ(conditionOf(sv, "Reconciling").rfind("False/", 0), 0u);
 
+  // Each step left an Event on the SchemaVersion, read back from the API server.
+  std::set<std::string> reasons;
+  ASSERT_TRUE(eventually([&] {
+    for (const json& event : client->list(kube::resources::events(), ns).items)
+      if (event["regarding"].value("name", "") == "sweetshop")
+        reasons.insert(event.value("reason", ""));
+    return reasons.count("JobCreated") && reasons.count("Succeeded");
+  })) << reasons.size();
+
   // The steady state writes nothing: a fresh controller reconciles everything and changes nothing.
   ASSERT_TRUE(settled(*manager));
   const std::string version =
@@ -183,6 +196,120 @@ TEST(OperatorControllerTest, OneJobPerMoveAcrossRestartsAndOutcomeInStatus) {
   EXPECT_EQ(
       client->get(op::schemaVersionResource(), ns, "sweetshop")["metadata"]["resourceVersion"],
       version);
+  manager->stop();
+}
+
+// Plays the kubelet and the Job controller: the Job's one pod ended with this exit code and
+// termination message, and the Job failed.
+void finishJobAsFailed(kube::ApiClient& client, const std::string& ns, const std::string& jobName,
+                       int exitCode, const std::string& message, const std::string& jobReason) {
+  json job = client.get(kube::resources::jobs(), ns, jobName);
+  json pod = {{"apiVersion", "v1"},
+              {"kind", "Pod"},
+              {"metadata",
+               {{"generateName", jobName + "-"},
+                {"labels", {{"job-name", jobName}, {op::kManagedByLabel, op::kManagedByValue}}},
+                {"ownerReferences", json::array({{{"apiVersion", "batch/v1"},
+                                                  {"kind", "Job"},
+                                                  {"name", jobName},
+                                                  {"uid", job["metadata"]["uid"]},
+                                                  {"controller", true}}})}}},
+              {"spec", job["spec"]["template"]["spec"]}};
+  pod = client.create(kube::resources::pods(), ns, pod);
+  pod["status"] = {
+      {"phase", "Failed"},
+      {"containerStatuses", json::array({{{"name", "retort"},
+                                          {"image", "localhost/retort-sweetshop:0.2.0"},
+                                          {"imageID", ""},
+                                          {"ready", false},
+                                          {"restartCount", 0},
+                                          {"state",
+                                           {{"terminated",
+                                             {{"exitCode", exitCode},
+                                              {"reason", "Error"},
+                                              {"message", message},
+                                              {"startedAt", "2026-01-01T00:00:00Z"},
+                                              {"finishedAt", "2026-01-01T00:00:03Z"}}}}}}})}};
+  client.update_status(kube::resources::pods(), ns, pod);
+  job["status"] = {{"startTime", "2026-01-01T00:00:00Z"},
+                   {"failed", 1},
+                   {"conditions", json::array({{{"type", "FailureTarget"},
+                                                {"status", "True"},
+                                                {"reason", jobReason},
+                                                {"message", "failed"},
+                                                {"lastTransitionTime", "2026-01-01T00:00:04Z"}},
+                                               {{"type", "Failed"},
+                                                {"status", "True"},
+                                                {"reason", jobReason},
+                                                {"message", "failed"},
+                                                {"lastTransitionTime", "2026-01-01T00:00:04Z"}}})}};
+  client.update_status(kube::resources::jobs(), ns, job);
+}
+
+std::set<std::string> eventReasons(kube::ApiClient& client, const std::string& ns,
+                                   const std::string& name) {
+  std::set<std::string> reasons;
+  for (const json& event : client.list(kube::resources::events(), ns).items)
+    if (event["regarding"].value("name", "") == name) reasons.insert(event.value("reason", ""));
+  return reasons;
+}
+
+TEST(OperatorControllerTest, FailuresAreEventsAndATransientOneWaitsBeforeTheJobIsRecreated) {
+  installCrd();
+  auto client = admin_client();
+  const std::string ns = make_namespace(*client, "sv-failures");
+  auto manager = startManager(ns);
+
+  // Transient: the database was unreachable (exit 5) until the Job ran out of retries.
+  json transient = sweetshop();
+  transient["metadata"]["name"] = "flaky";
+  const json created = client->create(op::schemaVersionResource(), ns, transient);
+  const std::string jobName = op::migrationJobName("flaky", created["metadata"]["generation"], {});
+  ASSERT_TRUE(
+      eventually([&] { return client->list(kube::resources::jobs(), ns).items.size() == 1; }));
+  const std::string firstUid = client->get(kube::resources::jobs(), ns, jobName)["metadata"]["uid"];
+  finishJobAsFailed(*client, ns, jobName, 5,
+                    R"({"outcome":"Transient","reason":"DatabaseUnavailable","message":"x"})",
+                    "BackoffLimitExceeded");
+  ASSERT_TRUE(eventually([&] { return eventReasons(*client, ns, "flaky").count("Failed") == 1; }));
+  // The failed Job is deleted and not recreated before its 30 s backoff ran out.
+  ASSERT_TRUE(eventually([&] {
+    try {
+      return client->get(kube::resources::jobs(), ns, jobName)["metadata"]["uid"] != firstUid;
+    } catch (const kube::ApiError& error) {
+      return error.code() == 404;
+    }
+  }));
+  ASSERT_TRUE(settled(*manager));
+  EXPECT_EQ(manager->reconciler().jobCreateRequests(), 1u);
+  EXPECT_EQ(conditionOf(client->get(op::schemaVersionResource(), ns, "flaky"), "Reconciling"),
+            "True/RetryingTransientFailure");
+
+  // Permanent: a script failed (exit 1): Stalled, with its own Event.
+  json broken = sweetshop();
+  broken["metadata"]["name"] = "broken";
+  const json brokenCreated = client->create(op::schemaVersionResource(), ns, broken);
+  const std::string brokenJob =
+      op::migrationJobName("broken", brokenCreated["metadata"]["generation"], {});
+  ASSERT_TRUE(eventually([&] {
+    try {
+      client->get(kube::resources::jobs(), ns, brokenJob);
+      return true;
+    } catch (const kube::ApiError&) {
+      return false;
+    }
+  }));
+  finishJobAsFailed(
+      *client, ns, brokenJob, 1,
+      R"({"outcome":"Failed","reason":"StepFailed","message":"at versions/b2.sql:14"})",
+      "PodFailurePolicy");
+  ASSERT_TRUE(eventually([&] {
+    return conditionOf(client->get(op::schemaVersionResource(), ns, "broken"), "Stalled") ==
+           "True/StepFailed";
+  }));
+  ASSERT_TRUE(
+      eventually([&] { return eventReasons(*client, ns, "broken").count("Stalled") == 1; }));
+  EXPECT_EQ(eventReasons(*client, ns, "broken"), (std::set<std::string>{"JobCreated", "Stalled"}));
   manager->stop();
 }
 

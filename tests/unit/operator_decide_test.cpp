@@ -7,6 +7,8 @@
 namespace retort::op {
 namespace {
 
+using std::chrono::seconds;
+
 SchemaVersion fresh() {
   SchemaVersion sv;
   sv.name = "sweetshop";
@@ -64,7 +66,7 @@ TEST(OperatorDecide, NewSchemaVersionCreatesOneJob) {
   const Decision d = step(sv);
   ASSERT_TRUE(d.createJob);
   EXPECT_EQ((*d.createJob)["metadata"]["name"], d.jobName);
-  EXPECT_EQ(conditionStatus(d.status, condition::kReconciling), "True/JobCreated");
+  EXPECT_EQ(conditionStatus(d.status, condition::kReconciling), "True/Migrating");
   EXPECT_EQ(conditionStatus(d.status, condition::kReady), "False/Migrating");
   EXPECT_EQ(conditionStatus(d.status, condition::kStalled), "False/Migrating");
   ASSERT_EQ(d.events.size(), 1u);
@@ -82,6 +84,16 @@ TEST(OperatorDecide, RunningJobIsReconciling) {
   EXPECT_FALSE(d.createJob);
   EXPECT_EQ(conditionStatus(d.status, condition::kReconciling), "True/Migrating");
   EXPECT_EQ(d.status.observedGeneration, 0);
+}
+
+TEST(OperatorDecide, TheJobStartingIsNoStatusChange) {
+  SchemaVersion sv = fresh();
+  const Decision created = step(sv, {}, {}, "t1");
+  JobObservation running = jobIn(JobPhase::Running, created.jobName);
+  running.startTime = "t1-from-the-job-controller";
+  const Decision d = step(sv, running, {}, "t2");
+  EXPECT_EQ(d.status, created.status);  // nothing to write
+  EXPECT_TRUE(d.events.empty());
 }
 
 TEST(OperatorDecide, SuccessRecordsTheOutcomeAndSettles) {
@@ -164,7 +176,29 @@ TEST(OperatorDecide, TransientFailureDeletesAndRetriesTheSameMove) {
   ASSERT_TRUE(d.requeueAfter);
   EXPECT_EQ(conditionStatus(d.status, condition::kReconciling), "True/RetryingTransientFailure");
   EXPECT_EQ(conditionStatus(d.status, condition::kStalled), "False/RetryingTransientFailure");
+  ASSERT_EQ(d.events.size(), 1u);
+  EXPECT_EQ(d.events[0].reason, "Failed");
   const Decision retry = step(sv);  // the Job is gone
+  ASSERT_TRUE(retry.createJob);
+  EXPECT_EQ(retry.jobName, name);
+}
+
+TEST(OperatorDecide, ATransientFailureWaitsOutItsBackoffBeforeTheJobIsRecreated) {
+  SchemaVersion sv = fresh();
+  const std::string name = step(sv).jobName;
+  Decision failed = decide({sv, jobIn(JobPhase::FailedTransient, name), {}, "t", seconds(60)});
+  sv.status = failed.status;
+  EXPECT_EQ(failed.requeueAfter, Duration(seconds(60)));
+  // Seen again before the delete reached the cache: no second event.
+  EXPECT_TRUE(
+      decide({sv, jobIn(JobPhase::FailedTransient, name), {}, "t", seconds(59)}).events.empty());
+  // The Job is gone but the backoff has 20 s left: nothing is created yet.
+  const Decision waiting = decide({sv, {}, {}, "t", seconds(20)});
+  EXPECT_FALSE(waiting.createJob);
+  EXPECT_EQ(waiting.requeueAfter, Duration(seconds(20)));
+  EXPECT_EQ(waiting.status, sv.status);
+  // Once it ran out, the same move's Job is recreated.
+  const Decision retry = decide({sv, {}, {}, "t", std::nullopt});
   ASSERT_TRUE(retry.createJob);
   EXPECT_EQ(retry.jobName, name);
 }

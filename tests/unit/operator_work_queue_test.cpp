@@ -4,6 +4,7 @@
 #include <memory>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "operator/work_queue.hpp"
 #include "operator/worker.hpp"
@@ -236,6 +237,51 @@ TEST_F(QueueFixture, WorkersProcessEveryKeyAndStopOnShutDown) {
   }
   workers.stop();
   EXPECT_TRUE(queue.shuttingDown());
+}
+
+}  // namespace
+}  // namespace retort::op
+
+namespace retort::op {
+namespace {
+
+struct RecordingQueueObserver : WorkQueueObserver {
+  int adds = 0;
+  int retries = 0;
+  std::size_t lastDepth = 0;
+  std::vector<Duration> waits;
+  void added() override { ++adds; }
+  void retried() override { ++retries; }
+  void depth(std::size_t keys) override { lastDepth = keys; }
+  void waited(Duration queued) override { waits.push_back(queued); }
+};
+
+TEST(WorkQueueObserverTest, SeesAddsDepthRetriesAndTimeQueued) {
+  auto clock = std::make_shared<FakeClock>();
+  WorkQueue queue{clock, std::chrono::milliseconds(5), std::chrono::seconds(10)};
+  RecordingQueueObserver observer;
+  queue.setObserver(&observer);
+
+  queue.add("ns/a");
+  queue.add("ns/a");  // merged by the dirty set, still an add
+  queue.add("ns/b");
+  EXPECT_EQ(observer.adds, 3);
+  EXPECT_EQ(observer.lastDepth, 2u);
+
+  clock->advance(std::chrono::milliseconds(250));
+  ASSERT_EQ(queue.tryGet(), "ns/a");
+  EXPECT_EQ(observer.lastDepth, 1u);
+  ASSERT_EQ(observer.waits.size(), 1u);
+  EXPECT_EQ(observer.waits[0], std::chrono::milliseconds(250));
+
+  queue.addRateLimited("ns/a");
+  queue.done("ns/a");
+  EXPECT_EQ(observer.retries, 1);
+  clock->advance(std::chrono::milliseconds(5));
+  ASSERT_EQ(queue.tryGet(), "ns/b");
+  ASSERT_EQ(queue.tryGet(), "ns/a");  // the backoff ran out: promoted, counted as an add
+  EXPECT_EQ(observer.adds, 4);
+  EXPECT_EQ(observer.lastDepth, 0u);
 }
 
 }  // namespace
