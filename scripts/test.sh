@@ -1,33 +1,56 @@
 #!/usr/bin/env bash
 # The test suite: installs dependencies, builds with warnings as errors, and runs every layer
-# (unit, integration on a real PostgreSQL, compatibility with real Alembic, end-to-end on a
-# real kube-apiserver and etcd). Then rebuilds with AddressSanitizer and
-# UndefinedBehaviorSanitizer and runs the unit and integration tests again. A layer that finds
-# no tests is an error, not a pass.
+# (unit, integration on a real PostgreSQL, compatibility with real Alembic, kube on a real
+# kube-apiserver and etcd, e2e on a real one-node cluster). Then rebuilds with AddressSanitizer
+# and UndefinedBehaviorSanitizer and runs the unit and integration tests again. A layer that
+# finds no tests is an error, not a pass. Each phase prints a line with the time it started and
+# the summary lists how long each took.
 #   SANITIZE=0 scripts/test.sh      skip the sanitizer pass
 #   LABELS=unit scripts/test.sh     run only some layers (a ctest label regex)
+#   TEST_JOBS=1 scripts/test.sh     tests one at a time (default 2: most tests wait on servers)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # The machine image keeps Go in /usr/local/go; non-interactive shells may not have it on PATH.
 [ -x /usr/local/go/bin/go ] && export PATH="/usr/local/go/bin:$PATH"
+
+started=$SECONDS
+summary=()
+phase_name="" phase_start=$SECONDS
+phase() { # <name>: ends the running phase, starts the next one
+  if [ -n "$phase_name" ]; then summary+=("$(printf '%-36s %4ds' "$phase_name" $((SECONDS - phase_start)))"); fi
+  phase_name="$1" phase_start=$SECONDS
+  [ -n "$1" ] && echo "== $1 (at $(((SECONDS - started) / 60))m$(((SECONDS - started) % 60))s)" >&2
+  return 0
+}
+finish() {
+  phase ""
+  echo "== summary (total $(((SECONDS - started) / 60))m$(((SECONDS - started) % 60))s)" >&2
+  printf '   %s\n' "${summary[@]}" >&2
+}
+trap finish EXIT
+
+phase "install dependencies"
 "$root/scripts/install-deps.sh"
 
-echo "== build (warnings are errors)" >&2
+phase "build (warnings are errors)"
 "$root/scripts/build.sh"
-echo "== clang-format check" >&2
+
+phase "clang-format check"
 (cd "$root" && git ls-files 'controller/*.cpp' 'controller/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' |
   xargs -r clang-format --dry-run --Werror)
 
+phase "tests${LABELS:+ ($LABELS)}"
 status=0
-(cd "$root/build" && ctest --no-tests=error --output-on-failure ${LABELS:+-L "$LABELS"}) || status=$?
+(cd "$root/build" && ctest -j "${TEST_JOBS:-2}" --no-tests=error --output-on-failure ${LABELS:+-L "$LABELS"}) || status=$?
 
 if [ "${SANITIZE:-1}" = 1 ] && [ $status = 0 ]; then
-  echo "== sanitizer build (address, undefined)" >&2
+  phase "sanitizer build (address, undefined)"
   BUILD_DIR="$root/build-sanitize" \
     TARGETS="retort retort_unit_tests retort_operator_unit_tests retort_integration_tests" \
     "$root/scripts/build.sh" -DRETORT_SANITIZE=ON -DRETORT_BUILD_BENCH=OFF
+  phase "sanitizer tests (unit, integration)"
   (cd "$root/build-sanitize" && ASAN_OPTIONS=detect_leaks=1 \
-    ctest --no-tests=error --output-on-failure -L 'unit|integration') || status=$?
+    ctest -j "${TEST_JOBS:-2}" --no-tests=error --output-on-failure -L 'unit|integration') || status=$?
 fi
 
 exit $status
