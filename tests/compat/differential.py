@@ -14,7 +14,10 @@ Where Retort deliberately differs from Alembic (docs/engine.md, "Alembic compati
 command is skipped, counted and printed, never passed. Prints a reproducer on a mismatch.
 """
 import argparse
+import contextlib
 import functools
+import io
+import os
 import pathlib
 import random
 import shutil
@@ -86,6 +89,26 @@ def deliberate_difference(command, rows_before):
 
 
 
+class InProcessTools(compat.Tools):
+    """Runs the real Alembic in this interpreter instead of `python3 -m alembic` per command:
+    interpreter start-up and imports took about a second per command, most of the test's time.
+    Alembic still loads env.py and every script afresh on each command, as its CLI does."""
+
+    def alembic(self, *args):
+        import alembic.config
+        os.environ["ALEMBIC_URL"] = self.url
+        output = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+                alembic.config.main(argv=["-c", str(self.ini), *args], prog="alembic")
+        except SystemExit as e:  # Alembic's CLI reports a CommandError by exiting
+            if e.code not in (0, None):
+                raise AssertionError(f"alembic {' '.join(args)} failed: {output.getvalue()}") from None
+        except Exception as e:  # a failing statement propagates from SQLAlchemy
+            raise AssertionError(f"alembic {' '.join(args)} failed: {output.getvalue()}{e}") from None
+        return output.getvalue()
+
+
 def outcome(fn, *args):
     try:
         fn(*args)
@@ -107,7 +130,8 @@ def main():
     graphs = args.graphs or max(1, args.commands // 25)
     work = pathlib.Path(tempfile.mkdtemp(prefix="retort-differential."))
     server = work / "pg"
-    admin_url = subprocess.run([str(compat.ROOT / "tests/support/postgres.sh"), "up", str(server)],
+    admin_url = subprocess.run([str(compat.ROOT / "tests/support/postgres.sh"), "up", str(server),
+                                *compat.THROWAWAY_SERVER_SETTINGS],
                                capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
     ran = skipped = mismatches = both_failed = 0
     try:
@@ -117,10 +141,15 @@ def main():
             # Retort commits each step on its own (docs/engine.md, "Running steps"); Alembic's
             # matching mode is transaction_per_migration, so a failing step keeps earlier ones.
             env = work / f"alembic{g}" / "env.py"
+            # NullPool: in one interpreter, each command's engine must not keep connections open.
             env.write_text(env.read_text().replace(
                 "context.configure(connection=connection)",
-                "context.configure(connection=connection, transaction_per_migration=True)"))
-            a = compat.Tools(args.retort, location, ini, compat.new_database(admin_url, f"diff{g}_alembic"))
+                "context.configure(connection=connection, transaction_per_migration=True)").replace(
+                "from sqlalchemy import create_engine",
+                "from sqlalchemy import create_engine\nfrom sqlalchemy.pool import NullPool").replace(
+                'create_engine(os.environ["ALEMBIC_URL"])',
+                'create_engine(os.environ["ALEMBIC_URL"], poolclass=NullPool)'))
+            a = InProcessTools(args.retort, location, ini, compat.new_database(admin_url, f"diff{g}_alembic"))
             r = compat.Tools(args.retort, location, ini, compat.new_database(admin_url, f"diff{g}_retort"))
             history = []
             per_graph = args.commands // graphs + (1 if g < args.commands % graphs else 0)
