@@ -6,7 +6,6 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config clang-format
   libcpprest-dev nlohmann-json3-dev libpq-dev prometheus-cpp-dev libgtest-dev libgmock-dev
-  prometheus
   libyaml-cpp-dev libcli11-dev libspdlog-dev libpg-query-dev libbenchmark-dev libssl-dev
   postgresql postgresql-client python3 python3-alembic python3-psycopg2 hyperfine
   openssl curl ca-certificates util-linux git ccache
@@ -28,9 +27,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq
+  # Packages would start their services on install: Debian's prometheus on :9090 of every
+  # address, PostgreSQL and containerd too. Tests and demos start their own, on loopback or the
+  # test bridge, so nothing is started during the install (policy-rc.d, honoured by
+  # invoke-rc.d and deb-systemd-invoke) and the packaged Prometheus stays disabled.
+  no_start=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo chmod 755 /usr/sbin/policy-rc.d
+    no_start=1
+  fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # Debian's prometheus package starts a server on :9090 of every address; the tests only use
-  # promtool and start their own Prometheus on loopback, so the packaged service is turned off.
+  [ -z "$no_start" ] || $sudo rm -f /usr/sbin/policy-rc.d
   if printf '%s\n' "${missing[@]}" | grep -qx prometheus && [ -d /run/systemd/system ]; then
     $sudo systemctl disable --now prometheus >/dev/null 2>&1 || true
   fi
