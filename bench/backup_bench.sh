@@ -32,7 +32,7 @@ psql -q -v ON_ERROR_STOP=1 -v size_mb="$size_mb" -d "$db" -f "$root/bench/backup
 echo "generated in $(echo "$(date +%s.%N) - $gen_start" | bc -l | xargs printf '%.0f') s" >&2
 echo "database size: $(psql -Atq -d "$db" -c "SELECT pg_database_size('bench')") bytes" \
   "($(psql -Atq -d "$db" -c "SELECT pg_size_pretty(pg_database_size('bench'))"))"
-echo "pg_dump: $(pg_dump --version); cores: $(nproc)"
+echo "pg_dump: $(pg_dump --version); $("$retort" --version); cores: $(nproc)"
 mkdir -p "$work/plain" "$work/retort" "$work/scripts/versions"
 
 now() { date +%s.%N; }
