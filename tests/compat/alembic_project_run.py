@@ -167,12 +167,16 @@ def check_app_image_in_chroot(p, work):
                    check=True, capture_output=True, text=True)
     (rootfs / "tmp" / "backups").mkdir(mode=0o777)
     os.chmod(rootfs / "tmp" / "backups", 0o777)
-    r = subprocess.run(["chroot", "--userspec=65532:65532", str(rootfs), "/retort/bin/retort",
+    chroot = shutil.which("chroot") or "/usr/sbin/chroot"  # looked up before PATH changes
+    r = subprocess.run([chroot, "--userspec=65532:65532", str(rootfs), "/retort/bin/retort",
                         "-d", "/app/alembic", "run", "head", "--executor", "alembic",
                         "--backup", "required", "--backup-dir", "/tmp/backups",
                         "--report", "/tmp/report.json", "--run-id", "chroot-1"],
                        capture_output=True, text=True,
-                       env={"DATABASE_URL": p.url, "PATH": "/retort/bin:/usr/local/bin:/usr/bin:/bin"})
+                       # A chroot has no /proc, from which retort finds share/retort beside its
+                       # bin/ in a container; name the bundle's helpers directly.
+                       env={"DATABASE_URL": p.url, "PATH": "/retort/bin:/usr/local/bin:/usr/bin:/bin",
+                            "RETORT_ALEMBIC_HELPERS": "/retort/share/retort"})
     expect_code(r.returncode, 0, r.stdout + r.stderr, "retort run inside the application file system")
     report = json.loads((rootfs / "tmp" / "report.json").read_text())
     expect((report["outcome"], report["steps"], report["to"]), ("Succeeded", 7, [SWEETSHOP_HEAD]),
