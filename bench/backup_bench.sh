@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `retort backup` against the same `pg_dump` invocation alone, side by side and interleaved in
 # one run, on a generated database of SIZE_MB megabytes (default 1024; bench/backup/generate.sql,
-# reproducible). Each round runs, in this order:
+# reproducible). Each round runs these three, in an order that rotates from round to round:
 #   A  pg_dump --format=custom --file F --dbname DB        (what retort runs, alone)
 #   B  retort backup                                       (whole process; its verification,
 #                                                           pg_restore --list + sha256, apart)
@@ -45,21 +45,31 @@ rm -f "$work/plain/warmup.dump"
 
 plain=() retort_dump=() retort_verify=() directory=()
 printf '%-6s %10s %14s %16s %12s %9s\n' round A_pg_dump B_retort_dump B_retort_verify C_dir_j2 B/A
-for round in $(seq 1 "$rounds"); do
-  rm -rf "$work/plain/"* "$work/dir"
-  t0=$(now)
+run_a() {
+  local t0; t0=$(now)
   pg_dump --format=custom --file "$work/plain/bench.dump" --dbname "$db"
-  t1=$(now)
+  a=$(seconds "$t0" "$(now)")
+}
+run_b() {
+  local t0 t1 out; t0=$(now)
   out=$(DATABASE_URL="$db" "$retort" -q -d "$work/scripts" backup --backup-dir "$work/retort" \
         --backup-keep 1)
-  t2=$(now)
-  pg_dump --format=directory --jobs 2 --file "$work/dir" --dbname "$db"
-  t3=$(now)
+  t1=$(now)
   verify=$(sed -n 's/^  verify seconds: //p' <<<"$out")
   [ -n "$verify" ] || { echo "retort backup printed no verify seconds: $out" >&2; exit 1; }
-  a=$(seconds "$t0" "$t1")
-  b=$(echo "$(seconds "$t1" "$t2") - $verify" | bc -l)
-  c=$(seconds "$t2" "$t3")
+  b=$(echo "$(seconds "$t0" "$t1") - $verify" | bc -l)
+}
+run_c() {
+  local t0; t0=$(now)
+  pg_dump --format=directory --jobs 2 --file "$work/dir" --dbname "$db"
+  c=$(seconds "$t0" "$(now)")
+}
+# The order rotates (A B C, B C A, C A B, ...) so that a trend in the machine's load during the
+# run does not always fall on the same one.
+orders=("a b c" "b c a" "c a b")
+for round in $(seq 1 "$rounds"); do
+  rm -rf "$work/plain/"* "$work/dir"
+  for which in ${orders[$(((round - 1) % 3))]}; do "run_$which"; done
   plain+=("$a") retort_dump+=("$b") retort_verify+=("$verify") directory+=("$c")
   printf '%-6s %10.2f %14.2f %16.2f %12.2f %9.3f\n' "$round" "$a" "$b" "$verify" "$c" \
     "$(echo "$b / $a" | bc -l)"
