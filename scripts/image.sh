@@ -7,7 +7,9 @@
 # version the tests use (the newest under /usr/lib/postgresql, as tests/support/postgres.sh
 # picks), exactly the shared libraries these three need (from ldd) and the dynamic loader, the
 # CA certificates, /etc/passwd and /etc/group with the non-root user 65532, and the SweetShop
-# migrations at /migrations. There is no shell. The entrypoint is `retort`, the user 65532.
+# migrations at /migrations, and at /opt/retort the self-contained bundle of
+# scripts/retort-bundle.sh (for application images that hold an Alembic project). There is no
+# shell. The entrypoint is `retort`, the user 65532.
 #
 # Writes an OCI archive (default build/retort-image.tar). With --import CLUSTER_DIR (a node
 # cluster from `tests/cluster/cluster.sh up --node`), imports it into that cluster's containerd
@@ -63,6 +65,9 @@ while read -r lib; do
   strip --strip-unneeded "$fs$lib" 2>/dev/null || true
 done <"$work/libs"
 
+# The self-contained bundle the Job copies into an application image that holds an Alembic
+# project (spec.migrations.alembic; scripts/retort-bundle.sh, docs/alembic.md).
+RETORT="$retort" "$root/scripts/retort-bundle.sh" "$fs/opt/retort" --build-dir "$build"
 cp -L /etc/ssl/certs/ca-certificates.crt "$fs/etc/ssl/certs/ca-certificates.crt"
 cat >"$fs/etc/passwd" <<EOF
 root:x:0:0:root:/root:/sbin/nologin

@@ -8,7 +8,7 @@ packages=(
   libcpprest-dev nlohmann-json3-dev libpq-dev prometheus-cpp-dev libgtest-dev libgmock-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libpg-query-dev libbenchmark-dev libssl-dev
   postgresql postgresql-client python3 python3-alembic python3-psycopg2 hyperfine
-  openssl curl ca-certificates util-linux git ccache
+  openssl curl ca-certificates util-linux git ccache patchelf
   containerd runc umoci containernetworking-plugins nftables iptables conntrack iproute2
   prometheus lua5.4 python3-yaml
 )

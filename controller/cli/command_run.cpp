@@ -2,14 +2,18 @@
 // failures with backoff for --retry-for), take the advisory lock, read the heads, plan, apply
 // policy, back up, migrate, and write the report. Nothing is written to the database before
 // policy, --expect-plan and the backup have passed: the version and history tables are only
-// created once the run is allowed to move the database.
+// created once the run is allowed to move the database. With `--executor alembic` an
+// unconverted Alembic project's .py steps run through the project's own Alembic
+// (engine/runtime/alembic_executor); lint then reads the SQL Alembic renders offline.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -18,6 +22,7 @@
 #include "engine/lint/plan_annotation.hpp"
 #include "engine/revision/plan.hpp"
 #include "engine/revision/run_report.hpp"
+#include "engine/runtime/alembic_executor.hpp"
 #include "engine/script/alembic_project.hpp"
 #include "engine/util/errors.hpp"
 #include "engine/util/log.hpp"
@@ -39,7 +44,9 @@ struct RunArgs {
   std::string expectPlan;
   std::string report;
   std::string runId;
-  double retryFor = 60;  // seconds of connection retries
+  double retryFor = 60;             // seconds of connection retries
+  std::string executor = "retort";  // or "alembic": .py steps run through the project's Alembic
+  std::string python = "python3";
 };
 
 // Ends the run with an exit code of DESIGN.md section 5 and the report's reason.
@@ -143,6 +150,75 @@ std::string revisionOfFile(const engine::Plan& plan, const std::string& file) {
   return "";
 }
 
+// Where Retort's Alembic helpers are: $RETORT_ALEMBIC_HELPERS, else share/retort beside the
+// binary's bin/ (the image, and the copy the Job makes into an application image), else the
+// source tree this binary was built from.
+fs::path alembicHelperDirectory() {
+  if (const char* env = std::getenv("RETORT_ALEMBIC_HELPERS"); env && *env) return env;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path installed = exe.parent_path().parent_path() / "share/retort";
+    if (fs::exists(installed / "alembic_run_step.py", ec)) return installed;
+  }
+  return fs::path(RETORT_ALEMBIC_HELPER).parent_path();
+}
+
+// The executor for `--executor alembic`: the project's ini and the directory Alembic would
+// run in (`-c FILE`: the working directory; `-d DIR`: DIR, as the read-only commands assume).
+std::optional<engine::AlembicExecutor> alembicExecutor(const GlobalOptions& options,
+                                                       const RunArgs& args,
+                                                       const std::string& url) {
+  if (args.executor != "alembic") return std::nullopt;
+  std::optional<engine::AlembicIni> ini = alembicProject(options);
+  if (!ini) {
+    throw RunStop{engine::RunExit::Invalid, "NotAnAlembicProject",
+                  "--executor alembic runs an Alembic project's .py steps, and " +
+                      options.scriptLocation + " holds no alembic.ini (pass -d DIR or -c FILE)"};
+  }
+  engine::AlembicExecutor executor;
+  executor.python = args.python;
+  executor.helperDirectory = alembicHelperDirectory();
+  executor.ini = fs::absolute(ini->file);
+  executor.workingDirectory =
+      options.config.empty() ? executor.ini.parent_path() : fs::current_path();
+  executor.databaseUrl = url;
+  return executor;
+}
+
+bool hasAlembicPythonStep(const engine::Plan& plan, const engine::RevisionGraph& graph) {
+  for (const engine::PlannedStep& step : plan.steps) {
+    if (step.step.kind != engine::MigrationStep::Kind::Stamp && step.step.revision >= 0 &&
+        engine::isAlembicPythonScript(graph.script(step.step.revision)))
+      return true;
+  }
+  return false;
+}
+
+// Lint for a plan whose .py steps Alembic will run: the SQL Alembic's offline mode renders
+// for them, and a DataLoss finding for each step it cannot render (policy cannot clear what
+// lint cannot read). A rendering that fails as a whole is a warning: every .py step of the
+// plan is then unrendered.
+void annotateAlembicPlan(engine::Plan& plan, const engine::RevisionGraph& graph,
+                         const engine::AlembicExecutor& executor) {
+  bool upgrade = plan.direction != engine::Plan::Way::Downgrade;
+  engine::RenderedSteps rendered;
+  try {
+    rendered = engine::renderAlembicOffline(executor, upgrade ? "upgrade" : "downgrade");
+  } catch (const engine::Error& e) {
+    engine::Log::warning(kLogger, std::string("cannot lint the Alembic steps: ") + e.what());
+  }
+  engine::RenderedSteps none;
+  engine::RevisionGraph renderedGraph(
+      engine::scriptsWithRenderedSql(graph, upgrade ? rendered : none, upgrade ? none : rendered));
+  engine::lint::annotatePlan(plan, renderedGraph);
+  engine::markUnrenderedSteps(plan, graph, rendered);
+  for (const engine::PlannedStep& step : plan.steps)
+    for (const engine::lint::Finding& finding : step.findings)
+      if (finding.ruleId == "alembic-unrendered")
+        engine::Log::warning(kLogger, engine::lint::formatFinding(finding));
+}
+
 int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport& report) {
   engine::ScriptDirectory scripts = [&] {
     try {
@@ -154,6 +230,7 @@ int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport
   const engine::RevisionGraph& graph = scripts.graph();
   engine::RevisionResolver resolver(graph);
   std::string url = options.databaseUrl();
+  std::optional<engine::AlembicExecutor> executor = alembicExecutor(options, args, url);
   std::unique_ptr<engine::Connection> connection = connectWithRetry(url, args.retryFor);
   engine::Migrator migrator(*connection, graph, versionTableName(options), runOptions(options));
   migrator.begin(false);  // session settings only: no table is created before policy passes
@@ -168,7 +245,16 @@ int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport
       throw RunStop{engine::RunExit::Invalid, "UnknownRevision", e.what()};
     }
   }();
-  engine::lint::annotatePlan(plan, graph);
+  if (executor && hasAlembicPythonStep(plan, graph)) {
+    try {
+      engine::checkAlembicAvailable(*executor);
+    } catch (const engine::Error& e) {
+      throw RunStop{engine::RunExit::Invalid, "AlembicUnavailable", e.what()};
+    }
+    annotateAlembicPlan(plan, graph, *executor);
+  } else {
+    engine::lint::annotatePlan(plan, graph);
+  }
   report.describePlan(plan);
   for (const std::string& w : resolver.warnings()) engine::Log::warning(kLogger, w);
 
@@ -188,7 +274,7 @@ int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport
   }
   if (!policy.allowed) throw RunStop{engine::RunExit::Refused, policy.reason, policy.message};
   try {
-    engine::refuseUnconvertedSteps(graph, plan.migrationSteps());
+    if (!executor) engine::refuseUnconvertedSteps(graph, plan.migrationSteps());
   } catch (const engine::Error& e) {
     throw RunStop{engine::RunExit::Invalid, "UnconvertedAlembicScript", e.what()};
   }
@@ -227,7 +313,12 @@ int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport
   migrator.historyTable().setRunId(report.runId);
   migrator.begin(true);
   try {
-    migrator.run(plan.migrationSteps(), rows);
+    if (executor) {
+      engine::runStepsWithAlembic(*executor, migrator, *connection, graph, plan.migrationSteps(),
+                                  rows);
+    } else {
+      migrator.run(plan.migrationSteps(), rows);
+    }
   } catch (const engine::MigrationFailed& e) {
     report.failedStep = engine::RunReport::FailedStep{revisionOfFile(plan, e.file()), e.file(),
                                                       e.sqlstate(), e.line()};
@@ -302,6 +393,12 @@ void install(CLI::App& app, GlobalOptions& options) {
   cmd->add_option("--retry-for", args->retryFor,
                   "Seconds to keep retrying an unreachable database (default 60)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--executor", args->executor,
+                  "Who runs the steps: retort (SQL scripts; default) or alembic (an Alembic "
+                  "project's .py steps, through its own Alembic and env.py)")
+      ->check(CLI::IsMember({"retort", "alembic"}));
+  cmd->add_option("--python", args->python,
+                  "Python with Alembic for --executor alembic (default: python3 on PATH)");
   cmd->callback([&options, args] { runRun(options, *args); });
 }
 

@@ -57,7 +57,9 @@ std::string migrationJobName(const std::string& schemaVersionName, std::int64_t 
 
 std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec,
                                             const std::string& runId) {
-  std::vector<std::string> args = {"-d", spec.migrations.path, "run", spec.targetRevision};
+  const std::string& location =
+      spec.migrations.alembic ? spec.migrations.alembic->path : spec.migrations.path;
+  std::vector<std::string> args = {"-d", location, "run", spec.targetRevision};
   if (spec.policy.allowDowngrade) args.push_back("--allow-downgrade");
   if (spec.policy.allowDataLoss) args.push_back("--allow-data-loss");
   args.push_back("--backup");
@@ -72,6 +74,9 @@ std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec,
   args.push_back("/dev/termination-log");
   args.push_back("--run-id");
   args.push_back(runId);
+  if (spec.migrations.alembic) {
+    args.insert(args.end(), {"--executor", "alembic", "--python", spec.migrations.alembic->python});
+  }
   return args;
 }
 
@@ -100,24 +105,49 @@ json buildMigrationJob(const SchemaVersion& sv, const std::string& jobName,
                             {"readOnly", true}});
   }
 
+  const json securityContext = {{"allowPrivilegeEscalation", false},
+                                {"readOnlyRootFilesystem", true},
+                                {"runAsNonRoot", true},
+                                {"capabilities", {{"drop", json::array({"ALL"})}}},
+                                {"seccompProfile", {{"type", "RuntimeDefault"}}}};
+  json initContainers = json::array();
+  json env = json::array(
+      {{{"name", "DATABASE_URL"},
+        {"valueFrom",
+         {{"secretKeyRef", {{"name", spec.database.name}, {"key", spec.database.key}}}}}}});
+  std::string image = spec.migrations.image;
+  std::string command = "retort";
+  if (spec.migrations.alembic) {
+    // Retort's image has no shell: retort itself copies its bundle into the shared volume.
+    volumes.push_back({{"name", "retort-bundle"}, {"emptyDir", json::object()}});
+    initContainers.push_back(
+        {{"name", "retort-bundle"},
+         {"image", spec.migrations.image},
+         {"command", json::array({"retort"})},
+         {"args",
+          json::array({"copy-bundle", kRetortBundleMountPath, "--from", kRetortBundleSource})},
+         {"securityContext", securityContext},
+         {"volumeMounts",
+          json::array({{{"name", "retort-bundle"}, {"mountPath", kRetortBundleMountPath}}})}});
+    volumeMounts.push_back(
+        {{"name", "retort-bundle"}, {"mountPath", kRetortBundleMountPath}, {"readOnly", true}});
+    image = spec.migrations.alembic->image;
+    command = std::string(kRetortBundleMountPath) + "/bin/retort";
+    // pg_dump and pg_restore come from the bundle; Python from the image's usual places.
+    env.push_back(
+        {{"name", "PATH"},
+         {"value", std::string(kRetortBundleMountPath) + "/bin:/usr/local/bin:/usr/bin:/bin"}});
+  }
+
   json container = {
       {"name", "retort"},
-      {"image", spec.migrations.image},
-      {"command", json::array({"retort"})},
+      {"image", image},
+      {"command", json::array({command})},
       {"args", retortRunArguments(spec, jobName)},
-      {"env",
-       json::array(
-           {{{"name", "DATABASE_URL"},
-             {"valueFrom",
-              {{"secretKeyRef", {{"name", spec.database.name}, {"key", spec.database.key}}}}}}})},
+      {"env", env},
       {"terminationMessagePath", "/dev/termination-log"},
       {"terminationMessagePolicy", "File"},
-      {"securityContext",
-       {{"allowPrivilegeEscalation", false},
-        {"readOnlyRootFilesystem", true},
-        {"runAsNonRoot", true},
-        {"capabilities", {{"drop", json::array({"ALL"})}}},
-        {"seccompProfile", {{"type", "RuntimeDefault"}}}}},
+      {"securityContext", securityContext},
       {"volumeMounts", volumeMounts},
   };
   if (!spec.job.resources.empty()) container["resources"] = spec.job.resources;
@@ -134,6 +164,7 @@ json buildMigrationJob(const SchemaVersion& sv, const std::string& jobName,
       {"containers", json::array({container})},
       {"volumes", volumes},
   };
+  if (!initContainers.empty()) podSpec["initContainers"] = initContainers;
   if (!spec.job.serviceAccountName.empty())
     podSpec["serviceAccountName"] = spec.job.serviceAccountName;
   if (!spec.job.nodeSelector.empty()) podSpec["nodeSelector"] = spec.job.nodeSelector;

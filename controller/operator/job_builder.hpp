@@ -4,7 +4,11 @@
 // backups on the given claim. The pod runs under the restricted Pod Security profile with a
 // read-only root filesystem (scratch space is an emptyDir on /tmp). A podFailurePolicy fails the
 // Job at once on the permanent exit codes (1, 2, 3, 4, 6) and lets the transient one (5) count
-// against backoffLimit, so it is retried. Pure: no I/O.
+// against backoffLimit, so it is retried. With spec.migrations.alembic the container runs the
+// application image instead: an init container from the Retort image copies Retort's
+// self-contained bundle (kRetortBundleSource: retort, pg_dump, pg_restore, their libraries and
+// the Alembic helpers) into an emptyDir mounted at kRetortBundleMountPath, and the application
+// container runs that copy with `--executor alembic`. Pure: no I/O.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -21,6 +25,8 @@ inline constexpr const char* kSchemaVersionUidLabel = "retort.dev/schemaversion-
 inline constexpr const char* kGenerationAnnotation = "retort.dev/generation";
 inline constexpr const char* kFromRevisionsAnnotation = "retort.dev/from-revisions";
 inline constexpr const char* kBackupMountPath = "/backups";
+inline constexpr const char* kRetortBundleSource = "/opt/retort";  // in the Retort image
+inline constexpr const char* kRetortBundleMountPath = "/retort";   // in the application image
 
 // The one name of the Job for a move: the SchemaVersion's name (shortened to fit), the
 // generation and a hash of the sorted heads the move starts from. The same move always gets the
@@ -30,7 +36,8 @@ inline constexpr const char* kBackupMountPath = "/backups";
 std::string migrationJobName(const std::string& schemaVersionName, std::int64_t generation,
                              std::vector<std::string> fromRevisions);
 
-// The arguments after the image's entry point: -d PATH run TARGET flags...
+// The arguments after the image's entry point: -d PATH run TARGET flags... (with
+// spec.migrations.alembic: -d <alembic.path> ... --executor alembic --python PYTHON).
 std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec,
                                             const std::string& runId);
 

@@ -136,6 +136,23 @@ SchemaVersionSpec specFromJson(const json& spec) {
   if (out.migrations.image.empty()) throw SpecError("spec.migrations.image", "required");
   if (out.migrations.path.empty() || out.migrations.path.front() != '/')
     throw SpecError("spec.migrations.path", "must be an absolute path");
+  if (const json* alembic = member(*migrations, "alembic")) {
+    requireObject(*alembic, "spec.migrations.alembic");
+    AlembicApplication app;
+    readString(*alembic, "image", "spec.migrations.alembic", app.image);
+    readString(*alembic, "path", "spec.migrations.alembic", app.path);
+    readString(*alembic, "python", "spec.migrations.alembic", app.python);
+    if (app.image.empty()) throw SpecError("spec.migrations.alembic.image", "required");
+    if (app.path.empty() || app.path.front() != '/')
+      throw SpecError("spec.migrations.alembic.path", "required, an absolute path");
+    if (app.python.empty()) throw SpecError("spec.migrations.alembic.python", "must not be empty");
+    if (!out.migrations.configMaps.empty()) {
+      throw SpecError("spec.migrations.configMaps",
+                      "cannot be combined with spec.migrations.alembic (the project's scripts "
+                      "are in the application image)");
+    }
+    out.migrations.alembic = app;
+  }
 
   if (const json* backup = member(spec, "backup")) {
     requireObject(*backup, "spec.backup");

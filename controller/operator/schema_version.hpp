@@ -37,10 +37,20 @@ struct SecretKeyRef {
   std::string key = "uri";
 };
 
+// An application image holding an unconverted Alembic project and Python with Alembic: the Job
+// copies Retort from spec.migrations.image into it and runs `retort run --executor alembic`
+// there, so the project's own Alembic executes the steps (docs/alembic.md).
+struct AlembicApplication {
+  std::string image;               // the application image
+  std::string path;                // directory holding alembic.ini inside it (absolute)
+  std::string python = "python3";  // Python with Alembic, on the image's PATH or absolute
+};
+
 struct Migrations {
   std::string image;                    // Retort plus the scripts (or Retort alone, see below)
   std::string path = "/migrations";     // script location inside the container
   std::vector<std::string> configMaps;  // small sets: mounted as <path>/versions
+  std::optional<AlembicApplication> alembic;  // run an Alembic project in its own image
 };
 
 enum class BackupMode { Required, IfPossible, Disabled };

@@ -54,6 +54,11 @@ ChildResult runChild(const std::vector<std::string>& argv, const ChildOptions& o
       int null = ::open("/dev/null", O_WRONLY);
       if (null >= 0) ::dup2(null, 1);
     }
+    if (!options.workingDirectory.empty() && ::chdir(options.workingDirectory.c_str()) != 0) {
+      const char* msg = "cannot change to the working directory\n";
+      (void)!::write(2, msg, std::strlen(msg));
+      ::_exit(127);
+    }
     ::execvpe(args[0], args.data(), envp.data());
     const char* msg = "cannot execute ";
     (void)!::write(2, msg, std::strlen(msg));

@@ -2,9 +2,11 @@
 // argv vector (so nothing is re-parsed) and secrets go through the child's environment only,
 // never its command line (which any local user can read in /proc). stderr is captured for the
 // error message; stdout goes to a file or /dev/null. While the child runs, `onTick` is called
-// about every `tickSeconds` (for progress lines).
+// about every `tickSeconds` (for progress lines). `workingDirectory`, when set, is where the
+// child starts (the Alembic helpers resolve a project's relative paths there).
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <string>
@@ -21,6 +23,7 @@ struct ChildResult {
 struct ChildOptions {
   std::map<std::string, std::string> environment;  // added to (or replacing) the parent's
   bool captureStdout = false;
+  std::filesystem::path workingDirectory;  // empty: the parent's
   std::function<void()> onTick;
   double tickSeconds = 5;
 };
