@@ -16,11 +16,17 @@
 namespace retort::cli {
 namespace {
 
+// --fail-on's words; CLI::IsMember refuses others (a usage error, exit 2, listing them).
+const std::map<std::string, engine::lint::Severity> kSeverities = {
+    {"error", engine::lint::Severity::Error},
+    {"warning", engine::lint::Severity::Warning},
+    {"info", engine::lint::Severity::Info}};
+
 struct LintArguments {
   std::vector<std::string> files;
   bool json = false;
   bool downgrade = false;
-  engine::lint::Severity failOn = engine::lint::Severity::Error;
+  std::string failOn = "error";
   bool listRules = false;
 };
 
@@ -59,7 +65,7 @@ void runLint(const GlobalOptions& options, const LintArguments& args) {
     listRules(args.json);
     return;
   }
-  const engine::lint::Severity threshold = args.failOn;
+  const engine::lint::Severity threshold = kSeverities.at(args.failOn);
   engine::lint::LintOptions lintOptions;
   lintOptions.downgrade = args.downgrade;
   std::vector<engine::lint::Finding> findings;
@@ -98,10 +104,7 @@ void install(CLI::App& app, GlobalOptions& options) {
   cmd->add_flag("--downgrade", args->downgrade, "Also lint downgrade sections");
   cmd->add_option("--fail-on", args->failOn,
                   "Lowest unacknowledged severity that fails: error, warning or info")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, engine::lint::Severity>{
-          {"error", engine::lint::Severity::Error},
-          {"warning", engine::lint::Severity::Warning},
-          {"info", engine::lint::Severity::Info}}));
+      ->check(CLI::IsMember({"error", "warning", "info"}));
   cmd->add_flag("--list-rules", args->listRules, "List the rules and exit");
   cmd->callback([&options, args] { runLint(options, *args); });
 }
