@@ -4,15 +4,23 @@
 // error), so CI can gate on it.
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "cli/context.hpp"
 #include "engine/lint/linter.hpp"
 #include "engine/lint/rules.hpp"
 #include "engine/util/errors.hpp"
+#include "engine/util/text.hpp"
 
 namespace retort::cli {
 namespace {
+
+// --fail-on's words; CLI::IsMember refuses others (a usage error, exit 2, listing them).
+const std::map<std::string, engine::lint::Severity> kSeverities = {
+    {"error", engine::lint::Severity::Error},
+    {"warning", engine::lint::Severity::Warning},
+    {"info", engine::lint::Severity::Info}};
 
 struct LintArguments {
   std::vector<std::string> files;
@@ -27,11 +35,9 @@ std::vector<engine::lint::Finding> lintFiles(const std::vector<std::string>& fil
   engine::lint::LintCatalog catalog;
   std::vector<engine::lint::Finding> findings;
   for (const std::string& file : files) {
-    std::ifstream input(file, std::ios::binary);
-    if (!input) throw engine::CommandError("cannot read " + file);
-    std::stringstream content;
-    content << input.rdbuf();
-    engine::Script script = engine::parseScript(file, content.str());
+    std::optional<std::string> content = engine::readFileIfExists(file);
+    if (!content) throw engine::CommandError("cannot read " + file);
+    engine::Script script = engine::parseScript(file, std::move(*content));
     auto found = engine::lint::lintScript(script, catalog, options);
     findings.insert(findings.end(), found.begin(), found.end());
   }
@@ -59,17 +65,7 @@ void runLint(const GlobalOptions& options, const LintArguments& args) {
     listRules(args.json);
     return;
   }
-  engine::lint::Severity threshold;
-  if (args.failOn == "error") {
-    threshold = engine::lint::Severity::Error;
-  } else if (args.failOn == "warning") {
-    threshold = engine::lint::Severity::Warning;
-  } else if (args.failOn == "info") {
-    threshold = engine::lint::Severity::Info;
-  } else {
-    throw engine::CommandError("--fail-on must be error, warning or info, not '" + args.failOn +
-                               "'");
-  }
+  const engine::lint::Severity threshold = kSeverities.at(args.failOn);
   engine::lint::LintOptions lintOptions;
   lintOptions.downgrade = args.downgrade;
   std::vector<engine::lint::Finding> findings;
@@ -107,7 +103,8 @@ void install(CLI::App& app, GlobalOptions& options) {
   cmd->add_flag("--json", args->json, "Print findings as JSON");
   cmd->add_flag("--downgrade", args->downgrade, "Also lint downgrade sections");
   cmd->add_option("--fail-on", args->failOn,
-                  "Lowest unacknowledged severity that fails: error, warning or info");
+                  "Lowest unacknowledged severity that fails: error, warning or info")
+      ->check(CLI::IsMember({"error", "warning", "info"}));
   cmd->add_flag("--list-rules", args->listRules, "List the rules and exit");
   cmd->callback([&options, args] { runLint(options, *args); });
 }

@@ -8,6 +8,7 @@
 #include "engine/backup/backup.hpp"
 #include "engine/util/errors.hpp"
 #include "engine/util/log.hpp"
+#include "engine/util/text.hpp"
 
 namespace retort::cli {
 namespace {
@@ -55,11 +56,10 @@ void runRestore(const GlobalOptions& options, const RestoreArgs& args) {
   std::sort(rows.begin(), rows.end());
   std::sort(expected.begin(), expected.end());
   if (rows != expected) {
-    throw engine::BackupError("after the restore the version table holds [" +
-                              engine::joinComma(rows) + "], the backup recorded [" +
-                              engine::joinComma(expected) + "]");
+    throw engine::BackupError("after the restore the version table holds [" + engine::join(rows) +
+                              "], the backup recorded [" + engine::join(expected) + "]");
   }
-  std::cout << "Restored " << args.file << " at [" << engine::joinComma(rows) << "]\n";
+  std::cout << "Restored " << args.file << " at [" << engine::join(rows) << "]\n";
 }
 
 void install(CLI::App& app, GlobalOptions& options) {

@@ -105,17 +105,6 @@ std::unique_ptr<engine::Connection> connectWithRetry(const std::string& url, dou
   }
 }
 
-// The migrator's own lock key (Migrator::begin): the run holds it from planning to the end, and
-// the migrator's begin(true) takes it again (session advisory locks nest).
-void takeRunLock(engine::Connection& connection, const engine::VersionTableName& name) {
-  const std::string key = "retort:" + name.qualified();
-  std::string lockKey = "hashtextextended(" + connection.quoteLiteral(key) + ", 0)";
-  if (connection.exec("SELECT pg_try_advisory_lock(" + lockKey + ")").value(0, 0) != "t") {
-    engine::Log::info(kLogger, "Waiting for another migration run to release its lock ...");
-    connection.exec("SELECT pg_advisory_lock(" + lockKey + ")");
-  }
-}
-
 // Atomically where possible: a temporary file in the same directory, renamed over the report.
 // A path that exists and is not a regular file (a device, /dev/termination-log on some
 // runtimes) or whose directory refuses the rename is written directly, in one write.
@@ -234,7 +223,8 @@ int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport
   std::unique_ptr<engine::Connection> connection = connectWithRetry(url, args.retryFor);
   engine::Migrator migrator(*connection, graph, versionTableName(options), runOptions(options));
   migrator.begin(false);  // session settings only: no table is created before policy passes
-  takeRunLock(*connection, versionTableName(options));
+  // Held from planning to the end; begin(true) takes it again (session advisory locks nest).
+  migrator.acquireLock();
   std::vector<std::string> rows = migrator.currentRows();
   report.from = rows;
 

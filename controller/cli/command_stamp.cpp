@@ -46,7 +46,7 @@ void runStamp(const GlobalOptions& options, const StampOptions& args) {
     std::vector<std::string> rows = offlineStartingRows(resolver, start);
     auto steps = engine::translateRevisionErrors(
         texts, [&] { return engine::planStamp(graph, resolver, rows, destinations); });
-    std::cout << engine::renderOfflineSql(graph, steps, rows, versionTableName(options));
+    engine::writeOfflineSql(std::cout, graph, steps, rows, versionTableName(options));
     return;
   }
   DatabaseSession session = openDatabase(options, graph, true);

@@ -43,7 +43,7 @@ void runMigration(const GlobalOptions& options, Direction direction, const std::
     std::vector<engine::MigrationStep> steps = engine::planSteps(resolver, direction, rows, target);
     printWarnings(resolver);
     engine::refuseUnconvertedSteps(graph, steps);
-    std::cout << engine::renderOfflineSql(graph, steps, rows, versionTableName(options));
+    engine::writeOfflineSql(std::cout, graph, steps, rows, versionTableName(options));
     return;
   }
   DatabaseSession session = openDatabase(options, graph, true);

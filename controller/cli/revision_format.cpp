@@ -4,10 +4,11 @@
 #include <sstream>
 
 #include "engine/revision/migration_step.hpp"
+#include "engine/util/text.hpp"
 
 namespace retort::cli {
 
-using engine::joinComma;
+using engine::join;
 using engine::RevisionGraph;
 using engine::RevisionIndex;
 
@@ -15,7 +16,7 @@ namespace {
 
 std::string formatDownRevision(const RevisionGraph& graph, RevisionIndex i) {
   const auto& downs = graph.script(i).downRevisions;
-  return downs.empty() ? "<base>" : joinComma(downs);
+  return downs.empty() ? "<base>" : join(downs);
 }
 
 }  // namespace
@@ -26,10 +27,10 @@ std::string formatRevisionLine(const RevisionGraph& graph, RevisionIndex i, cons
   if (f.includeParents) {
     text = s.dependsOn.empty()
                ? formatDownRevision(graph, i) + " -> " + text
-               : formatDownRevision(graph, i) + " (" + joinComma(s.dependsOn) + ") -> " + text;
+               : formatDownRevision(graph, i) + " (" + join(s.dependsOn) + ") -> " + text;
   }
   if (f.includeBranches && !graph.branchLabels(i).empty())
-    text += " (" + joinComma(graph.branchLabels(i)) + ")";
+    text += " (" + join(graph.branchLabels(i)) + ")";
   if (f.headIndicators || f.treeIndicators) {
     if (graph.isRealHead(i)) text += " (head)";
     if (graph.isHead(i) && !graph.isRealHead(i)) text += " (effective head)";
@@ -50,14 +51,14 @@ std::string formatLogEntry(const RevisionGraph& graph, RevisionIndex i, bool cur
       << (graph.isBranchPoint(i) ? " (branchpoint)" : "")
       << (graph.isMergePoint(i) ? " (mergepoint)" : "") << (current ? " (current)" : "") << "\n";
   out << (graph.isMergePoint(i) ? "Merges: " : "Parent: ") << formatDownRevision(graph, i) << "\n";
-  if (!s.dependsOn.empty()) out << "Also depends on: " << joinComma(s.dependsOn) << "\n";
+  if (!s.dependsOn.empty()) out << "Also depends on: " << join(s.dependsOn) << "\n";
   if (graph.isBranchPoint(i)) {
     std::vector<std::string> kids;
     for (RevisionIndex c : graph.children(i)) kids.push_back(graph.id(c));
-    out << "Branches into: " << joinComma(kids) << "\n";
+    out << "Branches into: " << join(kids) << "\n";
   }
   if (!graph.branchLabels(i).empty())
-    out << "Branch names: " << joinComma(graph.branchLabels(i)) << "\n";
+    out << "Branch names: " << join(graph.branchLabels(i)) << "\n";
   out << "Path: " << s.path.string() << "\n";
   if (!s.longDoc.empty()) {  // an Alembic .py script: its own docstring, as Alembic prints it
     out << "\n";
@@ -70,7 +71,7 @@ std::string formatLogEntry(const RevisionGraph& graph, RevisionIndex i, bool cur
   }
   // The script's "docstring": what Alembic's template writes at the top of a .py script.
   out << "\n    " << s.message << "\n    \n    Revision ID: " << s.revision
-      << "\n    Revises: " << joinComma(s.downRevisions) << "\n    Create Date: " << s.createDate
+      << "\n    Revises: " << join(s.downRevisions) << "\n    Create Date: " << s.createDate
       << "\n";
   return out.str();
 }

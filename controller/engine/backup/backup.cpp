@@ -18,7 +18,9 @@
 #include <regex>
 
 #include "engine/backup/child_process.hpp"
+#include "engine/runtime/connection.hpp"
 #include "engine/util/errors.hpp"
+#include "engine/util/sha256.hpp"
 
 namespace retort::engine::backup {
 namespace {
@@ -70,11 +72,12 @@ ChildOptions childOptions(const ChildConnection& connection) {
   return options;
 }
 
-// Never let a password reach a message, even if a tool echoes it.
-std::string scrub(std::string text, const std::string& secret) {
-  if (secret.empty()) return text;
-  for (size_t at; (at = text.find(secret)) != std::string::npos;)
-    text.replace(at, secret.size(), "********");
+// A tool's stderr for a message: no password in any spelling a tool might echo (the one masking
+// function the connection uses; the parsed password too), and no trailing newline.
+std::string scrub(std::string text, const std::string& url, const ChildConnection& connection) {
+  std::vector<std::string> secrets = passwordsIn(url);
+  secrets.push_back(connection.password);
+  text = maskSecrets(std::move(text), secrets);
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   return text;
 }
@@ -202,13 +205,7 @@ std::string fileSha256(const fs::path& file) {
   unsigned int length = 0;
   EVP_DigestFinal_ex(ctx, digest, &length);
   EVP_MD_CTX_free(ctx);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
+  return toHex(digest, length);
 }
 
 Sidecar readSidecar(const fs::path& backupFile) {
@@ -283,7 +280,7 @@ BackupResult takeBackupOrThrow(const BackupRequest& request) {
   if (dump.exitCode != 0) {
     fs::remove(tmp, ec);
     throw BackupError("pg_dump failed (exit " + std::to_string(dump.exitCode) +
-                      "): " + scrub(dump.stderrText, connection.password));
+                      "): " + scrub(dump.stderrText, request.databaseUrl, connection));
   }
   fsyncPath(tmp, false);
   fs::rename(tmp, file);
@@ -298,7 +295,7 @@ BackupResult takeBackupOrThrow(const BackupRequest& request) {
   ChildResult list = runChild({"pg_restore", "--list", file.string()}, listOptions);
   if (list.exitCode != 0) {
     throw BackupError("the backup " + file.string() + " does not verify with pg_restore --list: " +
-                      scrub(list.stderrText, connection.password));
+                      scrub(list.stderrText, request.databaseUrl, connection));
   }
   result.bytes = static_cast<long long>(fs::file_size(file));
   result.sha256 = fileSha256(file);
@@ -347,7 +344,7 @@ Sidecar restoreBackup(const RestoreRequest& request) {
   ChildResult r = runChild(argv, childOptions(connection));
   if (r.exitCode != 0) {
     throw BackupError("pg_restore failed (exit " + std::to_string(r.exitCode) +
-                      "): " + scrub(r.stderrText, connection.password));
+                      "): " + scrub(r.stderrText, request.databaseUrl, connection));
   }
   return sidecar;
 }

@@ -15,9 +15,7 @@ namespace {
 
 using nlohmann::json;
 using sql::formatTypeName;
-using sql::ParsedSql;
 using sql::ParsedStatement;
-using sql::parseSql;
 
 std::string tableKey(const json& rangeVar) {
   return rangeVar.value("schemaname", std::string("public")) + "." + rangeVar.value("relname", "");
@@ -109,15 +107,21 @@ class SectionLinter {
       : file_(file), section_(section), transactional_(transactional), catalog_(catalog) {}
 
   std::vector<Finding> run(const SqlSection& sql) {
-    ParsedSql parsed = parseSql(sql.sql, sql.firstLine);
-    if (parsed.error) {
-      report("syntax-error", parsed.error->line, parsed.error->message);
+    // One statement's tree at a time: a section of a million statements is linted in memory
+    // proportional to its text.
+    std::optional<sql::SyntaxError> error =
+        sql::visitParsedStatements(sql.sql, sql.firstLine, [&](const ParsedStatement& statement) {
+          size_t before = findings_.size();
+          lintStatement(statement);
+          for (size_t i = before; i < findings_.size(); ++i)
+            statementOf_.push_back({statement.leadingFrom, statement.lastLine});
+        });
+    if (error) {
+      // A section that does not parse gets that one finding, as if nothing before it was read.
+      findings_.clear();
+      statementOf_.clear();
+      report("syntax-error", error->line, error->message);
       return std::move(findings_);
-    }
-    for (const ParsedStatement& statement : parsed.statements) {
-      size_t before = findings_.size();
-      lintStatement(statement);
-      for (size_t i = before; i < findings_.size(); ++i) statementOf_.push_back(&statement);
     }
     applyAcknowledgements(findAcknowledgements(sql.sql, sql.firstLine));
     return std::move(findings_);
@@ -356,7 +360,7 @@ class SectionLinter {
     }
     for (size_t i = 0; i < statementOf_.size(); ++i) {
       Finding& finding = findings_[i];
-      const ParsedStatement& statement = *statementOf_[i];
+      const StatementLines& statement = statementOf_[i];
       for (const Acknowledgement& ack : acks) {
         if (ack.reason.empty() || ack.ruleId != finding.ruleId) continue;
         bool covers =
@@ -377,12 +381,17 @@ class SectionLinter {
   std::set<std::string> createdHere_;
   std::set<std::string> notNullChecks_;  // "schema.table.column" with a CHECK (col IS NOT NULL)
   std::vector<Finding> findings_;
-  std::vector<const ParsedStatement*> statementOf_;  // per statement finding, its statement
+  // Per statement finding, the lines its statement covers (with the comments before it).
+  struct StatementLines {
+    int leadingFrom;
+    int lastLine;
+  };
+  std::vector<StatementLines> statementOf_;
 };
 
 bool hasStatements(const SqlSection& section) {
-  ParsedSql parsed = parseSql(section.sql, section.firstLine);
-  return parsed.error || !parsed.statements.empty();
+  sql::ScannedSql scanned = sql::scanStatements(section.sql, section.firstLine);
+  return scanned.error || !scanned.statements.empty();
 }
 
 }  // namespace

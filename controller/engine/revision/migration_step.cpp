@@ -1,12 +1,8 @@
 #include "engine/revision/migration_step.hpp"
 
-namespace retort::engine {
+#include "engine/util/text.hpp"
 
-std::string joinComma(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
+namespace retort::engine {
 
 namespace {
 
@@ -46,8 +42,7 @@ std::string MigrationStep::shortLog(const RevisionGraph& graph) const {
   const char* name = kind == Kind::Upgrade     ? "upgrade"
                      : kind == Kind::Downgrade ? "downgrade"
                                                : "stamp_revision";
-  return std::string(name) + " " + joinComma(fromRevisions(graph)) + " -> " +
-         joinComma(toRevisions(graph));
+  return std::string(name) + " " + join(fromRevisions(graph)) + " -> " + join(toRevisions(graph));
 }
 
 std::string MigrationStep::longLog(const RevisionGraph& graph) const {

@@ -29,6 +29,4 @@ struct MigrationStep {
   std::vector<std::string> toRevisions(const RevisionGraph& graph) const;
 };
 
-std::string joinComma(const std::vector<std::string>& items);
-
 }  // namespace retort::engine

@@ -8,22 +8,10 @@
 #include "engine/revision/version_heads.hpp"
 #include "engine/script/script_directory.hpp"
 #include "engine/util/errors.hpp"
+#include "engine/util/sha256.hpp"
 
 namespace retort::engine {
 namespace {
-
-std::string sha256Hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
-}
 
 Plan describe(const RevisionResolver& resolver, const std::vector<std::string>& rows,
               const std::string& target, Direction direction,

@@ -10,6 +10,7 @@
 #include "engine/sql/statement_splitter.hpp"
 #include "engine/util/errors.hpp"
 #include "engine/util/log.hpp"
+#include "engine/util/text.hpp"
 
 namespace retort::engine {
 
@@ -35,16 +36,6 @@ const SqlSection& sectionFor(const RevisionGraph& graph, const MigrationStep& st
   return *script.downgrade;
 }
 
-// Byte offset of the `position`-th character (1-based) of UTF-8 `text`.
-size_t byteOffsetOfCharacter(const std::string& text, int position) {
-  size_t offset = 0;
-  for (int seen = 1; offset < text.size() && seen < position; ++seen) {
-    unsigned char c = static_cast<unsigned char>(text[offset]);
-    offset += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-  }
-  return offset;
-}
-
 }  // namespace
 
 Migrator::Migrator(Connection& connection, const RevisionGraph& graph, VersionTableName name,
@@ -67,7 +58,7 @@ std::string interruptedStepMessage(const RevisionGraph& graph,
       std::vector<Statement> statements = splitStatements(section, script.path.string());
       const size_t reached = static_cast<size_t>(step.statementsDone);
       if (reached < statements.size()) {
-        std::string text = statements[reached].sql.substr(0, statements[reached].sql.find('\n'));
+        std::string text(statements[reached].sql.substr(0, statements[reached].sql.find('\n')));
         if (text.size() > 80) text = text.substr(0, 77) + "...";
         where += " of " + std::to_string(statements.size()) + " at " + script.path.string() + ":" +
                  std::to_string(statements[reached].line) + " (" + text + ")";
@@ -133,30 +124,32 @@ void Migrator::refuseTransactionControl(const MigrationStep& step) const {
   const Script& script = graph_.script(step.revision);
   if (!script.transactional) return;
   const SqlSection& section = sectionFor(graph_, step);
-  sql::ParsedSql parsed = sql::parseSql(section.sql, section.firstLine);
-  for (const sql::ParsedStatement& statement : parsed.statements) {
-    if (statement.kind != "TransactionStmt") continue;
-    const std::string kind = statement.node.value("kind", "");
-    // Savepoints nest inside the step's transaction; these end or escape it.
-    static const std::vector<std::pair<std::string, std::string>> kRefused = {
-        {"TRANS_STMT_BEGIN", "BEGIN"},
-        {"TRANS_STMT_START", "START TRANSACTION"},
-        {"TRANS_STMT_COMMIT", "COMMIT"},
-        {"TRANS_STMT_ROLLBACK", "ROLLBACK"},
-        {"TRANS_STMT_PREPARE", "PREPARE TRANSACTION"},
-        {"TRANS_STMT_COMMIT_PREPARED", "COMMIT PREPARED"},
-        {"TRANS_STMT_ROLLBACK_PREPARED", "ROLLBACK PREPARED"}};
-    for (const auto& [node, text] : kRefused) {
-      if (kind != node) continue;
-      throw ScriptError(script.path.string(), statement.firstLine,
-                        text +
-                            " in a transactional step: the step runs in one transaction that "
-                            "Retort commits together with the version change, so " +
+  // Statement by statement: a section of a million statements never has all its trees at once.
+  // A syntax error is left for the server to report with its own message.
+  sql::visitParsedStatements(
+      section.sql, section.firstLine, [&](const sql::ParsedStatement& statement) {
+        if (statement.kind != "TransactionStmt") return;
+        const std::string kind = statement.node.value("kind", "");
+        // Savepoints nest inside the step's transaction; these end or escape it.
+        static const std::vector<std::pair<std::string, std::string>> kRefused = {
+            {"TRANS_STMT_BEGIN", "BEGIN"},
+            {"TRANS_STMT_START", "START TRANSACTION"},
+            {"TRANS_STMT_COMMIT", "COMMIT"},
+            {"TRANS_STMT_ROLLBACK", "ROLLBACK"},
+            {"TRANS_STMT_PREPARE", "PREPARE TRANSACTION"},
+            {"TRANS_STMT_COMMIT_PREPARED", "COMMIT PREPARED"},
+            {"TRANS_STMT_ROLLBACK_PREPARED", "ROLLBACK PREPARED"}};
+        for (const auto& [node, text] : kRefused) {
+          if (kind != node) continue;
+          throw ScriptError(script.path.string(), statement.firstLine,
                             text +
-                            " would split it. Remove it, or mark the script "
-                            "'-- transactional: false'");
-    }
-  }
+                                " in a transactional step: the step runs in one transaction that "
+                                "Retort commits together with the version change, so " +
+                                text +
+                                " would split it. Remove it, or mark the script "
+                                "'-- transactional: false'");
+        }
+      });
 }
 
 void Migrator::refuseWhileInterrupted() {
@@ -196,8 +189,8 @@ HistoryRecord Migrator::recordFor(const MigrationStep& step, double elapsedMs) c
   record.operation = step.kind == MigrationStep::Kind::Upgrade     ? "upgrade"
                      : step.kind == MigrationStep::Kind::Downgrade ? "downgrade"
                                                                    : "stamp";
-  record.fromRevisions = joinComma(step.fromRevisions(graph_));
-  record.toRevisions = joinComma(step.toRevisions(graph_));
+  record.fromRevisions = join(step.fromRevisions(graph_));
+  record.toRevisions = join(step.toRevisions(graph_));
   if (step.kind == MigrationStep::Kind::Stamp) {
     record.revision = !step.to.empty()    ? step.to.front()
                       : step.from.empty() ? ""
@@ -334,7 +327,8 @@ void Migrator::fail(const MigrationStep& step, const std::exception& error, doub
     if (auto* statementError = dynamic_cast<const StatementError*>(&error)) {
       const size_t scriptBegin = kBegin.size(), scriptEnd = scriptBegin + section.sql.size();
       if (statementError->details().position) {
-        size_t offset = byteOffsetOfCharacter(batchPrefix, *statementError->details().position);
+        size_t offset =
+            sql::byteOffsetOfCharacter(batchPrefix, *statementError->details().position);
         if (offset >= scriptBegin && offset < scriptEnd)
           line = lineAt(section.sql, offset - scriptBegin, section.firstLine);
       }

@@ -70,8 +70,13 @@ class Migrator {
   VersionTable& versionTable() { return versionTable_; }
   HistoryTable& historyTable() { return historyTable_; }
 
- private:
+  // Takes the session advisory lock that serialises runs on this version table, polling
+  // pg_try_advisory_lock (a blocked pg_advisory_lock would hold a snapshot that a concurrent
+  // CREATE INDEX CONCURRENTLY waits for), bounded by lock_timeout. begin(true) calls it; a
+  // caller that must hold the lock earlier (retort run, from planning on) calls it first.
   void acquireLock();
+
+ private:
   void refuseTransactionControl(const MigrationStep& step) const;
   void refuseWhileInterrupted();
   void runStep(const MigrationStep& step, const std::vector<VersionChange>& changes, bool last);

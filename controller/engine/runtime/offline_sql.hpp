@@ -5,6 +5,7 @@
 // bracketed by COMMIT; and BEGIN; as Alembic's autocommit_block does.
 #pragma once
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,12 @@
 
 namespace retort::engine {
 
+// Writes the script to `out` as it goes: a step's statements are never gathered in memory.
+void writeOfflineSql(std::ostream& out, const RevisionGraph& graph,
+                     const std::vector<MigrationStep>& steps, std::vector<std::string> startingRows,
+                     const VersionTableName& table);
+
+// The same script as one string, for small runs and tests.
 std::string renderOfflineSql(const RevisionGraph& graph, const std::vector<MigrationStep>& steps,
                              std::vector<std::string> startingRows, const VersionTableName& table);
 

@@ -5,6 +5,7 @@
 
 #include "engine/schema/scratch_database.hpp"
 #include "engine/util/errors.hpp"
+#include "engine/util/text.hpp"
 
 namespace retort::engine::schema {
 
@@ -78,11 +79,9 @@ Model loadSchemaSql(const std::string& serverUri, const std::string& sql, const 
 }
 
 std::string readSchemaFile(const std::string& schemaFile) {
-  std::ifstream input(schemaFile, std::ios::binary);
-  if (!input) throw CommandError("cannot read the desired schema " + schemaFile);
-  std::stringstream text;
-  text << input.rdbuf();
-  return text.str();
+  std::optional<std::string> text = readFileIfExists(schemaFile);
+  if (!text) throw CommandError("cannot read the desired schema " + schemaFile);
+  return *text;
 }
 
 Model loadDesiredSchema(const std::string& serverUri, const std::string& schemaFile,

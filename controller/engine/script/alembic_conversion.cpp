@@ -4,6 +4,7 @@
 
 #include "engine/revision/migration_step.hpp"
 #include "engine/util/errors.hpp"
+#include "engine/util/text.hpp"
 
 namespace retort::engine {
 
@@ -74,9 +75,9 @@ std::string convertedScriptText(const Script& script, const RenderedStep& upgrad
                                 const RenderedStep* downgrade) {
   std::ostringstream out;
   out << "-- revision: " << script.revision << "\n";
-  out << "-- down_revision: " << joinComma(script.downRevisions) << "\n";
-  out << "-- branch_labels: " << joinComma(script.branchLabels) << "\n";
-  out << "-- depends_on: " << joinComma(script.dependsOn) << "\n";
+  out << "-- down_revision: " << join(script.downRevisions) << "\n";
+  out << "-- branch_labels: " << join(script.branchLabels) << "\n";
+  out << "-- depends_on: " << join(script.dependsOn) << "\n";
   out << "-- create_date: " << oneLine(script.createDate) << "\n";
   out << "-- message: " << oneLine(script.message) << "\n";
   out << "\n-- migrate:upgrade\n" << section(script, upgrade, "upgrade");

@@ -4,16 +4,11 @@
 #include <sstream>
 
 #include "engine/util/errors.hpp"
+#include "engine/util/text.hpp"
 
 namespace retort::engine {
 
 namespace {
-
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r");
-  size_t e = s.find_last_not_of(" \t\r");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
 
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -64,7 +59,7 @@ std::optional<std::map<std::string, std::string>> parseIniSection(const std::str
   int number = 0;
   while (std::getline(in, line)) {
     ++number;
-    std::string t = trim(line);
+    std::string t = std::string(trim(line));
     if (t.empty() || t[0] == '#' || t[0] == ';') continue;
     bool indented = line[0] == ' ' || line[0] == '\t';
     if (indented && !key.empty()) {  // continuation of the previous value
@@ -82,8 +77,8 @@ std::optional<std::map<std::string, std::string>> parseIniSection(const std::str
     size_t sep = t.find_first_of("=:");
     if (sep == std::string::npos)
       throw ScriptError(file.string(), number, "expected 'key = value'");
-    key = lower(trim(t.substr(0, sep)));
-    raw[section][key] = trim(t.substr(sep + 1));
+    key = lower(std::string(trim(t.substr(0, sep))));
+    raw[section][key] = std::string(trim(t.substr(sep + 1)));
     lines[section][key] = number;
   }
   // Like ConfigParser, interpolate only what is read: logging sections hold `%(levelname)s`.
@@ -99,13 +94,11 @@ std::optional<std::map<std::string, std::string>> parseIniSection(const std::str
 
 AlembicIni readAlembicIni(const std::filesystem::path& file,
                           const std::filesystem::path& baseDirectory, const std::string& section) {
-  std::ifstream in(file);
-  if (!in)
+  std::optional<std::string> text = readFileIfExists(file);
+  if (!text)
     throw CommandError("No config file '" + file.string() + "' found, or file has no '[" + section +
                        "]' section");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  auto found = parseIniSection(buffer.str(), file, section);
+  auto found = parseIniSection(*text, file, section);
   if (!found) {
     throw CommandError("No config file '" + file.string() + "' found, or file has no '[" + section +
                        "]' section");

@@ -6,6 +6,7 @@
 
 #include "engine/script/alembic_python_module.hpp"
 #include "engine/util/errors.hpp"
+#include "engine/util/text.hpp"
 
 namespace retort::engine {
 
@@ -42,11 +43,9 @@ ScriptDirectory loadAlembicProject(const AlembicIni& ini) {
     std::sort(names.begin(), names.end());
     for (const std::string& name : names) {
       std::filesystem::path path = location / name;
-      std::ifstream in(path, std::ios::binary);
-      if (!in) throw CommandError("cannot read " + path.string());
-      std::ostringstream buffer;
-      buffer << in.rdbuf();
-      scripts.push_back(alembicScript(path, buffer.str()));
+      std::optional<std::string> text = readFileIfExists(path);
+      if (!text) throw CommandError("cannot read " + path.string());
+      scripts.push_back(alembicScript(path, std::move(*text)));
     }
   }
   ScriptLocationSettings settings;

@@ -5,16 +5,11 @@
 #include <sstream>
 
 #include "engine/util/errors.hpp"
+#include "engine/util/text.hpp"
 
 namespace retort::engine {
 
 namespace {
-
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r");
-  size_t e = s.find_last_not_of(" \t\r");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
 
 std::string pythonQuote(const std::string& s) {
   // Python prefers single quotes unless the text contains one and no double quote.
@@ -46,16 +41,16 @@ class Evaluator {
   // expr ['|' filter (',' filter)*]
   std::string render(const std::string& text) {
     size_t bar = findOutsideQuotes(text, '|');
-    PythonValue value = evaluate(trim(text.substr(0, bar)));
+    PythonValue value = evaluate(std::string(trim(text.substr(0, bar))));
     std::string out = value.str();
     if (bar == std::string::npos) return out;
     std::stringstream filters(text.substr(bar + 1));
     for (std::string f; std::getline(filters, f, ',');) {
-      f = trim(f);
+      f = std::string(trim(f));
       if (f == "comma") {
         out = value.kind == PythonValue::Kind::Tuple ? join(value.items) : value.str();
       } else if (f == "trim") {
-        out = trim(out);
+        out = std::string(trim(out));
       } else if (f != "n" && f != "h" && f != "u") {
         fail("unsupported filter '" + f + "'");
       }
@@ -69,9 +64,10 @@ class Evaluator {
     if (ifPos != std::string::npos) {
       size_t elsePos = findWord(expr, "else", ifPos);
       if (elsePos == std::string::npos) fail("'if' without 'else' in '" + expr + "'");
-      bool condition = evaluate(trim(expr.substr(ifPos + 2, elsePos - ifPos - 2))).truthy();
-      return condition ? primary(trim(expr.substr(0, ifPos)))
-                       : evaluate(trim(expr.substr(elsePos + 4)));
+      bool condition =
+          evaluate(std::string(trim(expr.substr(ifPos + 2, elsePos - ifPos - 2)))).truthy();
+      return condition ? primary(std::string(trim(expr.substr(0, ifPos))))
+                       : evaluate(std::string(trim(expr.substr(elsePos + 4))));
     }
     return primary(expr);
   }
@@ -81,11 +77,13 @@ class Evaluator {
     if (e.size() >= 2 && (e[0] == '"' || e[0] == '\'') && e.back() == e[0])
       return PythonValue::of(e.substr(1, e.size() - 2));
     if (e.rfind("not ", 0) == 0)
-      return evaluate(trim(e.substr(4))).truthy() ? PythonValue::of("") : PythonValue::of("True");
+      return evaluate(std::string(trim(e.substr(4)))).truthy() ? PythonValue::of("")
+                                                               : PythonValue::of("True");
     for (const char* fn : {"repr", "str"}) {
       std::string prefix = std::string(fn) + "(";
       if (e.rfind(prefix, 0) == 0 && e.back() == ')') {
-        PythonValue inner = evaluate(trim(e.substr(prefix.size(), e.size() - prefix.size() - 1)));
+        PythonValue inner =
+            evaluate(std::string(trim(e.substr(prefix.size(), e.size() - prefix.size() - 1))));
         return PythonValue::of(std::string(fn) == "repr" ? inner.repr() : inner.str());
       }
     }
@@ -97,12 +95,6 @@ class Evaluator {
     if (e.empty()) fail("empty expression");
     auto found = values_.find(e);
     return found == values_.end() ? PythonValue::none() : found->second;
-  }
-
-  static std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-    return out;
   }
 
   static size_t findOutsideQuotes(const std::string& s, char wanted, size_t from = 0) {
@@ -180,21 +172,22 @@ std::string renderMakoTemplate(const std::string& text, const std::filesystem::p
   while (std::getline(in, line)) {
     ++number;
     bool lastLine = in.eof();
-    std::string t = trim(line);
+    std::string t = std::string(trim(line));
     if (t.rfind("##", 0) == 0) continue;
     if (!t.empty() && t[0] == '%' && t.rfind("%%", 0) != 0) {
-      std::string control = trim(t.substr(1));
+      std::string control = std::string(trim(t.substr(1)));
       if (!control.empty() && control.back() == ':')
-        control = trim(control.substr(0, control.size() - 1));
+        control = std::string(trim(control.substr(0, control.size() - 1)));
       Evaluator eval(values, file, number);
       if (control.rfind("if ", 0) == 0) {
         bool parent = active();
-        bool cond = parent && eval.evaluate(trim(control.substr(3))).truthy();
+        bool cond = parent && eval.evaluate(std::string(trim(control.substr(3)))).truthy();
         stack.push_back({parent, cond, cond, number});
       } else if (control.rfind("elif ", 0) == 0) {
         if (stack.empty()) throw ScriptError(file.string(), number, "'% elif' without '% if'");
         Branch& b = stack.back();
-        bool cond = b.parentActive && !b.taken && eval.evaluate(trim(control.substr(5))).truthy();
+        bool cond = b.parentActive && !b.taken &&
+                    eval.evaluate(std::string(trim(control.substr(5)))).truthy();
         b.active = cond;
         b.taken = b.taken || cond;
       } else if (control == "else") {
@@ -241,12 +234,10 @@ std::string renderMakoTemplate(const std::string& text, const std::filesystem::p
 
 std::string renderAlembicRevision(const std::filesystem::path& templateFile,
                                   const AlembicRevisionValues& v) {
-  std::ifstream in(templateFile);
-  if (!in) throw CommandError("No such file: " + templateFile.string());
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
+  std::optional<std::string> text = readFileIfExists(templateFile);
+  if (!text) throw CommandError("No such file: " + templateFile.string());
   return renderMakoTemplate(
-      buffer.str(), templateFile,
+      *text, templateFile,
       {{"up_revision", PythonValue::of(v.revision)},
        {"down_revision", PythonValue::scalarOrTuple(v.downRevisions)},
        {"branch_labels",

@@ -14,6 +14,7 @@
 #include "engine/script/alembic_template.hpp"
 #include "engine/util/errors.hpp"
 #include "engine/util/printable.hpp"
+#include "engine/util/text.hpp"
 
 namespace retort::engine {
 
@@ -264,17 +265,13 @@ std::filesystem::path writeRevision(const ScriptDirectory& scripts, const NewRev
     if (!out) throw CommandError("cannot write " + path.string());
     return path;
   }
-  std::string templateText = kDefaultScriptTemplate;
-  if (std::ifstream in(scripts.templatePath()); in) {
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    templateText = buffer.str();
-  }
+  std::string templateText =
+      readFileIfExists(scripts.templatePath()).value_or(std::string(kDefaultScriptTemplate));
   std::string text =
       renderScriptTemplate(templateText, {{"up_revision", rev},
-                                          {"down_revision", joinComma(downIds)},
-                                          {"branch_labels", joinComma(request.branchLabels)},
-                                          {"depends_on", joinComma(dependsOn)},
+                                          {"down_revision", join(downIds)},
+                                          {"branch_labels", join(request.branchLabels)},
+                                          {"depends_on", join(dependsOn)},
                                           {"create_date", createDate},
                                           {"message", message},
                                           {"upgrades", request.upgradeSql},

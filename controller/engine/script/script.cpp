@@ -8,6 +8,7 @@
 #include "engine/sql/statement_splitter.hpp"
 #include "engine/util/errors.hpp"
 #include "engine/util/printable.hpp"
+#include "engine/util/text.hpp"
 #include "engine/util/utf8.hpp"
 
 namespace retort::engine {
@@ -16,16 +17,6 @@ namespace {
 
 constexpr std::string_view kUpgradeMarker = "-- migrate:upgrade";
 constexpr std::string_view kDowngradeMarker = "-- migrate:downgrade";
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 bool isHeaderKeyChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';

@@ -15,6 +15,8 @@
 
 #include "engine/util/errors.hpp"
 #include "engine/util/printable.hpp"
+#include "engine/util/sha256.hpp"
+#include "engine/util/text.hpp"
 
 namespace retort::engine {
 
@@ -46,12 +48,6 @@ std::string readFile(int directory, const std::string& name, bool knownRegular,
   return content;
 }
 
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r");
-  size_t e = s.find_last_not_of(" \t\r");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
-
 ScriptLocationSettings readSettings(const std::filesystem::path& file) {
   ScriptLocationSettings settings;
   std::ifstream in(file);
@@ -60,12 +56,13 @@ ScriptLocationSettings readSettings(const std::filesystem::path& file) {
   int lineNumber = 0;
   while (std::getline(in, line)) {
     ++lineNumber;
-    std::string t = trim(line);
+    std::string t = std::string(trim(line));
     if (t.empty() || t[0] == '#' || t[0] == ';' || t[0] == '[') continue;
     size_t eq = t.find('=');
     if (eq == std::string::npos)
       throw ScriptError(file.string(), lineNumber, "expected 'key = value'");
-    std::string key = trim(t.substr(0, eq)), value = trim(t.substr(eq + 1));
+    std::string key = std::string(trim(t.substr(0, eq))),
+                value = std::string(trim(t.substr(eq + 1)));
     if (key == "file_template") {
       // Alembic's ini files escape % as %%; accept both spellings.
       for (size_t pos; (pos = value.find("%%")) != std::string::npos;) value.replace(pos, 2, "%");
@@ -167,16 +164,7 @@ std::string scriptChecksum(const std::string& content) {
     if (content[i] == '\r' && i + 1 < content.size() && content[i + 1] == '\n') continue;
     normalized += content[i];
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(normalized.data(), normalized.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
+  return sha256Hex(normalized);
 }
 
 }  // namespace retort::engine

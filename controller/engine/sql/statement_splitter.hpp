@@ -1,9 +1,10 @@
-// Splits a script section into statements with PostgreSQL's own scanner (libpg_query), so
-// quoting, dollar quotes and comments are handled exactly as the server would, and maps each
-// statement back to its line in the script file.
+// The statements of a script section as the executor runs them: text and script line of each,
+// from the one statement scanner (statement_scanner.hpp). Scanner errors become ScriptErrors
+// naming the script file and line.
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/script/script.hpp"
@@ -11,12 +12,13 @@
 namespace retort::engine {
 
 struct Statement {
-  std::string sql;    // the statement text without its terminating semicolon
-  int line = 0;       // 1-based line in the script file where the statement starts
-  size_t offset = 0;  // byte offset of the statement inside the section
+  std::string_view sql;  // the statement without its semicolon: a view into the section's text
+  int line = 0;          // 1-based line in the script file where the statement starts
+  size_t offset = 0;     // byte offset of the statement inside the section
 };
 
-// Throws ScriptError (file and line) when the scanner rejects the text.
+// Throws ScriptError (file and line) when the scanner rejects the text. The statements view
+// `section.sql`, which must outlive them.
 std::vector<Statement> splitStatements(const SqlSection& section, const std::string& file);
 
 // Throws ScriptError (file and line) when the scanner rejects the text; nothing else. Scripts

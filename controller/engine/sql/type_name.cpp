@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "engine/sql/parse_tree.hpp"
+#include "engine/util/text.hpp"
 
 namespace retort::engine::sql {
 
@@ -99,12 +100,6 @@ std::optional<std::vector<std::string>> modifierValues(const nlohmann::json& typ
   return values;
 }
 
-std::string joined(const std::vector<std::string>& values) {
-  std::string text;
-  for (const std::string& value : values) text += (text.empty() ? "" : ",") + value;
-  return text;
-}
-
 }  // namespace
 
 std::optional<std::string> serialColumnType(const std::string& name) {
@@ -143,7 +138,7 @@ std::optional<std::string> formatBuiltinType(const nlohmann::json& typeName, std
       case Modifiers::Numeric:
         if (modifiers->size() > 2) return std::nullopt;
         if (modifiers->size() == 1) modifiers->push_back("0");
-        text = type.name + "(" + joined(*modifiers) + ")";
+        text = type.name + "(" + join(*modifiers, ",") + ")";
         break;
       case Modifiers::Precision: {
         if (modifiers->size() != 1) return std::nullopt;
@@ -166,7 +161,7 @@ std::string formatTypeName(const nlohmann::json& typeName, std::string_view sql)
   }
   if (std::optional<std::string> serial = serialColumnType(text)) return *serial;
   std::optional<std::vector<std::string>> modifiers = modifierValues(typeName, sql);
-  if (modifiers && !modifiers->empty()) text += "(" + joined(*modifiers) + ")";
+  if (modifiers && !modifiers->empty()) text += "(" + join(*modifiers, ",") + ")";
   if (typeName.contains("arrayBounds")) text += "[]";
   return text;
 }
