@@ -130,7 +130,9 @@ void Manager::start() {
   jobs_->start();
   pods_->start();
   if (!options_.leaderElect) {
-    startWorking();
+    // Not on the caller's thread: waiting for the caches must not keep it from handling SIGTERM
+    // (an API server that never answers would otherwise make the process unstoppable).
+    starter_ = std::thread([this] { startWorking(); });
     return;
   }
   kube::LeaderElectionConfig election;
@@ -162,6 +164,7 @@ void Manager::startWorking() {
   for (const nlohmann::json& object : schemaVersions_->list()) queue_.add(objectKey(object));
   workers_ = std::make_unique<Workers>(queue_, *reconciler_, *clock_,
                                        [this](const ReconcileObservation& observation) {
+                                         metrics_->observeReconcile(observation);
                                          logReconcile(observation);
                                          if (options_.observer) options_.observer(observation);
                                        });
@@ -184,6 +187,7 @@ void Manager::stopWorking() {
 void Manager::stop() {
   if (stopped_.exchange(true)) return;
   if (elector_) elector_->stop();
+  if (starter_.joinable()) starter_.join();  // it sees stopped_ within a second
   stopWorking();
   schemaVersions_->stop();
   jobs_->stop();

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "kube/api_client.hpp"
 #include "kube/event_recorder.hpp"
@@ -83,6 +84,7 @@ class Manager {
   std::unique_ptr<SchemaVersionReconciler> reconciler_;
   std::unique_ptr<Workers> workers_;
   std::unique_ptr<kube::LeaderElector> elector_;
+  std::thread starter_;  // without leader election: waits for the caches, then starts work
   std::mutex workMutex_;
   std::atomic<bool> working_{false};
   std::atomic<bool> stopped_{false};

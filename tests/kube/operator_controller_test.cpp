@@ -268,9 +268,11 @@ TEST(OperatorControllerTest, FailuresAreEventsAndATransientOneWaitsBeforeTheJobI
   ASSERT_TRUE(
       eventually([&] { return client->list(kube::resources::jobs(), ns).items.size() == 1; }));
   const std::string firstUid = client->get(kube::resources::jobs(), ns, jobName)["metadata"]["uid"];
-  finishJobAsFailed(*client, ns, jobName, 5,
-                    R"({"outcome":"Transient","reason":"DatabaseUnavailable","message":"x"})",
-                    "BackoffLimitExceeded");
+  finishJobAsFailed(
+      *client, ns, jobName, 5,
+      R"({"apiVersion":"retort.dev/v1alpha1","kind":"RunReport","outcome":"Transient",)"
+      R"("reason":"DatabaseUnavailable","message":"x"})",
+      "BackoffLimitExceeded");
   ASSERT_TRUE(eventually([&] { return eventReasons(*client, ns, "flaky").count("Failed") == 1; }));
   // The failed Job is deleted and not recreated before its 30 s backoff ran out.
   ASSERT_TRUE(eventually([&] {
@@ -299,10 +301,10 @@ TEST(OperatorControllerTest, FailuresAreEventsAndATransientOneWaitsBeforeTheJobI
       return false;
     }
   }));
-  finishJobAsFailed(
-      *client, ns, brokenJob, 1,
-      R"({"outcome":"Failed","reason":"StepFailed","message":"at versions/b2.sql:14"})",
-      "PodFailurePolicy");
+  finishJobAsFailed(*client, ns, brokenJob, 1,
+                    R"({"apiVersion":"retort.dev/v1alpha1","kind":"RunReport","outcome":"Failed",)"
+                    R"("reason":"StepFailed","message":"at versions/b2.sql:14"})",
+                    "PodFailurePolicy");
   ASSERT_TRUE(eventually([&] {
     return conditionOf(client->get(op::schemaVersionResource(), ns, "broken"), "Stalled") ==
            "True/StepFailed";

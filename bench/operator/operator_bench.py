@@ -1,0 +1,359 @@
+#!/usr/bin/env python3
+"""Benchmarks of `retort controller` against a real kube-apiserver and PostgreSQL.
+
+Measures, in one run (docs/operator.md "Benchmarks"):
+  (a) resident memory (VmRSS, VmHWM from /proc) of the controller watching N SchemaVersions,
+      each Ready on its own database and drift-checked every --drift-interval;
+  (b) time from a spec change (PATCH of spec.targetRevision) to the migration Job's creation,
+      as seen by a watch on Jobs, over --changes changes (p50, p95);
+  (c) API requests per SchemaVersion per hour in the steady state: the kube-apiserver's
+      apiserver_request_total summed over a window with the controller running, minus the same
+      window without it (the baseline: the apiserver's own loopback traffic and these scrapes).
+
+It needs a control plane (tests/cluster/cluster.sh up DIR, no node: nothing runs the Jobs, which
+is what (b) wants) and a PostgreSQL server (tests/support/postgres.sh up DIR); bench/operator/
+run.sh starts both. Databases are created and upgraded to head with `retort upgrade` (one each);
+the SchemaVersions get the status a successful run would have written, so the controller only
+watches and checks drift. Database URLs go only into Secrets; nothing here prints them.
+"""
+import argparse
+import base64
+import http.client
+import json
+import os
+import re
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+NS = "retort-bench"
+RESOURCE = "/apis/retort.dev/v1alpha1/namespaces/%s/schemaversions" % NS
+
+
+class Api:
+    """A minimal Kubernetes REST client on the admin kubeconfig's client certificate."""
+
+    def __init__(self, kubectl, kubeconfig):
+        raw = json.loads(subprocess.check_output(
+            [kubectl, "--kubeconfig", kubeconfig, "config", "view", "--raw", "-o", "json",
+             "--minify"]))
+        cluster = raw["clusters"][0]["cluster"]
+        user = raw["users"][0]["user"]
+        url = urllib.parse.urlparse(cluster["server"])
+        self.host, self.port = url.hostname, url.port
+        self.dir = tempfile.mkdtemp(prefix="retort-bench-api-")
+        paths = {}
+        for name, key in (("ca", None), ("cert", "client-certificate-data"),
+                          ("key", "client-key-data")):
+            data = cluster["certificate-authority-data"] if name == "ca" else user[key]
+            paths[name] = os.path.join(self.dir, name)
+            with open(paths[name], "wb") as f:
+                f.write(base64.b64decode(data))
+        self.context = ssl.create_default_context(cafile=paths["ca"])
+        self.context.load_cert_chain(paths["cert"], paths["key"])
+        self.local = threading.local()
+
+    def connection(self, fresh=False):
+        if fresh or not hasattr(self.local, "conn"):
+            conn = http.client.HTTPSConnection(self.host, self.port, context=self.context,
+                                               timeout=120)
+            if fresh:
+                return conn
+            self.local.conn = conn
+        return self.local.conn
+
+    def request(self, method, path, body=None, content_type="application/json", ok=(200, 201)):
+        data = None if body is None else json.dumps(body).encode()
+        headers = {"Content-Type": content_type, "Accept": "application/json"}
+        for attempt in range(3):
+            conn = self.connection()
+            try:
+                conn.request(method, path, body=data, headers=headers)
+                response = conn.getresponse()
+                payload = response.read()
+                break
+            except (http.client.HTTPException, OSError):
+                del self.local.conn
+                if attempt == 2:
+                    raise
+        if response.status not in ok:
+            raise RuntimeError("%s %s: %d %s" % (method, path, response.status, payload[:300]))
+        return json.loads(payload) if payload.startswith(b"{") else payload.decode()
+
+    def request_total(self):
+        """Sum of apiserver_request_total over every label set."""
+        text = self.request("GET", "/metrics", content_type="text/plain")
+        total = 0.0
+        for line in text.splitlines():
+            if line.startswith("apiserver_request_total{"):
+                total += float(line.rsplit(" ", 1)[1])
+        return total
+
+
+def run(command, **kwargs):
+    return subprocess.run(command, check=True, **kwargs)
+
+
+def psql(pg_uri, sql):
+    run(["psql", "-q", "-v", "ON_ERROR_STOP=1", pg_uri, "-c", sql], stdout=subprocess.DEVNULL)
+
+
+def database_uri(pg_uri, name):
+    parsed = urllib.parse.urlparse(pg_uri)
+    return parsed._replace(path="/" + name).geturl()
+
+
+def prepare_databases(args, count):
+    """count databases, each upgraded to head with `retort upgrade` once; returns the heads."""
+    existing = subprocess.check_output(
+        ["psql", "-At", args.pg_uri, "-c",
+         "SELECT datname FROM pg_database WHERE datname LIKE 'bench_%'"], text=True).split()
+    heads = None
+    for i in range(count):
+        name = "bench_%04d" % i
+        uri = database_uri(args.pg_uri, name)
+        if name not in existing:
+            psql(args.pg_uri, "CREATE DATABASE %s" % name)
+            run([args.retort, "-q", "-d", args.scripts, "upgrade", "head"],
+                env=dict(os.environ, DATABASE_URL=uri))
+        if heads is None:
+            heads = subprocess.check_output(
+                ["psql", "-At", uri, "-c", "SELECT version_num FROM alembic_version"],
+                text=True).split()
+        if i % 100 == 99:
+            print("  databases: %d/%d" % (i + 1, count), file=sys.stderr)
+    return heads
+
+
+def create_objects(api, args, count, heads):
+    try:
+        api.request("POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace",
+                                                  "metadata": {"name": NS}})
+    except RuntimeError as error:
+        if " 409 " not in str(error):
+            raise
+    for i in range(count):
+        name = "sv-%04d" % i
+        uri = database_uri(args.pg_uri, "bench_%04d" % i)
+        secret = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name + "-db"},
+                  "data": {"uri": base64.b64encode(uri.encode()).decode()}}
+        api.request("POST", "/api/v1/namespaces/%s/secrets" % NS, secret, ok=(201, 409))
+        sv = {"apiVersion": "retort.dev/v1alpha1", "kind": "SchemaVersion",
+              "metadata": {"name": name},
+              "spec": {"targetRevision": "head",
+                       "database": {"secretRef": {"name": name + "-db", "key": "uri"}},
+                       "migrations": {"image": "localhost/retort-sweetshop:0.2.0"},
+                       "backup": {"mode": "Disabled"},
+                       "driftCheckInterval": args.drift_interval}}
+        created = api.request("POST", RESOURCE, sv)
+        generation = created["metadata"]["generation"]
+        # The status a successful run of generation 1 from an empty database would have left.
+        conditions = [
+            {"type": t, "status": "True" if t == "Ready" else "False",
+             "reason": "Migrated" if t == "Ready" else "InSync", "message": "",
+             "observedGeneration": generation, "lastTransitionTime": "2026-01-01T00:00:03Z"}
+            for t in ("Ready", "Reconciling", "Stalled", "Drifted")]
+        status = {"observedGeneration": generation, "currentRevisions": heads,
+                  "targetRevisions": heads,
+                  "lastRun": {"jobName": name + "-g1-seeded",
+                              "startTime": "2026-01-01T00:00:00Z",
+                              "completionTime": "2026-01-01T00:00:03Z",
+                              "outcome": "Succeeded", "reason": "Migrated", "message": ""},
+                  "conditions": conditions}
+        api.request("PATCH", RESOURCE + "/" + name + "/status", {"status": status},
+                    content_type="application/merge-patch+json")
+        if i % 100 == 99:
+            print("  SchemaVersions: %d/%d" % (i + 1, count), file=sys.stderr)
+
+
+def memory(pid):
+    fields = {}
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                fields[key] = int(value.split()[0])  # kB
+    return fields
+
+
+def scrape(port):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/metrics")
+    return conn.getresponse().read().decode()
+
+
+def metric_sum(text, name, label=""):
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith(name) and label in line and not line.startswith("#"):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+class JobWatch(threading.Thread):
+    """Records when each Job is first seen ADDED (monotonic clock)."""
+
+    def __init__(self, api):
+        super().__init__(daemon=True)
+        self.api = api
+        listing = api.request("GET", "/apis/batch/v1/namespaces/%s/jobs" % NS)
+        self.version = listing["metadata"]["resourceVersion"]
+        self.seen = {}
+        self.ready = threading.Event()
+        self.cond = threading.Condition()
+
+    def run(self):
+        conn = self.api.connection(fresh=True)
+        conn.request("GET", "/apis/batch/v1/namespaces/%s/jobs?watch=1&resourceVersion=%s"
+                     "&allowWatchBookmarks=false" % (NS, self.version))
+        response = conn.getresponse()
+        self.ready.set()
+        while True:
+            line = response.readline()
+            if not line:
+                return
+            now = time.monotonic()
+            event = json.loads(line)
+            if event.get("type") == "ADDED":
+                with self.cond:
+                    self.seen.setdefault(event["object"]["metadata"]["name"], now)
+                    self.cond.notify_all()
+
+    def wait_for_new(self, before, timeout=30):
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while len(self.seen) <= before:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise RuntimeError("no Job within %ds of the spec change" % timeout)
+                self.cond.wait(left)
+            return max(self.seen.values())
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, int(round(p / 100.0 * len(ordered) + 0.5)) - 1))
+    return ordered[index]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--retort", required=True)
+    parser.add_argument("--kubeconfig", required=True)
+    parser.add_argument("--kubectl", required=True)
+    parser.add_argument("--pg-uri", required=True, help="maintenance database URI (trust auth)")
+    parser.add_argument("--scripts", required=True, help="the SweetShop script location")
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--changes", type=int, default=50)
+    parser.add_argument("--drift-interval", default="60s")
+    parser.add_argument("--settle", type=float, default=90,
+                        help="seconds to run before measuring memory (> drift interval)")
+    parser.add_argument("--window", type=float, default=120,
+                        help="seconds of each API-request window")
+    parser.add_argument("--out", default="-")
+    args = parser.parse_args()
+
+    api = Api(args.kubectl, args.kubeconfig)
+    results = {"count": args.count, "driftCheckInterval": args.drift_interval}
+    t = time.monotonic()
+    heads = prepare_databases(args, args.count)
+    results["prepareDatabasesSeconds"] = round(time.monotonic() - t, 1)
+    t = time.monotonic()
+    create_objects(api, args, args.count, heads)
+    results["createObjectsSeconds"] = round(time.monotonic() - t, 1)
+
+    # (c) baseline: the apiserver's traffic without the controller over one window.
+    before = api.request_total()
+    time.sleep(args.window)
+    baseline = api.request_total() - before - 1  # minus the second scrape itself
+
+    metrics_port = int(subprocess.check_output(
+        [sys.executable, "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); "
+         "print(s.getsockname()[1])"]))
+    log = open(os.path.join(tempfile.gettempdir(), "retort-bench-controller.log"), "w")
+    controller = subprocess.Popen(
+        [args.retort, "controller", "--kubeconfig", args.kubeconfig, "--namespace", NS,
+         "--metrics-bind-address", "127.0.0.1:%d" % metrics_port,
+         "--health-probe-bind-address", "0", "--log-format", "logfmt"],
+        stderr=log)
+    try:
+        started = time.monotonic()
+        # Ready once every object was reconciled once (the first list queued them all).
+        while True:
+            time.sleep(0.5)
+            try:
+                text = scrape(metrics_port)
+            except OSError:
+                continue
+            if metric_sum(text, "retort_workqueue_adds_total") >= args.count and \
+                    metric_sum(text, "retort_workqueue_depth") == 0:
+                break
+            if time.monotonic() - started > 300:
+                raise RuntimeError("controller did not reconcile %d objects in 300s" % args.count)
+        results["firstPassSeconds"] = round(time.monotonic() - started, 2)
+        jobs_after_start = len(api.request("GET", "/apis/batch/v1/namespaces/%s/jobs" % NS)
+                               ["items"])
+        results["jobsCreatedBySteadyObjects"] = jobs_after_start
+
+        # (a) memory, after every object had its first drift check.
+        time.sleep(max(0.0, args.settle - (time.monotonic() - started)))
+        text = scrape(metrics_port)
+        results["driftChecks"] = {r: metric_sum(text, "retort_drift_checks_total",
+                                                'result="%s"' % r)
+                                  for r in ("in_sync", "drifted", "failed")}
+        results["memoryKiB"] = memory(controller.pid)
+
+        # (c) the same window with the controller.
+        writes_before = metric_sum(text, "retort_reconcile_total")
+        before = api.request_total()
+        time.sleep(args.window)
+        with_controller = api.request_total() - before - 1
+        per_hour = (with_controller - baseline) / args.count * 3600.0 / args.window
+        results["apiRequests"] = {"windowSeconds": args.window, "baseline": baseline,
+                                  "withController": with_controller,
+                                  "perSchemaVersionPerHour": round(per_hour, 2)}
+        results["reconcilesInWindow"] = metric_sum(scrape(metrics_port),
+                                                   "retort_reconcile_total") - writes_before
+
+        # (b) spec change -> Job created.
+        watch = JobWatch(api)
+        watch.start()
+        watch.ready.wait(10)
+        time.sleep(0.5)
+        latencies = []
+        for i in range(args.changes):
+            name = "sv-%04d" % i
+            seen = len(watch.seen)
+            t0 = time.monotonic()
+            api.request("PATCH", RESOURCE + "/" + name,
+                        {"spec": {"targetRevision": heads[0] if i % 2 else "heads"}},
+                        content_type="application/merge-patch+json")
+            t1 = watch.wait_for_new(seen)
+            latencies.append((t1 - t0) * 1000.0)
+        results["specChangeToJobMs"] = {
+            "changes": len(latencies),
+            "p50": round(statistics.median(latencies), 1),
+            "p95": round(percentile(latencies, 95), 1),
+            "max": round(max(latencies), 1)}
+        results["memoryKiBAfterChanges"] = memory(controller.pid)
+    finally:
+        controller.terminate()
+        controller.wait(30)
+        log.close()
+
+    output = json.dumps(results, indent=2)
+    if args.out == "-":
+        print(output)
+    else:
+        with open(args.out, "w") as f:
+            f.write(output + "\n")
+        print(output)
+
+
+if __name__ == "__main__":
+    main()
