@@ -51,8 +51,20 @@ void setMigrating(ConditionSetter& set, const std::string& jobName) {
   set(condition::kStalled, false, "Migrating", "");
 }
 
+// Only a run that applied steps (or found nothing to do) has moved the database to the report's
+// `to`; a refused, invalid or transient run, or one whose backup failed, touched nothing, and its
+// `to` is only where the plan would have gone.
+bool ranSteps(const std::string& outcome) {
+  return outcome == "Succeeded" || outcome == "NothingToDo" || outcome == "Failed";
+}
+
 void recordReport(SchemaVersionStatus& status, const RunReport& report, const std::string& now) {
-  if (!report.to.empty() || isSuccessOutcome(report.outcome)) status.currentRevisions = report.to;
+  if (ranSteps(report.outcome)) {
+    // A failed run whose connection was lost reports no `to`: where it stopped is unknown.
+    if (!report.to.empty() || isSuccessOutcome(report.outcome)) status.currentRevisions = report.to;
+  } else if (!report.from.empty()) {
+    status.currentRevisions = report.from;
+  }
   if (!report.target.empty()) status.targetRevisions = report.target;
   if (!report.direction.empty() || !report.planHash.empty())
     status.plan = Plan{report.direction, report.steps,    report.from,

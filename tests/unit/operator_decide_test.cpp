@@ -166,6 +166,21 @@ TEST(OperatorDecide, PermanentFailureStallsWithTheCauseAndIsNotRetried) {
   EXPECT_EQ(conditionStatus(later.status, condition::kStalled), "True/StepFailed");
 }
 
+TEST(OperatorDecide, ARefusedRunLeavesTheCurrentRevisionWhereTheDatabaseIs) {
+  SchemaVersion sv = fresh();
+  const std::string name = step(sv).jobName;
+  RunReport refused;
+  refused.outcome = "Refused";
+  refused.reason = "DowngradeNotAllowed";
+  refused.from = {"c3"};
+  refused.to = {"a1"};  // where the plan would have gone
+  refused.target = {"a1"};
+  refused.direction = "downgrade";
+  const Decision d = step(sv, jobIn(JobPhase::FailedPermanent, name, refused));
+  EXPECT_EQ(d.status.currentRevisions, std::vector<std::string>{"c3"});
+  EXPECT_EQ(conditionStatus(d.status, condition::kStalled), "True/DowngradeNotAllowed");
+}
+
 TEST(OperatorDecide, TransientFailureDeletesAndRetriesTheSameMove) {
   SchemaVersion sv = fresh();
   const std::string name = step(sv).jobName;

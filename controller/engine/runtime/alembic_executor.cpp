@@ -9,6 +9,7 @@
 #include "engine/script/script_directory.hpp"
 #include "engine/util/errors.hpp"
 #include "engine/util/log.hpp"
+#include "engine/util/text.hpp"
 
 namespace retort::engine {
 
@@ -108,8 +109,8 @@ std::vector<std::string> runStepsWithAlembic(const AlembicExecutor& executor, Mi
     HistoryRecord record;
     record.revision = script.revision;
     record.operation = step.isUpgrade() ? "upgrade" : "downgrade";
-    record.fromRevisions = joinComma(step.fromRevisions(graph));
-    record.toRevisions = joinComma(step.toRevisions(graph));
+    record.fromRevisions = join(step.fromRevisions(graph));
+    record.toRevisions = join(step.toRevisions(graph));
     record.checksum = scriptChecksum(script.content);
     Log::info(kLogger, "Running " + step.longLog(graph) + " with Alembic");
     auto start = std::chrono::steady_clock::now();
