@@ -1,10 +1,10 @@
 // What the operator's end-to-end tests share (issue 11): the operator's API installed once per
-// test binary (the SchemaVersion CRD from crds/, the RBAC of manifests/base/rbac.yaml and a kubeconfig
-// for its ServiceAccount, so the operator runs with exactly the permissions it ships with), the
-// operator as a process of its own (`retort controller`, started with its own pid, stopped or
-// killed by that pid), and per-test scaffolding: a namespace, a database on the test PostgreSQL
-// with its Secret, and a backup volume (a hostPath PersistentVolume pre-bound to a claim) whose
-// files the test reads from the host side. Waits are bounded and poll a condition.
+// test binary (the SchemaVersion CRD from crds/, the RBAC of manifests/base/rbac.yaml and a
+// kubeconfig for its ServiceAccount, so the operator runs with exactly the permissions it ships
+// with), the operator as a process of its own (`retort controller`, started with its own pid,
+// stopped or killed by that pid), and per-test scaffolding: a namespace, a database on the test
+// PostgreSQL with its Secret, and a backup volume (a hostPath PersistentVolume pre-bound to a
+// claim) whose files the test reads from the host side. Waits are bounded and poll a condition.
 #pragma once
 
 #include <sys/types.h>
@@ -87,8 +87,8 @@ std::vector<std::string> jobsIn(const std::string& ns);
 // The SweetShop's head and the revision before it, read from migrations/ by `retort heads`.
 std::string sweetshopHead();
 // `pg_dump --schema-only` plus the version table's rows: what "untouched" compares. Without
-// bookkeeping, the version and history tables (and the history's sequence) are left out (a failed step is
-// recorded in the history table, which the run creates first).
+// bookkeeping, the version and history tables (and the history's sequence) are left out (a failed
+// step is recorded in the history table, which the run creates first).
 std::string schemaSnapshot(const std::string& uri, bool withBookkeeping = true);
 
 // GET http://<address><path>; returns the HTTP body, or "" with *status = -1 on failure.
