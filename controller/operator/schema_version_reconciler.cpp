@@ -102,7 +102,11 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
       {sv, job, drift, sources_.now(),
        sources_.transientBackoff ? sources_.transientBackoff->remaining(key) : std::nullopt});
 
+  // The outcome is written before the failed Job is deleted: when the write fails (a 409 from a
+  // stale cache), the Job is still there for the next pass to observe. Deleted first, the next
+  // pass would find neither the Job nor its outcome and start the move again at once.
   if (decision.deleteJob) {
+    writeStatus(*object, decision.status);
     try {
       sources_.client->remove(kube::resources::jobs(), sv.ns, decision.jobName,
                               kube::PropagationPolicy::Background);
@@ -118,7 +122,7 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
       if (error.code() != 409) throw;  // AlreadyExists: this move's Job is there already
     }
   }
-  writeStatus(*object, decision.status);
+  if (!decision.deleteJob) writeStatus(*object, decision.status);
   if (sources_.metrics) {
     sources_.metrics->recordSchemaVersion(sv.ns, sv.name, decision.status);
     // A run that reached its outcome in this pass is counted once.

@@ -12,28 +12,13 @@
 #include "operator/job_builder.hpp"
 #include "operator/manager.hpp"
 #include "operator/schema_version.hpp"
+#include "operator_test_support.hpp"
 #include "tests/support/kube_cluster.hpp"
 
 namespace retort::testing {
 namespace {
 
 using nlohmann::json;
-
-const std::filesystem::path kSourceDir = RETORT_OPERATOR_SOURCE_DIR;
-
-void installCrd() {
-  std::string output;
-  KubeCluster& cluster = KubeClusterEnvironment::cluster();
-  ASSERT_EQ(cluster.run_kubectl({"apply", "-f", (kSourceDir / "crds/schemaversion.yaml").string()},
-                                &output),
-            0)
-      << output;
-  ASSERT_EQ(cluster.run_kubectl({"wait", "--for=condition=Established", "--timeout=60s",
-                                 "crd/schemaversions.retort.dev"},
-                                &output),
-            0)
-      << output;
-}
 
 json sweetshop() {
   return {{"apiVersion", "retort.dev/v1alpha1"},
@@ -71,7 +56,7 @@ std::string conditionOf(const json& object, const std::string& type) {
 }
 
 TEST(OperatorControllerTest, OneJobPerMoveAcrossRestartsAndOutcomeInStatus) {
-  installCrd();
+  installSchemaVersionCrd();
   auto client = admin_client();
   const std::string ns = make_namespace(*client, "sv-controller");
   auto manager = startManager(ns);
@@ -255,7 +240,7 @@ std::set<std::string> eventReasons(kube::ApiClient& client, const std::string& n
 }
 
 TEST(OperatorControllerTest, FailuresAreEventsAndATransientOneWaitsBeforeTheJobIsRecreated) {
-  installCrd();
+  installSchemaVersionCrd();
   auto client = admin_client();
   const std::string ns = make_namespace(*client, "sv-failures");
   auto manager = startManager(ns);

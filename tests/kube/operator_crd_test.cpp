@@ -12,6 +12,7 @@
 #include "kube_test_support.hpp"
 #include "operator/job_builder.hpp"
 #include "operator/schema_version.hpp"
+#include "operator_test_support.hpp"
 #include "tests/support/kube_cluster.hpp"
 
 namespace retort::testing {
@@ -21,26 +22,6 @@ using nlohmann::json;
 
 kube::Resource schemaVersions() {
   return {"retort.dev", "v1alpha1", "schemaversions", true};
-}
-
-const std::filesystem::path kSourceDir = RETORT_OPERATOR_SOURCE_DIR;
-
-void installCrd() {
-  std::string output;
-  KubeCluster& cluster = KubeClusterEnvironment::cluster();
-  ASSERT_EQ(cluster.run_kubectl({"apply", "-f", (kSourceDir / "crds/schemaversion.yaml").string()},
-                                &output),
-            0)
-      << output;
-  ASSERT_EQ(cluster.run_kubectl({"wait", "--for=condition=Established", "--timeout=60s",
-                                 "crd/schemaversions.retort.dev"},
-                                &output),
-            0)
-      << output;
-  // Established precedes discovery: wait until kubectl can resolve the short name.
-  ASSERT_TRUE(eventually([&] {
-    return cluster.run_kubectl({"get", "sv", "-A"}, &output) == 0;
-  })) << output;
 }
 
 json minimal(const std::string& name) {
@@ -65,7 +46,7 @@ int applyManifest(const std::string& ns, const json& object, std::string* output
 }
 
 TEST(OperatorCrdTest, ServerDefaultsAreTheOnesTheControllerAssumes) {
-  installCrd();
+  installSchemaVersionCrd();
   auto client = admin_client();
   const std::string ns = make_namespace(*client, "sv-defaults");
   const json created = client->create(schemaVersions(), ns, minimal("sweetshop"));
@@ -88,7 +69,7 @@ TEST(OperatorCrdTest, ServerDefaultsAreTheOnesTheControllerAssumes) {
 }
 
 TEST(OperatorCrdTest, BadFieldsAreRefusedWithTheirPath) {
-  installCrd();
+  installSchemaVersionCrd();
   auto client = admin_client();
   const std::string ns = make_namespace(*client, "sv-invalid");
   json bad = minimal("bad");
@@ -114,7 +95,7 @@ TEST(OperatorCrdTest, BadFieldsAreRefusedWithTheirPath) {
 }
 
 TEST(OperatorCrdTest, StatusSubresourceAndPrinterColumns) {
-  installCrd();
+  installSchemaVersionCrd();
   auto client = admin_client();
   const std::string ns = make_namespace(*client, "sv-columns");
   json created = client->create(schemaVersions(), ns, minimal("sweetshop"));
@@ -150,7 +131,7 @@ TEST(OperatorCrdTest, StatusSubresourceAndPrinterColumns) {
 }
 
 TEST(OperatorCrdTest, ExplainReadsTheDescriptions) {
-  installCrd();
+  installSchemaVersionCrd();
   std::string output;
   KubeCluster& cluster = KubeClusterEnvironment::cluster();
   ASSERT_TRUE(eventually([&] {
@@ -162,7 +143,7 @@ TEST(OperatorCrdTest, ExplainReadsTheDescriptions) {
 }
 
 TEST(OperatorCrdTest, BuiltJobIsAcceptedAndItsPodIsRestricted) {
-  installCrd();
+  installSchemaVersionCrd();
   auto client = admin_client();
   const std::string ns = make_namespace(*client, "sv-job");
   client->patch(

@@ -23,6 +23,7 @@
 #include "operator/job_builder.hpp"
 #include "operator/schema_version.hpp"
 #include "operator/schema_version_reconciler.hpp"
+#include "operator_test_support.hpp"
 #include "tests/support/cli_runner.hpp"
 #include "tests/support/kube_cluster.hpp"
 #include "tests/support/postgres_server.hpp"
@@ -32,8 +33,6 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-const fs::path kSourceDir = RETORT_OPERATOR_SOURCE_DIR;
 
 std::string slurp(const fs::path& path) {
   std::ifstream in(path);
@@ -109,20 +108,6 @@ class ControllerProcess {
   int status_ = -1;
 };
 
-void installCrd() {
-  std::string output;
-  KubeCluster& cluster = KubeClusterEnvironment::cluster();
-  ASSERT_EQ(cluster.run_kubectl({"apply", "-f", (kSourceDir / "crds/schemaversion.yaml").string()},
-                                &output),
-            0)
-      << output;
-  ASSERT_EQ(cluster.run_kubectl({"wait", "--for=condition=Established", "--timeout=60s",
-                                 "crd/schemaversions.retort.dev"},
-                                &output),
-            0)
-      << output;
-}
-
 // A SchemaVersion whose database is already at its target: created, then given the status a
 // successful run would have written, so the controller only watches and checks drift.
 void createReady(kube::ApiClient& client, const std::string& ns, const std::string& name,
@@ -188,7 +173,7 @@ std::vector<std::string> samples(const std::string& scrape, const std::string& m
 }
 
 TEST(OperatorObservabilityTest, MetricsProbesLogsAndDriftOfARunningController) {
-  installCrd();
+  installSchemaVersionCrd();
   auto client = admin_client();
   const std::string ns = make_namespace(*client, "sv-observe");
 
@@ -231,7 +216,12 @@ TEST(OperatorObservabilityTest, MetricsProbesLogsAndDriftOfARunningController) {
         return conditionOf(drifty, "Drifted") == "True/OutOfBandChange";
       },
       std::chrono::seconds(60)))
-      << drifty.dump(2) << controller.log();
+      << drifty.dump(2) << controller.log() << "\nmetrics:\n"
+      << [&] {
+           std::string body;
+           httpGet(metricsUrl, &body);
+           return body;
+         }();
   EXPECT_NE(drifty["status"]["currentRevisions"], json(heads));
 
   std::set<std::string> driftyEvents, unreachableEvents;
@@ -343,7 +333,7 @@ TEST(OperatorObservabilityTest, ReadyzIs503UntilTheCachesSync) {
 }
 
 TEST(OperatorObservabilityTest, ALostLeaseEndsTheProcessWithExitCode1) {
-  installCrd();
+  installSchemaVersionCrd();
   auto client = admin_client();
   const std::string ns = make_namespace(*client, "sv-lease");
   const int metricsPort = freePort();

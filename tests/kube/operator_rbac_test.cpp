@@ -5,12 +5,12 @@
 #include <filesystem>
 
 #include "kube_test_support.hpp"
+#include "operator_test_support.hpp"
 #include "tests/support/kube_cluster.hpp"
 
 namespace retort::testing {
 namespace {
 
-const std::filesystem::path kSourceDir = RETORT_OPERATOR_SOURCE_DIR;
 const char* kController = "system:serviceaccount:retort-system:retort-controller";
 
 // kubectl auth can-i answers "yes" (exit 0) or "no" (exit 1); anything else is a test error.
@@ -32,19 +32,12 @@ TEST(OperatorRbacTest, LeastPrivilegeForTheController) {
   KubeCluster& cluster = KubeClusterEnvironment::cluster();
   std::string output;
   // The CRD makes schemaversions.retort.dev a resource kubectl can name.
-  ASSERT_EQ(cluster.run_kubectl({"apply", "-f", (kSourceDir / "crds/schemaversion.yaml").string()},
-                                &output),
-            0)
-      << output;
-  ASSERT_EQ(cluster.run_kubectl({"wait", "--for=condition=Established", "--timeout=60s",
-                                 "crd/schemaversions.retort.dev"},
-                                &output),
-            0)
-      << output;
+  installSchemaVersionCrd();
   cluster.run_kubectl({"create", "namespace", "retort-system"}, &output);
-  ASSERT_EQ(cluster.run_kubectl({"apply", "-f", (kSourceDir / "manifests/base/rbac.yaml").string()},
-                                &output),
-            0)
+  ASSERT_EQ(
+      cluster.run_kubectl(
+          {"apply", "-f", (kOperatorSourceDir / "manifests/base/rbac.yaml").string()}, &output),
+      0)
       << output;
 
   // What it needs, in any namespace it watches.
