@@ -166,6 +166,16 @@ TEST(OperatorDecide, PermanentFailureStallsWithTheCauseAndIsNotRetried) {
   EXPECT_EQ(conditionStatus(later.status, condition::kStalled), "True/StepFailed");
 }
 
+TEST(OperatorDecide, AnOutcomeSeenBeforeTheJobsCompletionTimeIsTimedWhenFirstSeen) {
+  SchemaVersion sv = fresh();
+  const std::string name = step(sv).jobName;
+  JobObservation done = jobIn(JobPhase::Succeeded, name, succeeded({"b2"}));
+  ASSERT_TRUE(done.completionTime.empty());
+  EXPECT_EQ(step(sv, done, {}, "t5").status.lastRun->completionTime, "t5");
+  const SchemaVersionStatus settled = sv.status;
+  EXPECT_EQ(step(sv, done, {}, "t9").status, settled);
+}
+
 TEST(OperatorDecide, ARefusedRunLeavesTheCurrentRevisionWhereTheDatabaseIs) {
   SchemaVersion sv = fresh();
   const std::string name = step(sv).jobName;
