@@ -67,7 +67,7 @@ status=0
 if [ "${SANITIZE:-1}" != 0 ] && [ $status = 0 ]; then
   asan_targets="retort retort_unit_tests retort_operator_unit_tests retort_integration_tests"
   asan_tests=(-L 'unit|integration' -E '^kube_unit\.')
-  if [ "$SANITIZE" = full ]; then
+  if [ "${SANITIZE:-1}" = full ]; then
     asan_targets+=" retort_kube_unit_tests retort_kube_tests retort_kube_lease_candidate retort_operator_kube_tests"
     asan_tests=(-L 'unit|integration|kube')
   fi
@@ -84,7 +84,7 @@ fi
 if [ "${SANITIZE:-1}" != 0 ] && [ $status = 0 ]; then
   tsan_targets="retort_kube_unit_tests"
   threaded='^kube_unit\.(InformerUnitTest|LeaderElectorUnitTest|EventRecorderUnitTest)\.'
-  if [ "$SANITIZE" = full ]; then
+  if [ "${SANITIZE:-1}" = full ]; then
     tsan_targets+=" retort_kube_tests retort_kube_lease_candidate"
     threaded+='|^kube\.(InformerTest|WatchStreamTest|LeaseTest|EventTest)\.'
   fi
