@@ -129,12 +129,17 @@ Decision decide(const Observation& observed) {
     const std::string previousOutcome = attempted ? st.lastRun->outcome : "";
     LastRun run{d.jobName, job.startTime, job.completionTime, "", job.reason, job.message};
     // A Job reports its outcome (the pod's exit, SuccessCriteriaMet) before the job controller
-    // sets completionTime; the time the outcome was first seen stands in, kept on later passes
-    // so the status settles (the last-success metric reads it).
-    if (run.completionTime.empty() && job.phase != JobPhase::Running)
-      run.completionTime = attempted && !st.lastRun->completionTime.empty()
-                               ? st.lastRun->completionTime
-                               : observed.now;
+    // sets completionTime; the time the outcome was first seen stands in. Once recorded it is
+    // kept, even when completionTime arrives later, so the status settles: no write in a steady
+    // state (the last-success metric reads it).
+    if (job.phase != JobPhase::Running) {
+      const bool recorded = attempted && !st.lastRun->completionTime.empty() &&
+                            previousOutcome != "Running" && previousOutcome != "Transient";
+      if (recorded)
+        run.completionTime = st.lastRun->completionTime;
+      else if (run.completionTime.empty())
+        run.completionTime = observed.now;
+    }
     switch (job.phase) {
       case JobPhase::Running:
         // The status written when the Job was created already says all of this: keep it

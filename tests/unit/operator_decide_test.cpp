@@ -174,6 +174,9 @@ TEST(OperatorDecide, AnOutcomeSeenBeforeTheJobsCompletionTimeIsTimedWhenFirstSee
   EXPECT_EQ(step(sv, done, {}, "t5").status.lastRun->completionTime, "t5");
   const SchemaVersionStatus settled = sv.status;
   EXPECT_EQ(step(sv, done, {}, "t9").status, settled);
+  // The job controller's completionTime arriving later is no status change either.
+  done.completionTime = "t7";
+  EXPECT_EQ(step(sv, done, {}, "t10").status, settled);
 }
 
 TEST(OperatorDecide, ARefusedRunLeavesTheCurrentRevisionWhereTheDatabaseIs) {
