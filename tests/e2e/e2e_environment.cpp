@@ -142,4 +142,12 @@ std::vector<std::string> jobPods(const std::string& ns, const std::string& job) 
   return pods;
 }
 
+std::string sweetshopHead() {
+  std::string output;
+  const std::string command =
+      std::string(RETORT_BINARY) + " -d " + RETORT_SOURCE_DIR + "/migrations heads 2>/dev/null";
+  if (test::runCommand(command, &output) != 0) return "(retort heads failed)";
+  return output.substr(0, output.find_first_of(" \n"));
+}
+
 }  // namespace retort::e2e

@@ -48,5 +48,7 @@ std::string jsonpath(const std::string& ns, const std::string& kind, const std::
                      const std::string& path);
 // The names of a Job's pods.
 std::vector<std::string> jobPods(const std::string& ns, const std::string& job);
+// The SweetShop's head revision, as the local `retort heads` reports it.
+std::string sweetshopHead();
 
 }  // namespace retort::e2e

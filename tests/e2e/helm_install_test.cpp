@@ -44,7 +44,7 @@ TEST(HelmInstall, OperatorMigratesTheSweetShopThroughASchemaVersion) {
   const auto& shop = HelmOperator::get().sweetshop();
   ASSERT_TRUE(shop.readyError.empty()) << shop.readyError;
 
-  const auto head = sweetshopHeadRevision();
+  const auto head = sweetshopHead();
   EXPECT_EQ(jsonpath(shop.ns, "sv", shop.name, "{.status.currentRevisions[0]}"), head);
   EXPECT_EQ(jsonpath(shop.ns, "sv", shop.name, "{.status.lastRun.outcome}"), "Succeeded");
   EXPECT_FALSE(jsonpath(shop.ns, "sv", shop.name, "{.status.lastBackup.file}").empty());

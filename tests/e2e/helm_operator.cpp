@@ -44,14 +44,6 @@ int runHelm(const std::string& args, std::string* output) {
   return status;
 }
 
-std::string sweetshopHeadRevision() {
-  std::string output;
-  const std::string command =
-      std::string(RETORT_BINARY) + " -d " + RETORT_SOURCE_DIR + "/migrations heads 2>/dev/null";
-  if (test::runCommand(command, &output) != 0) return "(retort heads failed)";
-  return output.substr(0, output.find_first_of(" \n"));
-}
-
 HelmOperator& HelmOperator::get() {
   static HelmOperator* instance = [] {
     auto* op = new HelmOperator();

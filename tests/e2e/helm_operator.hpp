@@ -41,7 +41,4 @@ struct HelmOperator {
 // Runs helm with the node cluster's kubeconfig; returns its exit code, output in *output.
 int runHelm(const std::string& args, std::string* output);
 
-// The SweetShop's head revision as the local `retort heads` reports it.
-std::string sweetshopHeadRevision();
-
 }  // namespace retort::e2e

@@ -324,14 +324,6 @@ std::vector<std::string> jobsIn(const std::string& ns) {
   return jobs;
 }
 
-std::string sweetshopHead() {
-  std::string output;
-  const std::string command =
-      std::string(RETORT_BINARY) + " -d " + RETORT_SOURCE_DIR + "/migrations heads 2>/dev/null";
-  if (test::runCommand(command, &output) != 0) return "(retort heads failed)";
-  return output.substr(0, output.find_first_of(" \n"));
-}
-
 std::string schemaSnapshot(const std::string& uri, bool withBookkeeping) {
   std::string dump, version;
   const std::string exclude = withBookkeeping ? "" : " --exclude-table='alembic_version*'";

@@ -84,8 +84,6 @@ std::string describeSv(const std::string& ns, const std::string& name);
 // The Jobs in a namespace, as "name uid" lines.
 std::vector<std::string> jobsIn(const std::string& ns);
 
-// The SweetShop's head and the revision before it, read from migrations/ by `retort heads`.
-std::string sweetshopHead();
 // `pg_dump --schema-only` plus the version table's rows: what "untouched" compares. Without
 // bookkeeping, the version and history tables (and the history's sequence) are left out (a failed
 // step is recorded in the history table, which the run creates first).

@@ -20,15 +20,6 @@ std::string secretManifest(const std::string& ns, const std::string& uri) {
 const char* kDatabaseUrlFromSecret =
     "- name: DATABASE_URL\n  valueFrom:\n    secretKeyRef: {name: sweetshop-db, key: uri}";
 
-// The head revision of the SweetShop, as the local `retort heads` reports it.
-std::string sweetshopHead() {
-  std::string output;
-  const std::string command =
-      std::string(RETORT_BINARY) + " -d " + RETORT_SOURCE_DIR + "/migrations heads 2>/dev/null";
-  if (test::runCommand(command, &output) != 0) return "(retort heads failed)";
-  return output.substr(0, output.find_first_of(" \n"));
-}
-
 TEST(RetortJob, UpgradesSweetShopToHeadWithUriFromSecret) {
   auto& e2e = E2e::get();
   const auto db = e2e.createDatabase("e2e_upgrade");
