@@ -142,12 +142,16 @@ std::vector<std::string> jobPods(const std::string& ns, const std::string& job) 
   return pods;
 }
 
-std::string sweetshopHead() {
+std::string headOf(const std::string& projectDir) {
   std::string output;
   const std::string command =
-      std::string(RETORT_BINARY) + " -d " + RETORT_SOURCE_DIR + "/migrations heads 2>/dev/null";
-  if (test::runCommand(command, &output) != 0) return "(retort heads failed)";
+      std::string(RETORT_BINARY) + " -d '" + projectDir + "' heads 2>/dev/null";
+  if (test::runCommand(command, &output) != 0) return "(retort heads failed in " + projectDir + ")";
   return output.substr(0, output.find_first_of(" \n"));
+}
+
+std::string sweetshopHead() {
+  return headOf(std::string(RETORT_SOURCE_DIR) + "/migrations");
 }
 
 }  // namespace retort::e2e

@@ -48,7 +48,10 @@ std::string jsonpath(const std::string& ns, const std::string& kind, const std::
                      const std::string& path);
 // The names of a Job's pods.
 std::vector<std::string> jobPods(const std::string& ns, const std::string& job);
-// The SweetShop's head revision, as the local `retort heads` reports it.
+// The head revision of the scripts in `projectDir` (Retort's or an Alembic project, read without
+// Python), as the local `retort -d projectDir heads` reports it.
+std::string headOf(const std::string& projectDir);
+// The SweetShop's head revision (migrations/).
 std::string sweetshopHead();
 
 }  // namespace retort::e2e
