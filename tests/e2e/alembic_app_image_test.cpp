@@ -134,6 +134,13 @@ TEST(AlembicAppImage, OperatorMigratesTheAlembicSweetShopToHeadThroughTheApplica
   EXPECT_EQ(
       jsonpath(world.ns, "pod", pod, "{.status.containerStatuses[0].state.terminated.exitCode}"),
       "0");
+  // As the Job builder makes it: restricted, so Python and Retort ran as 65532 on a read-only
+  // root file system, the bundle's volume read-only too.
+  EXPECT_EQ(jsonpath(world.ns, "pod", pod,
+                     "{.spec.securityContext.runAsUser} "
+                     "{.spec.containers[0].securityContext.readOnlyRootFilesystem} "
+                     "{.spec.containers[0].volumeMounts[?(@.name==\"retort-bundle\")].readOnly}"),
+            "65532 true true");
   E2e::get().cluster->run_kubectl({"-n", world.ns, "logs", pod, "-c", "retort"}, &output);
   EXPECT_EQ(occurrences(output, "with Alembic"), 7u) << output;
 }
