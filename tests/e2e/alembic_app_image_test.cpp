@@ -75,7 +75,7 @@ TEST(AlembicAppImage, OperatorMigratesTheAlembicSweetShopToHeadThroughTheApplica
   std::string appImage;
   ASSERT_NO_THROW(appImage = alembicAppImage());
   OperatorProcess op(world.ns);
-  createAndWaitReady(world, op);
+  ASSERT_NO_FATAL_FAILURE(createAndWaitReady(world, op));
 
   // The head of the Alembic project (read from its .py headers), recorded in Alembic's table.
   const std::string head = headOf(kAlembicSweetshop);
@@ -149,7 +149,7 @@ TEST(AlembicAppImage, DowngradeWithoutPolicyStallsAndLeavesTheDatabase) {
   OperatorWorld world("alembic-down");
   ASSERT_NO_THROW(alembicAppImage());
   OperatorProcess op(world.ns);
-  createAndWaitReady(world, op);
+  ASSERT_NO_FATAL_FAILURE(createAndWaitReady(world, op));
   const std::string before = schemaSnapshot(world.db.local);
 
   std::string output;
