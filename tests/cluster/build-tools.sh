@@ -51,7 +51,10 @@ stamp() { echo "$2" >"$out/.$1.version"; }
 go_build() { # <output name> <package> <ldflags> ; builds into a temp name, then renames
   local name="$1" pkg="$2" ldflags="$3"
   echo "building $name ($pkg)" >&2
-  nice -n 10 go build -p "$jobs" -trimpath -ldflags "$ldflags" -o "$out/.$name.tmp" "$pkg" >&2
+  # go build is silent for minutes; -v names each package it compiles: count them as progress
+  # (a line per 50), and pass through whatever else it says (errors have spaces or colons).
+  nice -n 10 go build -v -p "$jobs" -trimpath -ldflags "$ldflags" -o "$out/.$name.tmp" "$pkg" 2>&1 |
+    awk -v name="$name" '/[ :]/ { print; next } { n++ } n % 50 == 0 { printf "building %s: %d packages compiled\n", name, n; fflush() }' >&2
   mv -f "$out/.$name.tmp" "$out/$name"
 }
 
