@@ -51,6 +51,25 @@ step() {
   printf '\n\033[1m[%6s s] == %s\033[0m\n' "$(elapsed "$t0")" "$*"
 }
 run() { printf '\033[36m$ %s\033[0m\n' "$*"; "$@"; }
+# Runs a long command with its output (stdout and stderr) in LOG, and shows LOG's latest line
+# every 10 s meanwhile (ninja's [done/total], cluster.sh's steps); on failure prints LOG's end.
+with_progress() {
+  local log=$1 status=0
+  shift
+  "$@" >"$log" 2>&1 &
+  local pid=$!
+  (
+    while sleep 10; do
+      printf '   ... %s s: %s\n' "$(elapsed "$step_start")" "$(tail -n 1 "$log" | cut -c1-110)"
+    done
+  ) &
+  progress_pid=$!
+  wait "$pid" || status=$?
+  kill "$progress_pid" 2>/dev/null
+  wait "$progress_pid" 2>/dev/null || true
+  progress_pid=""
+  [ "$status" = 0 ] || { tail -n 40 "$log" >&2; exit "$status"; }
+}
 
 cleanup() {
   local status=$? failed_step=$step_name
@@ -85,24 +104,14 @@ trap cleanup EXIT
 step "Installing Debian packages (scripts/install-deps.sh)"
 "$root/scripts/install-deps.sh"
 
-step "Building retort (scripts/build.sh)"
-TARGETS=retort "$root/scripts/build.sh" | grep -v '^ninja: ' | tail -n 3 || true
+step "Building retort (scripts/build.sh; from nothing: about 40 min on 2 cores)"
+TARGETS=retort with_progress "$work/build.log" "$root/scripts/build.sh"
+grep -v '^ninja: ' "$work/build.log" | tail -n 2
 retort="$root/build/controller/cli/retort"
 "$retort" --version
 
 step "Starting the one-node cluster (builds the Kubernetes binaries on first use: about 20 min)"
-# cluster.sh prints its progress to stderr; show its latest line every 10 s.
-"$root/tests/cluster/cluster.sh" up --node "$cluster" >"$work/up.out" 2>"$work/up.log" &
-up_pid=$!
-(
-  while sleep 10; do
-    printf '   ... %s s: %s\n' "$(elapsed "$step_start")" "$(tail -n 1 "$work/up.log" | cut -c1-110)"
-  done
-) &
-progress_pid=$!
-wait "$up_pid" || { kill "$progress_pid"; cat "$work/up.log" >&2; exit 1; }
-kill "$progress_pid" 2>/dev/null; wait "$progress_pid" 2>/dev/null || true
-progress_pid=""
+with_progress "$work/up.log" "$root/tests/cluster/cluster.sh" up --node "$cluster"
 # shellcheck disable=SC1091
 set +u; source "$cluster/env.sh"; set -u
 kubectl get nodes
