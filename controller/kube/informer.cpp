@@ -10,6 +10,16 @@
 
 namespace retort::kube {
 
+void strip_for_cache(nlohmann::json& object) {
+  const auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->is_object()) return;
+  meta->erase("managedFields");
+  const auto annotations = meta->find("annotations");
+  if (annotations == meta->end() || !annotations->is_object()) return;
+  annotations->erase("kubectl.kubernetes.io/last-applied-configuration");
+  if (annotations->empty()) meta->erase(annotations);
+}
+
 Informer::Informer(std::shared_ptr<const Api> client, InformerOptions options)
     : client_(std::move(client)), options_(std::move(options)) {}
 
@@ -68,6 +78,14 @@ std::vector<nlohmann::json> Informer::list() const {
   return objects;
 }
 
+std::vector<std::string> Informer::keys() const {
+  std::lock_guard lock(cache_mutex_);
+  std::vector<std::string> keys;
+  keys.reserve(cache_.size());
+  for (const auto& [key, object] : cache_) keys.push_back(key);
+  return keys;
+}
+
 std::string Informer::last_resource_version() const {
   std::lock_guard lock(cache_mutex_);
   return last_rv_;
@@ -91,6 +109,9 @@ void Informer::relist(const pplx::cancellation_token& cancel) {
   ObjectList fresh =
       client_->list_all(options_.resource, options_.ns, list_options, options_.page_size, cancel);
   ++lists_;
+  if (options_.transform) {
+    for (auto& item : fresh.items) options_.transform(item);
+  }
   std::lock_guard lock(cache_mutex_);
   RelistResult diff = diff_relist(cache_, std::move(fresh.items));
   for (auto& change : diff.changes) {
@@ -103,7 +124,10 @@ void Informer::relist(const pplx::cancellation_token& cancel) {
   last_rv_ = fresh.resource_version;
 }
 
-void Informer::apply_event(const WatchEvent& event) {
+void Informer::apply_event(WatchEvent event) {
+  if (options_.transform && event.type != WatchEvent::Type::Bookmark) {
+    options_.transform(event.object);
+  }
   std::lock_guard lock(cache_mutex_);
   if (std::string rv = resource_version(event.object); !rv.empty()) last_rv_ = rv;
   if (event.type == WatchEvent::Type::Bookmark) return;
@@ -134,7 +158,7 @@ void Informer::watch_once(const pplx::cancellation_token& cancel) {
   watch_options.idle_timeout = options_.watch_idle_timeout;
   WatchStream stream = client_->watch(options_.resource, options_.ns, watch_options, cancel);
   ++watches_;
-  while (auto event = stream.next()) apply_event(*event);
+  while (auto event = stream.next()) apply_event(std::move(*event));
 }
 
 void Informer::reflect() {
