@@ -20,6 +20,18 @@ void strip_for_cache(nlohmann::json& object) {
   if (annotations->empty()) meta->erase(annotations);
 }
 
+namespace {
+
+std::string serialize(const nlohmann::json& object) {
+  return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+nlohmann::json deserialize(const std::string& text) {
+  return nlohmann::json::parse(text);
+}
+
+}  // namespace
+
 Informer::Informer(std::shared_ptr<const Api> client, InformerOptions options)
     : client_(std::move(client)), options_(std::move(options)) {}
 
@@ -67,14 +79,14 @@ std::optional<nlohmann::json> Informer::get(const std::string& key) const {
   std::lock_guard lock(cache_mutex_);
   auto it = cache_.find(key);
   if (it == cache_.end()) return std::nullopt;
-  return it->second;
+  return deserialize(it->second);
 }
 
 std::vector<nlohmann::json> Informer::list() const {
   std::lock_guard lock(cache_mutex_);
   std::vector<nlohmann::json> objects;
   objects.reserve(cache_.size());
-  for (const auto& [key, object] : cache_) objects.push_back(object);
+  for (const auto& [key, text] : cache_) objects.push_back(deserialize(text));
   return objects;
 }
 
@@ -82,7 +94,7 @@ std::vector<std::string> Informer::keys() const {
   std::lock_guard lock(cache_mutex_);
   std::vector<std::string> keys;
   keys.reserve(cache_.size());
-  for (const auto& [key, object] : cache_) keys.push_back(key);
+  for (const auto& [key, text] : cache_) keys.push_back(key);
   return keys;
 }
 
@@ -113,14 +125,19 @@ void Informer::relist(const pplx::cancellation_token& cancel) {
     for (auto& item : fresh.items) options_.transform(item);
   }
   std::lock_guard lock(cache_mutex_);
-  RelistResult diff = diff_relist(cache_, std::move(fresh.items));
+  // A relist is rare (the first list, a 410): the cache is parsed whole for the diff.
+  std::map<std::string, nlohmann::json> cached;
+  for (const auto& [key, text] : cache_) cached.emplace(key, deserialize(text));
+  RelistResult diff = diff_relist(cached, std::move(fresh.items));
+  cached.clear();
   for (auto& change : diff.changes) {
     const auto kind = change.kind == CacheChange::Kind::Add      ? Notification::Kind::Add
                       : change.kind == CacheChange::Kind::Update ? Notification::Kind::Update
                                                                  : Notification::Kind::Delete;
     enqueue({kind, std::move(change.old_object), std::move(change.object)});
   }
-  cache_ = std::move(diff.cache);
+  cache_.clear();
+  for (const auto& [key, object] : diff.cache) cache_.emplace(key, serialize(object));
   last_rv_ = fresh.resource_version;
 }
 
@@ -135,15 +152,16 @@ void Informer::apply_event(WatchEvent event) {
   auto it = cache_.find(key);
   if (event.type == WatchEvent::Type::Deleted) {
     if (it != cache_.end()) cache_.erase(it);
-    enqueue({Notification::Kind::Delete, nullptr, event.object});
+    enqueue({Notification::Kind::Delete, nullptr, std::move(event.object)});
     return;
   }
   if (it == cache_.end()) {
-    cache_.emplace(key, event.object);
-    enqueue({Notification::Kind::Add, nullptr, event.object});
+    cache_.emplace(key, serialize(event.object));
+    enqueue({Notification::Kind::Add, nullptr, std::move(event.object)});
   } else {
-    enqueue({Notification::Kind::Update, it->second, event.object});
-    it->second = event.object;
+    nlohmann::json old_object = deserialize(it->second);
+    it->second = serialize(event.object);
+    enqueue({Notification::Kind::Update, std::move(old_object), std::move(event.object)});
   }
 }
 

@@ -6,7 +6,8 @@
 // resync replays every cached object as an update. stop() cancels the open request at once.
 // Takes any Api (api.hpp): ApiClient in production, a fake in unit tests. An optional transform
 // (client-go's SetTransform) trims every listed or watched object before it is cached and handed
-// to the handlers, so the cache holds only what its readers use.
+// to the handlers, so the cache holds only what its readers use; the cache keeps each object as
+// compact JSON text and get()/list() return parsed copies.
 #pragma once
 
 #include <pplx/pplxtasks.h>
@@ -106,7 +107,11 @@ class Informer {
   std::vector<EventHandlers> handlers_;
 
   mutable std::mutex cache_mutex_;
-  std::map<std::string, nlohmann::json> cache_;
+  // Each object as compact JSON text, keyed "namespace/name". A parsed nlohmann::json costs
+  // five to ten times its text in small allocations (a map node per member), and a controller's
+  // cached objects sit in memory far longer than they are read: get() parses one per reconcile
+  // or drift check, a few microseconds for a typical object.
+  std::map<std::string, std::string> cache_;
   std::string last_rv_;
 
   mutable std::mutex queue_mutex_;
