@@ -87,10 +87,12 @@ class Informer {
   std::uint64_t watch_count() const { return watches_.load(); }
 
  private:
+  // Objects travel to the dispatcher as their cached text and are parsed there, one at a time:
+  // a first list of thousands of objects would otherwise queue thousands of parsed copies.
   struct Notification {
     enum class Kind { Add, Update, Delete, Synced } kind;
-    nlohmann::json old_object;
-    nlohmann::json object;
+    std::string old_object;
+    std::string object;
   };
 
   void reflect();   // list/watch thread

@@ -60,6 +60,9 @@ Manager::Manager(kube::ClientConfig config, ManagerOptions options)
     informer.ns = options_.watchNamespace;
     informer.label_selector = std::move(labelSelector);
     informer.transform = std::move(transform);
+    // The informer parses one page at a time: smaller pages, a lower peak at startup (ten
+    // requests for 1,000 objects instead of two).
+    informer.page_size = 100;
     return informer;
   };
   schemaVersions_ = std::make_unique<kube::Informer>(
