@@ -121,6 +121,7 @@ void Informer::relist(const pplx::cancellation_token& cancel) {
   ListOptions list_options;
   list_options.label_selector = options_.label_selector;
   list_options.limit = options_.page_size;
+  // resourceVersion "" = a consistent read from etcd, never older than what we had.
   std::vector<std::pair<std::string, std::string>> fresh;  // key and text, in list order
   std::string list_version;
   for (;;) {
