@@ -47,7 +47,7 @@ constexpr std::size_t kHttpIoThreads = 2;
 // checker, HTTP servers, cpprestsdk's pool). glibc gives each allocating thread its own arena
 // (up to 8 per core) and returns an arena's free memory only at its top, so memory freed on one
 // thread is kept in many half-empty arenas; two arenas bound that at a small cost in lock
-// contention, which a controller doing a few reconciles a second does not feel.
+// contention, which a controller doing tens of reconciles a second does not feel.
 void limitMemoryFootprint() {
   ::mallopt(M_ARENA_MAX, 2);
   crossplat::threadpool::initialize_with_threads(kHttpIoThreads);

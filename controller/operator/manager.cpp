@@ -51,8 +51,8 @@ Manager::Manager(kube::ClientConfig config, ManagerOptions options)
       queue_(clock_) {
   const std::string selector = std::string(kManagedByLabel) + "=" + kManagedByValue;
   // The caches hold only what the controller reads (cache_transforms.hpp): with 1,000
-  // SchemaVersions the cached objects are most of the process's heap, and managedFields alone
-  // were about a third of each one.
+  // SchemaVersions the cached objects were most of the process's heap, and managedFields alone
+  // more than half of each one (1.7 of 3.2 KB of JSON in the benchmark).
   const auto informerOptions = [&](kube::Resource resource, std::string labelSelector,
                                    std::function<void(nlohmann::json&)> transform) {
     kube::InformerOptions informer;
