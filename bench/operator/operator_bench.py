@@ -172,12 +172,21 @@ def create_objects(api, args, count, heads):
 
 
 def memory(pid):
+    """VmRSS and VmHWM, VmRSS split into anonymous (the heap, stacks, written library data)
+    and file-backed pages (the shared libraries' code, shared with every process using them),
+    PSS (shared pages divided among their users) and the thread count; kB."""
     fields = {}
     with open("/proc/%d/status" % pid) as f:
         for line in f:
             key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
+            if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
                 fields[key] = int(value.split()[0])  # kB
+            elif key == "Threads":
+                fields[key] = int(value)
+    with open("/proc/%d/smaps_rollup" % pid) as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                fields["Pss"] = int(line.split()[1])
     return fields
 
 
@@ -259,7 +268,8 @@ def main():
     args = parser.parse_args()
 
     api = Api(args.kubectl, args.kubeconfig)
-    results = {"count": args.count, "driftCheckInterval": args.drift_interval}
+    results = {"count": args.count, "driftCheckInterval": args.drift_interval,
+               "retort": args.retort}
     t = time.monotonic()
     heads = prepare_databases(args, args.count)
     results["prepareDatabasesSeconds"] = round(time.monotonic() - t, 1)
@@ -307,6 +317,7 @@ def main():
                                                 'result="%s"' % r)
                                   for r in ("in_sync", "drifted", "failed")}
         results["memoryKiB"] = memory(controller.pid)
+        results["memoryKiB"]["loadAverage1m"] = float(open("/proc/loadavg").read().split()[0])
 
         # (c) the same window with the controller.
         writes_before = metric_sum(text, "retort_reconcile_total")
@@ -326,6 +337,7 @@ def main():
         watch.ready.wait(10)
         time.sleep(0.5)
         latencies = []
+        before_changes = scrape(metrics_port)
         for i in range(args.changes):
             name = "sv-%04d" % i
             seen = len(watch.seen)
@@ -337,9 +349,22 @@ def main():
             latencies.append((t1 - t0) * 1000.0)
         results["specChangeToJobMs"] = {
             "changes": len(latencies),
+            # 1-minute load average at the end: latency on a shared 2-core machine depends on it.
+            "loadAverage1m": float(open("/proc/loadavg").read().split()[0]),
             "p50": round(statistics.median(latencies), 1),
             "p95": round(percentile(latencies, 95), 1),
             "max": round(max(latencies), 1)}
+        # Where the time goes inside the controller during the changes (its own histograms,
+        # every reconcile in the window, drift-triggered ones included): waiting in the work
+        # queue, and reconciling (a spec change's includes the Job POST and the status write).
+        after_changes = scrape(metrics_port)
+        for key, name in (("queueWaitMeanMs", "retort_workqueue_queue_duration_seconds"),
+                          ("reconcileMeanMs", "retort_reconcile_duration_seconds")):
+            count = metric_sum(after_changes, name + "_count") - \
+                metric_sum(before_changes, name + "_count")
+            total = metric_sum(after_changes, name + "_sum") - \
+                metric_sum(before_changes, name + "_sum")
+            results["specChangeToJobMs"][key] = round(1000.0 * total / count, 2) if count else None
         results["memoryKiBAfterChanges"] = memory(controller.pid)
     finally:
         controller.terminate()

@@ -1,14 +1,36 @@
 #include "kube/informer.hpp"
 
 #include <random>
+#include <utility>
 
 #include "kube/api_error.hpp"
 #include "kube/backoff.hpp"
 #include "kube/log_sink.hpp"
 #include "kube/object_key.hpp"
-#include "kube/relist_diff.hpp"
 
 namespace retort::kube {
+
+void strip_for_cache(nlohmann::json& object) {
+  const auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->is_object()) return;
+  meta->erase("managedFields");
+  const auto annotations = meta->find("annotations");
+  if (annotations == meta->end() || !annotations->is_object()) return;
+  annotations->erase("kubectl.kubernetes.io/last-applied-configuration");
+  if (annotations->empty()) meta->erase(annotations);
+}
+
+namespace {
+
+std::string serialize(const nlohmann::json& object) {
+  return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+nlohmann::json deserialize(const std::string& text) {
+  return nlohmann::json::parse(text);
+}
+
+}  // namespace
 
 Informer::Informer(std::shared_ptr<const Api> client, InformerOptions options)
     : client_(std::move(client)), options_(std::move(options)) {}
@@ -57,15 +79,23 @@ std::optional<nlohmann::json> Informer::get(const std::string& key) const {
   std::lock_guard lock(cache_mutex_);
   auto it = cache_.find(key);
   if (it == cache_.end()) return std::nullopt;
-  return it->second;
+  return deserialize(it->second);
 }
 
 std::vector<nlohmann::json> Informer::list() const {
   std::lock_guard lock(cache_mutex_);
   std::vector<nlohmann::json> objects;
   objects.reserve(cache_.size());
-  for (const auto& [key, object] : cache_) objects.push_back(object);
+  for (const auto& [key, text] : cache_) objects.push_back(deserialize(text));
   return objects;
+}
+
+std::vector<std::string> Informer::keys() const {
+  std::lock_guard lock(cache_mutex_);
+  std::vector<std::string> keys;
+  keys.reserve(cache_.size());
+  for (const auto& [key, text] : cache_) keys.push_back(key);
+  return keys;
 }
 
 std::string Informer::last_resource_version() const {
@@ -85,25 +115,54 @@ void Informer::enqueue(Notification notification) {
 }
 
 void Informer::relist(const pplx::cancellation_token& cancel) {
+  // Page by page, each page transformed and serialized before the next one is read: parsed
+  // objects are what costs memory, so at most one page of them is alive at a time (one list of
+  // every object, parsed, was the controller's peak, and glibc kept that peak afterwards).
   ListOptions list_options;
   list_options.label_selector = options_.label_selector;
+  list_options.limit = options_.page_size;
   // resourceVersion "" = a consistent read from etcd, never older than what we had.
-  ObjectList fresh =
-      client_->list_all(options_.resource, options_.ns, list_options, options_.page_size, cancel);
+  std::vector<std::pair<std::string, std::string>> fresh;  // key and text, in list order
+  std::string list_version;
+  for (;;) {
+    ObjectList page = client_->list(options_.resource, options_.ns, list_options, cancel);
+    for (auto& item : page.items) {
+      if (options_.transform) options_.transform(item);
+      std::string key = object_key(item);
+      fresh.emplace_back(std::move(key), serialize(item));
+    }
+    list_version = std::move(page.resource_version);
+    if (page.continue_token.empty()) break;
+    // A continued list is pinned to the first page's snapshot; the server rejects a
+    // resourceVersion next to continue.
+    list_options.continue_token = std::move(page.continue_token);
+    list_options.resource_version.clear();
+  }
   ++lists_;
   std::lock_guard lock(cache_mutex_);
-  RelistResult diff = diff_relist(cache_, std::move(fresh.items));
-  for (auto& change : diff.changes) {
-    const auto kind = change.kind == CacheChange::Kind::Add      ? Notification::Kind::Add
-                      : change.kind == CacheChange::Kind::Update ? Notification::Kind::Update
-                                                                 : Notification::Kind::Delete;
-    enqueue({kind, std::move(change.old_object), std::move(change.object)});
+  // The difference to what the handlers saw (relist_diff.hpp's rules, on the cached text: the
+  // text holds the resourceVersion, and the same resourceVersion always serializes the same).
+  std::map<std::string, std::string> next;
+  for (auto& [key, text] : fresh) {
+    const auto old = cache_.find(key);
+    if (old == cache_.end()) {
+      enqueue({Notification::Kind::Add, {}, text});
+    } else if (old->second != text) {
+      enqueue({Notification::Kind::Update, old->second, text});
+    }
+    next.insert_or_assign(std::move(key), std::move(text));
   }
-  cache_ = std::move(diff.cache);
-  last_rv_ = fresh.resource_version;
+  for (auto& [key, text] : cache_) {
+    if (!next.contains(key)) enqueue({Notification::Kind::Delete, {}, std::move(text)});
+  }
+  cache_ = std::move(next);
+  last_rv_ = std::move(list_version);
 }
 
-void Informer::apply_event(const WatchEvent& event) {
+void Informer::apply_event(WatchEvent event) {
+  if (options_.transform && event.type != WatchEvent::Type::Bookmark) {
+    options_.transform(event.object);
+  }
   std::lock_guard lock(cache_mutex_);
   if (std::string rv = resource_version(event.object); !rv.empty()) last_rv_ = rv;
   if (event.type == WatchEvent::Type::Bookmark) return;
@@ -111,15 +170,16 @@ void Informer::apply_event(const WatchEvent& event) {
   auto it = cache_.find(key);
   if (event.type == WatchEvent::Type::Deleted) {
     if (it != cache_.end()) cache_.erase(it);
-    enqueue({Notification::Kind::Delete, nullptr, event.object});
+    enqueue({Notification::Kind::Delete, {}, serialize(event.object)});
     return;
   }
+  std::string text = serialize(event.object);
   if (it == cache_.end()) {
-    cache_.emplace(key, event.object);
-    enqueue({Notification::Kind::Add, nullptr, event.object});
+    cache_.emplace(key, text);
+    enqueue({Notification::Kind::Add, {}, std::move(text)});
   } else {
-    enqueue({Notification::Kind::Update, it->second, event.object});
-    it->second = event.object;
+    std::string old_text = std::exchange(it->second, text);
+    enqueue({Notification::Kind::Update, std::move(old_text), std::move(text)});
   }
 }
 
@@ -134,7 +194,7 @@ void Informer::watch_once(const pplx::cancellation_token& cancel) {
   watch_options.idle_timeout = options_.watch_idle_timeout;
   WatchStream stream = client_->watch(options_.resource, options_.ns, watch_options, cancel);
   ++watches_;
-  while (auto event = stream.next()) apply_event(*event);
+  while (auto event = stream.next()) apply_event(std::move(*event));
 }
 
 void Informer::reflect() {
@@ -150,7 +210,7 @@ void Informer::reflect() {
       if (need_list) {
         relist(cancel);
         need_list = false;
-        if (lists_ == 1) enqueue({Notification::Kind::Synced, nullptr, nullptr});
+        if (lists_ == 1) enqueue({Notification::Kind::Synced, {}, {}});
       }
       watch_once(cancel);
       backoff.reset();  // a normal end (timeoutSeconds): re-watch at once
@@ -194,9 +254,12 @@ void Informer::dispatch() {
         // Resync: replay the cache as updates so level-based handlers re-check everything.
         next_resync = std::chrono::steady_clock::now() + options_.resync_period;
         lock.unlock();
-        for (const auto& object : list()) {
-          enqueue({Notification::Kind::Update, object, object});
+        std::vector<std::string> texts;
+        {
+          std::lock_guard cache_lock(cache_mutex_);
+          for (const auto& [key, text] : cache_) texts.push_back(text);
         }
+        for (auto& text : texts) enqueue({Notification::Kind::Update, text, std::move(text)});
         continue;
       }
       notification = std::move(queue_.front());
@@ -208,18 +271,21 @@ void Informer::dispatch() {
       state_cv_.notify_all();
       continue;
     }
+    const nlohmann::json object = deserialize(notification.object);
+    const nlohmann::json old_object = notification.kind == Notification::Kind::Update
+                                          ? deserialize(notification.old_object)
+                                          : nlohmann::json();
     for (const auto& handlers : handlers_) {
       try {
         switch (notification.kind) {
           case Notification::Kind::Add:
-            if (handlers.on_add) handlers.on_add(notification.object);
+            if (handlers.on_add) handlers.on_add(object);
             break;
           case Notification::Kind::Update:
-            if (handlers.on_update)
-              handlers.on_update(notification.old_object, notification.object);
+            if (handlers.on_update) handlers.on_update(old_object, object);
             break;
           case Notification::Kind::Delete:
-            if (handlers.on_delete) handlers.on_delete(notification.object);
+            if (handlers.on_delete) handlers.on_delete(object);
             break;
           case Notification::Kind::Synced:
             break;

@@ -4,7 +4,10 @@
 // turns the difference into add/update/delete notifications so handlers never miss a change.
 // Handlers run on one dispatcher thread, in the order the changes happened, and a periodic
 // resync replays every cached object as an update. stop() cancels the open request at once.
-// Takes any Api (api.hpp): ApiClient in production, a fake in unit tests.
+// Takes any Api (api.hpp): ApiClient in production, a fake in unit tests. An optional transform
+// (client-go's SetTransform) trims every listed or watched object before it is cached and handed
+// to the handlers, so the cache holds only what its readers use; the cache keeps each object as
+// compact JSON text and get()/list() return parsed copies.
 #pragma once
 
 #include <pplx/pplxtasks.h>
@@ -39,7 +42,17 @@ struct InformerOptions {
   // reflector does, so that many watchers do not reconnect in step.
   int min_watch_timeout_seconds = 300;
   std::chrono::seconds watch_idle_timeout{90};
+  // Applied to every object from a list or a watch event before it is cached and delivered, on
+  // the reflector's thread (client-go's SetTransform). It must keep metadata.namespace, .name
+  // and .resourceVersion: the cache key and the relist's change detection read them.
+  std::function<void(nlohmann::json& object)> transform;
 };
+
+// The transform every cache wants (controller-runtime's TransformStripManagedFields, plus the
+// client-side apply annotation): drops metadata.managedFields and the
+// kubectl.kubernetes.io/last-applied-configuration annotation, which together are often larger
+// than the rest of the object and which no controller reads.
+void strip_for_cache(nlohmann::json& object);
 
 struct EventHandlers {
   std::function<void(const nlohmann::json& object)> on_add;
@@ -66,6 +79,7 @@ class Informer {
 
   std::optional<nlohmann::json> get(const std::string& key) const;  // "namespace/name"
   std::vector<nlohmann::json> list() const;
+  std::vector<std::string> keys() const;  // "namespace/name" of every cached object, no copies
   std::string last_resource_version() const;
 
   // Counters for tests and metrics.
@@ -73,10 +87,12 @@ class Informer {
   std::uint64_t watch_count() const { return watches_.load(); }
 
  private:
+  // Objects travel to the dispatcher as their cached text and are parsed there, one at a time:
+  // a first list of thousands of objects would otherwise queue thousands of parsed copies.
   struct Notification {
     enum class Kind { Add, Update, Delete, Synced } kind;
-    nlohmann::json old_object;
-    nlohmann::json object;
+    std::string old_object;
+    std::string object;
   };
 
   void reflect();   // list/watch thread
@@ -84,7 +100,7 @@ class Informer {
   void relist(const pplx::cancellation_token& cancel);
   // Returns when the watch ended; throws ApiError (410 among others) or TransportError.
   void watch_once(const pplx::cancellation_token& cancel);
-  void apply_event(const WatchEvent& event);
+  void apply_event(WatchEvent event);
   void enqueue(Notification notification);
   bool sleep_unless_stopped(std::chrono::milliseconds delay);
 
@@ -93,7 +109,11 @@ class Informer {
   std::vector<EventHandlers> handlers_;
 
   mutable std::mutex cache_mutex_;
-  std::map<std::string, nlohmann::json> cache_;
+  // Each object as compact JSON text, keyed "namespace/name". A parsed nlohmann::json costs
+  // five to ten times its text in small allocations (a map node per member), and a controller's
+  // cached objects sit in memory far longer than they are read: get() parses one per reconcile
+  // or drift check, a few microseconds for a typical object.
+  std::map<std::string, std::string> cache_;
   std::string last_rv_;
 
   mutable std::mutex queue_mutex_;

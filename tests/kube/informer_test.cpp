@@ -1,7 +1,8 @@
 // Watch and informer against the real API server, with a relay in between that the test cuts
 // to force reconnects: no change is lost or reordered across a reconnect, an expired
-// resourceVersion (etcd compacted) is recovered by a relist, resync replays the cache, and
-// stop() is prompt while a watch is open.
+// resourceVersion (etcd compacted) is recovered by a relist, resync replays the cache, a
+// transform trims listed and watched objects before they are cached and delivered, and stop()
+// is prompt while a watch is open.
 #include "kube/informer.hpp"
 
 #include <gtest/gtest.h>
@@ -222,6 +223,54 @@ TEST(InformerTest, ResyncReplaysTheCacheAndStopIsPrompt) {
   auto stopped = std::async(std::launch::async, [&] { informer.stop(); });
   EXPECT_EQ(stopped.wait_for(std::chrono::seconds(60)), std::future_status::ready)
       << "stop() waited for the idle watch";
+}
+
+TEST(InformerTest, TransformStripsManagedFieldsAndLastAppliedBeforeCaching) {
+  auto client = admin_client();
+  const std::string ns = make_namespace(*client, "transform");
+  // The server records managedFields on every write; the annotation is what `kubectl apply`
+  // (client side) leaves.
+  const auto annotated = [](const std::string& name, const std::string& value) {
+    json object = config_map(name, value);
+    object["metadata"]["annotations"] = {
+        {"kubectl.kubernetes.io/last-applied-configuration", "{\"big\":\"copy\"}"}, {"team", "db"}};
+    return object;
+  };
+  const json listed = client->create(kube::resources::config_maps(), ns, annotated("listed", "1"));
+  ASSERT_TRUE(listed["metadata"].contains("managedFields")) << "the server sets managedFields";
+
+  std::mutex mutex;
+  std::vector<json> delivered;
+  kube::InformerOptions options = options_for(kube::resources::config_maps(), ns);
+  options.transform = kube::strip_for_cache;
+  kube::Informer informer(client, options);
+  const auto record = [&](const json& o) {
+    std::lock_guard lock(mutex);
+    delivered.push_back(o);
+  };
+  informer.add_handlers(
+      {record, [&](const json&, const json& o) { record(o); }, [&](const json& o) { record(o); }});
+  informer.start();
+  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(30)));
+  ASSERT_TRUE(eventually([&] { return informer.watch_count() >= 1; }));
+  client->create(kube::resources::config_maps(), ns, annotated("watched", "1"));
+  ASSERT_TRUE(eventually([&] { return informer.get(ns + "/watched").has_value(); }));
+
+  for (const char* name : {"listed", "watched"}) {
+    const json cached = *informer.get(ns + "/" + name);
+    EXPECT_FALSE(cached["metadata"].contains("managedFields")) << name;
+    EXPECT_EQ(cached["metadata"]["annotations"], (json{{"team", "db"}})) << name;
+    EXPECT_EQ(cached["data"]["v"], "1") << name;
+    EXPECT_FALSE(kube::resource_version(cached).empty()) << name;
+  }
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(delivered.size(), 2u);
+  for (const json& o : delivered) {
+    EXPECT_FALSE(o["metadata"].contains("managedFields")) << kube::object_name(o);
+    EXPECT_FALSE(
+        o["metadata"]["annotations"].contains("kubectl.kubernetes.io/last-applied-configuration"))
+        << kube::object_name(o);
+  }
 }
 
 TEST(WatchStreamTest, DeliversEventsAndBookmarksThenEndsAtTheServerTimeout) {

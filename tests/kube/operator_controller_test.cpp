@@ -147,11 +147,15 @@ TEST(OperatorControllerTest, OneJobPerMoveAcrossRestartsAndOutcomeInStatus) {
                                                 {"lastTransitionTime", "2026-01-01T00:00:04Z"}}})}};
   client->update_status(kube::resources::jobs(), ns, job);
 
+  // The Job's and the pod's watches are separate streams: when the Job's completion is seen
+  // before the pod's termination, the outcome is first recorded without the report (no
+  // revisions) and completed from the report once the pod's update arrives.
   json sv;
   ASSERT_TRUE(eventually([&] {
     sv = client->get(op::schemaVersionResource(), ns, "sweetshop");
-    return conditionOf(sv, "Ready") == "True/Migrated" ||
-           conditionOf(sv, "Ready") == "True/Succeeded";
+    return (conditionOf(sv, "Ready") == "True/Migrated" ||
+            conditionOf(sv, "Ready") == "True/Succeeded") &&
+           sv["status"].value("currentRevisions", json::array()) == json::array({"2a3b7c4d5e07"});
   })) << sv.dump(2);
   EXPECT_EQ(sv["status"]["observedGeneration"], created["metadata"]["generation"]);
   EXPECT_EQ(sv["status"]["currentRevisions"], json::array({"2a3b7c4d5e07"}));

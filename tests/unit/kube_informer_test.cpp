@@ -120,6 +120,46 @@ TEST_F(InformerUnitTest, AFailedFirstListIsRetriedUntilItSucceeds) {
   informer->stop();
 }
 
+TEST(StripForCache, DropsManagedFieldsAndTheLastAppliedAnnotationOnly) {
+  json object = config_map("a", "1");
+  object["metadata"]["resourceVersion"] = "7";
+  object["metadata"]["managedFields"] = json::array({{{"manager", "kubectl"}}});
+  object["metadata"]["annotations"] = {{"kubectl.kubernetes.io/last-applied-configuration", "{}"},
+                                       {"team", "db"}};
+  strip_for_cache(object);
+  EXPECT_EQ(object["metadata"],
+            (json{{"name", "a"}, {"resourceVersion", "7"}, {"annotations", {{"team", "db"}}}}));
+  EXPECT_EQ(object["data"]["v"], "1");
+
+  // An annotations map left empty goes too; objects without metadata are left alone.
+  json only_applied = config_map("b", "1");
+  only_applied["metadata"]["annotations"] = {
+      {"kubectl.kubernetes.io/last-applied-configuration", "{}"}};
+  strip_for_cache(only_applied);
+  EXPECT_EQ(only_applied["metadata"], (json{{"name", "b"}}));
+  json bare = {{"kind", "Status"}};
+  strip_for_cache(bare);
+  EXPECT_EQ(bare, (json{{"kind", "Status"}}));
+}
+
+TEST_F(InformerUnitTest, TheTransformTrimsListedObjectsBeforeTheyAreCachedAndDelivered) {
+  InformerOptions options;
+  options.resource = resources::config_maps();
+  options.ns = "app";
+  options.transform = [](json& object) { object["data"]["v"] = "trimmed"; };
+  Informer trimming(fake, options);
+  Seen trimmed;
+  trimming.add_handlers(trimmed.handlers());
+  trimming.start();
+  ASSERT_TRUE(trimming.wait_for_sync(std::chrono::seconds(30)));
+  EXPECT_EQ(trimmed.events(),
+            (std::vector<std::string>{"add gone trimmed", "add keep trimmed", "add same trimmed"}));
+  ASSERT_TRUE(trimming.get("app/keep").has_value());
+  EXPECT_EQ((*trimming.get("app/keep"))["data"]["v"], "trimmed");
+  EXPECT_EQ(trimming.keys(), (std::vector<std::string>{"app/gone", "app/keep", "app/same"}));
+  trimming.stop();
+}
+
 TEST_F(InformerUnitTest, StopCancelsTheOpenWatch) {
   informer->start();
   ASSERT_TRUE(informer->wait_for_sync(std::chrono::seconds(30)));
