@@ -4,21 +4,29 @@
 
 namespace retort::kube {
 
-ObjectList Api::list_all(const Resource& resource, std::string_view ns, ListOptions options,
-                         std::int64_t page_size, const pplx::cancellation_token& cancel) const {
+std::string Api::list_pages(const Resource& resource, std::string_view ns, ListOptions options,
+                            std::int64_t page_size, const pplx::cancellation_token& cancel,
+                            const std::function<void(ObjectList& page)>& on_page) const {
   options.limit = page_size;
   options.continue_token.clear();
-  ObjectList all = list(resource, ns, options, cancel);
-  while (!all.continue_token.empty()) {
+  for (;;) {
+    ObjectList page = list(resource, ns, options, cancel);
+    on_page(page);
+    if (page.continue_token.empty()) return page.resource_version;
     // A continued list is pinned to the first page's snapshot; the server rejects a
     // resourceVersion next to continue.
-    options.continue_token = all.continue_token;
+    options.continue_token = std::move(page.continue_token);
     options.resource_version.clear();
-    ObjectList page = list(resource, ns, options, cancel);
-    for (auto& item : page.items) all.items.push_back(std::move(item));
-    all.continue_token = page.continue_token;
-    all.resource_version = page.resource_version;
   }
+}
+
+ObjectList Api::list_all(const Resource& resource, std::string_view ns, ListOptions options,
+                         std::int64_t page_size, const pplx::cancellation_token& cancel) const {
+  ObjectList all;
+  all.resource_version =
+      list_pages(resource, ns, std::move(options), page_size, cancel, [&](ObjectList& page) {
+        for (auto& item : page.items) all.items.push_back(std::move(item));
+      });
   return all;
 }
 

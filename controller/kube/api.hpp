@@ -7,15 +7,16 @@
 //
 // The public verbs are non-virtual and carry the default arguments; implementations override
 // the protected do_* primitives (the non-virtual interface idiom), so a default argument never
-// depends on the static type. list_all, apply and apply_status are built on list and patch and
-// behave the same for every implementation. Every failure is an exception: ApiError with the
-// server's Status for an HTTP error, TransportError when no response came back, Cancelled when
+// depends on the static type. list_pages, list_all, apply and apply_status are built on list and
+// patch and behave the same for every implementation. Every failure is an exception: ApiError with
+// the server's Status for an HTTP error, TransportError when no response came back, Cancelled when
 // the caller's cancellation token fired. Implementations must be thread-safe.
 #pragma once
 
 #include <pplx/pplxtasks.h>
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -65,7 +66,13 @@ class Api {
                   const pplx::cancellation_token& cancel = pplx::cancellation_token::none()) const {
     return do_list(resource, ns, options, cancel);
   }
-  // Follows continue tokens until the last page; page_size 0 means one unpaginated request.
+  // Follows continue tokens until the last page, handing each page (its items, to take) to
+  // on_page before the next is read, so a caller keeps at most one page of parsed objects;
+  // returns the list's resourceVersion. page_size 0 means one unpaginated request.
+  std::string list_pages(const Resource& resource, std::string_view ns, ListOptions options,
+                         std::int64_t page_size, const pplx::cancellation_token& cancel,
+                         const std::function<void(ObjectList& page)>& on_page) const;
+  // list_pages into one list.
   ObjectList list_all(
       const Resource& resource, std::string_view ns, ListOptions options = {},
       std::int64_t page_size = 500,

@@ -7,6 +7,7 @@
 #include "kube/backoff.hpp"
 #include "kube/log_sink.hpp"
 #include "kube/object_key.hpp"
+#include "kube/relist_diff.hpp"
 
 namespace retort::kube {
 
@@ -120,42 +121,27 @@ void Informer::relist(const pplx::cancellation_token& cancel) {
   // every object, parsed, was the controller's peak, and glibc kept that peak afterwards).
   ListOptions list_options;
   list_options.label_selector = options_.label_selector;
-  list_options.limit = options_.page_size;
   // resourceVersion "" = a consistent read from etcd, never older than what we had.
   std::vector<std::pair<std::string, std::string>> fresh;  // key and text, in list order
-  std::string list_version;
-  for (;;) {
-    ObjectList page = client_->list(options_.resource, options_.ns, list_options, cancel);
-    for (auto& item : page.items) {
-      if (options_.transform) options_.transform(item);
-      std::string key = object_key(item);
-      fresh.emplace_back(std::move(key), serialize(item));
-    }
-    list_version = std::move(page.resource_version);
-    if (page.continue_token.empty()) break;
-    // A continued list is pinned to the first page's snapshot; the server rejects a
-    // resourceVersion next to continue.
-    list_options.continue_token = std::move(page.continue_token);
-    list_options.resource_version.clear();
-  }
+  std::string list_version =
+      client_->list_pages(options_.resource, options_.ns, list_options, options_.page_size, cancel,
+                          [&](ObjectList& page) {
+                            for (auto& item : page.items) {
+                              if (options_.transform) options_.transform(item);
+                              std::string key = object_key(item);
+                              fresh.emplace_back(std::move(key), serialize(item));
+                            }
+                          });
   ++lists_;
   std::lock_guard lock(cache_mutex_);
-  // The difference to what the handlers saw (relist_diff.hpp's rules, on the cached text: the
-  // text holds the resourceVersion, and the same resourceVersion always serializes the same).
-  std::map<std::string, std::string> next;
-  for (auto& [key, text] : fresh) {
-    const auto old = cache_.find(key);
-    if (old == cache_.end()) {
-      enqueue({Notification::Kind::Add, {}, text});
-    } else if (old->second != text) {
-      enqueue({Notification::Kind::Update, old->second, text});
-    }
-    next.insert_or_assign(std::move(key), std::move(text));
+  RelistResult diff = diff_relist(cache_, std::move(fresh));
+  for (auto& change : diff.changes) {
+    const auto kind = change.kind == CacheChange::Kind::Add      ? Notification::Kind::Add
+                      : change.kind == CacheChange::Kind::Update ? Notification::Kind::Update
+                                                                 : Notification::Kind::Delete;
+    enqueue({kind, std::move(change.old_object), std::move(change.object)});
   }
-  for (auto& [key, text] : cache_) {
-    if (!next.contains(key)) enqueue({Notification::Kind::Delete, {}, std::move(text)});
-  }
-  cache_ = std::move(next);
+  cache_ = std::move(diff.cache);
   last_rv_ = std::move(list_version);
 }
 

@@ -1,25 +1,22 @@
 #include "kube/relist_diff.hpp"
 
-#include "kube/object_key.hpp"
-
 namespace retort::kube {
 
-RelistResult diff_relist(const std::map<std::string, nlohmann::json>& cache,
-                         nlohmann::json listed_items) {
+RelistResult diff_relist(const std::map<std::string, std::string>& cache,
+                         std::vector<std::pair<std::string, std::string>> listed) {
   RelistResult result;
-  for (auto& item : listed_items) {
-    std::string key = object_key(item);
+  for (auto& [key, text] : listed) {
     auto old = cache.find(key);
     if (old == cache.end()) {
-      result.changes.push_back({CacheChange::Kind::Add, nullptr, item});
-    } else if (resource_version(old->second) != resource_version(item)) {
-      result.changes.push_back({CacheChange::Kind::Update, old->second, item});
+      result.changes.push_back({CacheChange::Kind::Add, {}, text});
+    } else if (old->second != text) {
+      result.changes.push_back({CacheChange::Kind::Update, old->second, text});
     }
-    result.cache.insert_or_assign(std::move(key), std::move(item));
+    result.cache.insert_or_assign(std::move(key), std::move(text));
   }
-  for (const auto& [key, object] : cache) {
+  for (const auto& [key, text] : cache) {
     if (!result.cache.contains(key)) {
-      result.changes.push_back({CacheChange::Kind::Delete, nullptr, object});
+      result.changes.push_back({CacheChange::Kind::Delete, {}, text});
     }
   }
   return result;

@@ -1,13 +1,15 @@
 // What a relist means to an informer's handlers: the difference between the cache it had and a
 // fresh, complete list of the resource. An object only in the list is an add; one in both whose
-// resourceVersion changed is an update (old and new); one only in the cache was deleted while
-// the informer was not watching. Objects whose resourceVersion did not change produce nothing.
-// Pure: the informer applies the result under its lock and queues the changes.
+// text changed is an update (old and new); one only in the cache was deleted while the informer
+// was not watching. Objects are compared as the informer caches them, compact JSON text: the
+// text holds the resourceVersion, and one resourceVersion always serializes the same, so equal
+// text means nothing changed. Pure: the informer applies the result under its lock and queues
+// the changes.
 #pragma once
 
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace retort::kube {
@@ -15,17 +17,18 @@ namespace retort::kube {
 struct CacheChange {
   enum class Kind { Add, Update, Delete };
   Kind kind;
-  nlohmann::json old_object;  // Update: the cached object; otherwise null
-  nlohmann::json object;      // Add, Update: the listed object; Delete: the cached one
+  std::string old_object;  // Update: the cached text; otherwise empty
+  std::string object;      // Add, Update: the listed text; Delete: the cached one
 };
 
 struct RelistResult {
-  std::map<std::string, nlohmann::json> cache;  // keyed by object_key: the list's objects
+  std::map<std::string, std::string> cache;  // keyed by object_key: the list's objects
   // Adds and updates in the list's order, then deletes in key order.
   std::vector<CacheChange> changes;
 };
 
-RelistResult diff_relist(const std::map<std::string, nlohmann::json>& cache,
-                         nlohmann::json listed_items);
+// `listed`: (object_key, text) of every listed object, in the list's order.
+RelistResult diff_relist(const std::map<std::string, std::string>& cache,
+                         std::vector<std::pair<std::string, std::string>> listed);
 
 }  // namespace retort::kube
