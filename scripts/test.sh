@@ -4,7 +4,7 @@
 # kube-apiserver and etcd, e2e on a real one-node cluster, delivery: Helm, promtool, Lua). Then
 # the sanitizer passes (below). A layer that finds no tests is an error, not a pass. Each phase
 # prints a line with the time it started and the summary lists how long each took.
-#   SANITIZE=0 scripts/test.sh      skip the sanitizer passes (SANITIZE=full: widest passes)
+#   SANITIZE=0 scripts/test.sh      skip the sanitizer passes
 #   LABELS=unit scripts/test.sh     run only some layers (a ctest label regex)
 #   TEST_JOBS=1 scripts/test.sh     tests one at a time (default 2: most tests wait on servers)
 set -euo pipefail
@@ -59,41 +59,40 @@ phase "tests${LABELS:+ ($LABELS)}"
 status=0
 (cd "$root/build" && ctest -j "${TEST_JOBS:-2}" --no-tests=error --output-on-failure ${LABELS:+-L "$LABELS"}) || status=$?
 
-# Sanitizer passes, each in its own build tree. By default: AddressSanitizer + UBSan on the unit
-# and integration tests, ThreadSanitizer on the unit tests of the threaded kube code (informer,
-# leader election, events on a fake Api). SANITIZE=full adds the kube tests on a real control
-# plane to both passes (about 30 more minutes on 2 cores: the kube client's build under each
-# sanitizer and a control plane per test).
+# Sanitizer passes, each in its own build tree (SANITIZE=0 skips them):
+# - AddressSanitizer + UBSan on the unit, integration and kube client tests (the kube client on
+#   a real control plane);
+# - ThreadSanitizer on the threaded kube code: informer, leader election and events, on a fake
+#   Api (unit) and on a real control plane (kube).
+# docs/engine.md ("Sanitizers") lists what each covers and how long it takes.
 if [ "${SANITIZE:-1}" != 0 ] && [ $status = 0 ]; then
-  asan_targets="retort retort_unit_tests retort_operator_unit_tests retort_integration_tests"
-  asan_tests=(-L 'unit|integration' -E '^kube_unit\.')
-  if [ "${SANITIZE:-1}" = full ]; then
-    asan_targets+=" retort_kube_unit_tests retort_kube_tests retort_kube_lease_candidate retort_operator_kube_tests"
-    asan_tests=(-L 'unit|integration|kube')
-  fi
   phase "sanitizer build (address, undefined)"
+  asan_targets="retort retort_unit_tests retort_operator_unit_tests retort_integration_tests"
+  # retort_operator_kube_tests is left out: not yet run under ASan (docs/engine.md, "Sanitizers").
+  asan_targets+=" retort_kube_unit_tests retort_kube_tests retort_kube_lease_candidate"
   BUILD_DIR="$root/build-sanitize" TARGETS="$asan_targets" \
     "$root/scripts/build.sh" -DRETORT_SANITIZE=ON -DRETORT_BUILD_BENCH=OFF
   phase "sanitizer tests (address, undefined)"
   # The memory bounds of very large scripts (LargeScript.*) hold for the release binary and run
   # in the pass above; ASan's shadow memory and quarantine make an RSS bound meaningless here.
+  # tests/kube/{lsan,ubsan}.supp name the reports that come from uninstrumented cpprestsdk and
+  # OpenSSL, each with why.
   (cd "$root/build-sanitize" && ASAN_OPTIONS=detect_leaks=1 GTEST_FILTER='-LargeScript.*' \
-    ctest -j "${TEST_JOBS:-2}" --no-tests=error --output-on-failure "${asan_tests[@]}") || status=$?
+    LSAN_OPTIONS="suppressions=$root/tests/kube/lsan.supp" \
+    UBSAN_OPTIONS="suppressions=$root/tests/kube/ubsan.supp print_stacktrace=1" \
+    ctest -j "${TEST_JOBS:-2}" --no-tests=error --output-on-failure -L 'unit|integration|kube') ||
+    status=$?
 fi
 
 # TSan cannot see inside cpprestsdk (not instrumented); tests/kube/tsan.supp names the reports
 # that come from there, each with why.
 if [ "${SANITIZE:-1}" != 0 ] && [ $status = 0 ]; then
-  tsan_targets="retort_kube_unit_tests"
-  threaded='^kube_unit\.(InformerUnitTest|LeaderElectorUnitTest|EventRecorderUnitTest)\.'
-  if [ "${SANITIZE:-1}" = full ]; then
-    tsan_targets+=" retort_kube_tests retort_kube_lease_candidate"
-    threaded+='|^kube\.(InformerTest|WatchStreamTest|LeaseTest|EventTest)\.'
-  fi
   phase "thread sanitizer build"
-  BUILD_DIR="$root/build-tsan" TARGETS="$tsan_targets" \
+  BUILD_DIR="$root/build-tsan" TARGETS="retort_kube_unit_tests retort_kube_tests retort_kube_lease_candidate" \
     "$root/scripts/build.sh" -DRETORT_SANITIZE_THREAD=ON -DRETORT_BUILD_BENCH=OFF
   phase "thread sanitizer tests"
+  threaded='^kube_unit\.(InformerUnitTest|LeaderElectorUnitTest|EventRecorderUnitTest)\.'
+  threaded+='|^kube\.(InformerTest|WatchStreamTest|LeaseTest|EventTest)\.'
   (cd "$root/build-tsan" &&
     TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$root/tests/kube/tsan.supp" \
     ctest --no-tests=error --output-on-failure -R "$threaded") || status=$?

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "kube/in_cluster_config.hpp"
 #include "kube/kubeconfig.hpp"
@@ -21,6 +23,14 @@ ClientConfig load_default_config() {
     throw ConfigError("no in-cluster environment, no KUBECONFIG and no HOME");
   }
   return load_kubeconfig(std::filesystem::path(home) / ".kube" / "config");
+}
+
+std::string read_config_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError("cannot read " + path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace retort::kube

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -32,5 +33,9 @@ struct ClientConfig {
 };
 
 ClientConfig load_default_config();
+
+// The whole text of a file a configuration names (kubeconfig, certificate, token, namespace);
+// ConfigError naming the path when it cannot be read.
+std::string read_config_file(const std::filesystem::path& path);
 
 }  // namespace retort::kube

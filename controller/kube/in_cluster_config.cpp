@@ -1,8 +1,6 @@
 #include "kube/in_cluster_config.hpp"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 namespace retort::kube {
@@ -11,14 +9,6 @@ namespace {
 std::string env_or_empty(const char* name) {
   const char* value = std::getenv(name);
   return value == nullptr ? std::string{} : std::string(value);
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError("cannot read " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace
@@ -42,10 +32,10 @@ ClientConfig load_in_cluster_config(const std::filesystem::path& service_account
   config.server = "https://" + (ipv6 ? "[" + host + "]" : host) + ":" + port;
   config.token = TokenSource::from_file(service_account_dir / "token");
   config.token->token();  // fail now, not on the first request, if it is unreadable
-  config.ca_pem = read_file(service_account_dir / "ca.crt");
+  config.ca_pem = read_config_file(service_account_dir / "ca.crt");
   std::error_code ec;
   if (std::filesystem::exists(service_account_dir / "namespace", ec)) {
-    std::string ns = read_file(service_account_dir / "namespace");
+    std::string ns = read_config_file(service_account_dir / "namespace");
     while (!ns.empty() && (ns.back() == '\n' || ns.back() == ' ')) ns.pop_back();
     if (!ns.empty()) config.default_namespace = ns;
   }

@@ -1,45 +1,28 @@
 #include "kube/kubeconfig.hpp"
 
+#include <cpprest/asyncrt_utils.h>
 #include <yaml-cpp/yaml.h>
 
-#include <array>
-#include <fstream>
-#include <sstream>
+#include <vector>
 
 namespace retort::kube {
 namespace {
 
-std::string decode_base64(std::string_view text, std::string_view what) {
-  static constexpr std::string_view kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::array<int, 256> value{};
-  value.fill(-1);
-  for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
-    value[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int>(i);
-  }
-  std::string out;
-  unsigned int buffer = 0;
-  int bits = 0;
+// Inline PEM material (*-data) is standard base64. Line breaks and blanks that a YAML block
+// scalar may leave are dropped first; the decoder itself is cpprestsdk's. The error names the
+// field, never its content: client-key-data is a private key.
+std::string decode_base64(std::string_view text, const std::string& field) {
+  std::string compact;
+  compact.reserve(text.size());
   for (char c : text) {
-    if (c == '=' || c == '\n' || c == '\r' || c == ' ' || c == '\t') continue;
-    const int v = value[static_cast<unsigned char>(c)];
-    if (v < 0) throw ConfigError(std::string(what) + " is not valid base64");
-    buffer = (buffer << 6) | static_cast<unsigned int>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xFFu));
-    }
+    if (c != '\n' && c != '\r' && c != ' ' && c != '\t') compact.push_back(c);
   }
-  return out;
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError("cannot read " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  try {
+    const std::vector<unsigned char> bytes = utility::conversions::from_base64(compact);
+    return {bytes.begin(), bytes.end()};
+  } catch (const std::exception& e) {
+    throw ConfigError("kubeconfig " + field + " is not valid base64 (" + e.what() + ")");
+  }
 }
 
 std::filesystem::path resolve(const std::filesystem::path& base_dir, const std::string& file) {
@@ -67,14 +50,15 @@ std::string string_or_empty(const YAML::Node& node, const char* key) {
   return value && value.IsScalar() ? value.as<std::string>() : std::string{};
 }
 
-// PEM material given inline as *-data (base64) or as a file path.
-std::string pem(const YAML::Node& node, const char* data_key, const char* file_key,
-                const std::filesystem::path& base_dir) {
+// PEM material given inline as *-data (base64) or as a file path. `where` is the entry's field
+// path in the kubeconfig (e.g. clusters["kind"].cluster), for errors.
+std::string pem(const YAML::Node& node, const std::string& where, const char* data_key,
+                const char* file_key, const std::filesystem::path& base_dir) {
   if (std::string data = string_or_empty(node, data_key); !data.empty()) {
-    return decode_base64(data, data_key);
+    return decode_base64(data, where + "." + data_key);
   }
   if (std::string file = string_or_empty(node, file_key); !file.empty()) {
-    return read_file(resolve(base_dir, file));
+    return read_config_file(resolve(base_dir, file));
   }
   return {};
 }
@@ -95,22 +79,27 @@ ClientConfig parse_kubeconfig(std::string_view yaml, const std::filesystem::path
 
   try {
     const YAML::Node ctx = find_named(root, "contexts", "context", context_name);
-    const YAML::Node cluster =
-        find_named(root, "clusters", "cluster", string_or_empty(ctx, "cluster"));
+    const std::string cluster_name = string_or_empty(ctx, "cluster");
+    const YAML::Node cluster = find_named(root, "clusters", "cluster", cluster_name);
+    const std::string cluster_path = "clusters[\"" + cluster_name + "\"].cluster";
+
     const std::string user_name = string_or_empty(ctx, "user");
     const YAML::Node user = user_name.empty() ? YAML::Node(YAML::NodeType::Map)
                                               : find_named(root, "users", "user", user_name);
+    const std::string user_path = "users[\"" + user_name + "\"].user";
 
     ClientConfig config;
     config.server = string_or_empty(cluster, "server");
     while (!config.server.empty() && config.server.back() == '/') config.server.pop_back();
     if (config.server.empty()) throw ConfigError("cluster of context has no server");
-    config.ca_pem = pem(cluster, "certificate-authority-data", "certificate-authority", base_dir);
+    config.ca_pem =
+        pem(cluster, cluster_path, "certificate-authority-data", "certificate-authority", base_dir);
     if (cluster["insecure-skip-tls-verify"]) {
       config.insecure_skip_verify = cluster["insecure-skip-tls-verify"].as<bool>();
     }
-    config.client_cert_pem = pem(user, "client-certificate-data", "client-certificate", base_dir);
-    config.client_key_pem = pem(user, "client-key-data", "client-key", base_dir);
+    config.client_cert_pem =
+        pem(user, user_path, "client-certificate-data", "client-certificate", base_dir);
+    config.client_key_pem = pem(user, user_path, "client-key-data", "client-key", base_dir);
     if (config.client_cert_pem.empty() != config.client_key_pem.empty()) {
       throw ConfigError("user \"" + user_name + "\" has a client certificate or key, not both");
     }
@@ -133,7 +122,7 @@ ClientConfig parse_kubeconfig(std::string_view yaml, const std::filesystem::path
 }
 
 ClientConfig load_kubeconfig(const std::filesystem::path& path, std::string_view context) {
-  return parse_kubeconfig(read_file(path), path.parent_path(), context);
+  return parse_kubeconfig(read_config_file(path), path.parent_path(), context);
 }
 
 }  // namespace retort::kube

@@ -2,8 +2,6 @@
 -- Reads the kstatus conditions the controller writes (docs/operator.md): Stalled=True is Degraded,
 -- Ready=True is Healthy, spec.suspend is Suspended, anything else (a Job running, a transient
 -- failure being retried, a generation the controller has not seen yet) is Progressing.
-local hs = {}
-
 local function condition(conditions, kind)
   if conditions == nil then
     return nil
@@ -26,6 +24,15 @@ local function describe(c, fallback)
   return fallback
 end
 
+-- The health Argo CD shows: one of Healthy, Progressing, Degraded, Suspended, and why.
+local function health(state, message)
+  return { status = state, message = message }
+end
+
+local function isTrue(c)
+  return c ~= nil and c.status == "True"
+end
+
 local status = obj.status
 local generation = obj.metadata and obj.metadata.generation or nil
 local conditions = status and status.conditions or nil
@@ -35,43 +42,31 @@ local reconciling = condition(conditions, "Reconciling")
 local drifted = condition(conditions, "Drifted")
 
 if obj.spec ~= nil and obj.spec.suspend == true then
-  hs.status = "Suspended"
-  hs.message = "spec.suspend is true: no migration is started"
-  return hs
+  return health("Suspended", "spec.suspend is true: no migration is started")
 end
 
 -- A status written for an older spec says nothing about the current one.
 if status == nil or (generation ~= nil and (status.observedGeneration == nil or status.observedGeneration < generation)) then
-  hs.status = "Progressing"
-  hs.message = "Waiting for the controller to observe generation " .. tostring(generation or "")
-  return hs
+  return health("Progressing", "Waiting for the controller to observe generation " .. tostring(generation or ""))
 end
 
-if stalled ~= nil and stalled.status == "True" then
-  hs.status = "Degraded"
-  hs.message = describe(stalled, "Stalled")
-  return hs
+if isTrue(stalled) then
+  return health("Degraded", describe(stalled, "Stalled"))
 end
 
-if ready ~= nil and ready.status == "True" then
-  hs.status = "Healthy"
-  hs.message = describe(ready, "At the target revision")
-  if drifted ~= nil and drifted.status == "True" then
-    hs.message = hs.message .. " (drift recorded: " .. describe(drifted, "Drifted") .. ")"
+if isTrue(ready) then
+  local message = describe(ready, "At the target revision")
+  if isTrue(drifted) then
+    message = message .. " (drift recorded: " .. describe(drifted, "Drifted") .. ")"
   end
-  return hs
+  return health("Healthy", message)
 end
 
 if ready ~= nil and ready.reason == "Suspended" then
-  hs.status = "Suspended"
-  hs.message = describe(ready, "Suspended")
-  return hs
+  return health("Suspended", describe(ready, "Suspended"))
 end
 
-hs.status = "Progressing"
-if reconciling ~= nil and reconciling.status == "True" then
-  hs.message = describe(reconciling, "Migrating")
-else
-  hs.message = describe(ready, "Waiting for Ready")
+if isTrue(reconciling) then
+  return health("Progressing", describe(reconciling, "Migrating"))
 end
-return hs
+return health("Progressing", describe(ready, "Waiting for Ready"))

@@ -6,20 +6,17 @@ SQL as a Retort script location, then checks that each tool reads and continues 
 other wrote: version rows, `current`, `history`, upgrades and downgrades in both directions.
 Runs Debian's Alembic (python3-alembic) under /usr/bin/python3. Prints "N passed, M failed".
 """
-import argparse
 import os
 import pathlib
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 
 import psycopg2
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-# The test servers are thrown away: durability only costs time (CREATE DATABASE, above all).
-THROWAWAY_SERVER_SETTINGS = ["fsync=off", "full_page_writes=off", "synchronous_commit=off"]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from compat_runner import ROOT, main, new_database  # noqa: E402
+
 HEADER = re.compile(r"^-- ([a-z_]+):\s*(.*?)\s*$")
 
 ENV_PY = '''
@@ -147,16 +144,6 @@ class Tools:
             return [r[0] for r in cur.fetchall()]
 
 
-def new_database(admin_url, name):
-    c = psycopg2.connect(admin_url)
-    c.autocommit = True
-    with c.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    c.close()
-    return admin_url.rsplit("/", 1)[0] + "/" + name
-
-
 def expect(actual, expected, what):
     if actual != expected:
         raise AssertionError(f"{what}: expected {expected!r}, got {actual!r}")
@@ -241,45 +228,31 @@ def test_branchy_graph_leaves_the_same_rows(alembic_tools, retort_tools):
         expect(retort_tools.tables(), alembic_tools.tables(), f"tables after {command} {target}")
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--retort", required=True)
-    args = parser.parse_args()
-    work = pathlib.Path(tempfile.mkdtemp(prefix="retort-compat."))
-    server = work / "pg"
-    admin_url = subprocess.run([str(ROOT / "tests/support/postgres.sh"), "up", str(server),
-                                *THROWAWAY_SERVER_SETTINGS],
-                               capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
-    passed = failed = 0
-    try:
-        sweetshop = ROOT / "migrations"
-        sweetshop_ini = alembic_env_from(sweetshop, work / "alembic-sweetshop")
-        branchy = branchy_location(work)
-        branchy_ini = alembic_env_from(branchy, work / "alembic-branchy")
-        cases = [
-            (test_alembic_upgrades_then_retort_continues, lambda n: (Tools(args.retort, sweetshop, sweetshop_ini, new_database(admin_url, n)),)),
-            (test_retort_upgrades_then_alembic_downgrades, lambda n: (Tools(args.retort, sweetshop, sweetshop_ini, new_database(admin_url, n)),)),
-            (test_history_and_heads_print_the_same, lambda n: (Tools(args.retort, sweetshop, sweetshop_ini, new_database(admin_url, n)),)),
-            (test_offline_sql_runs_the_same_statements, lambda n: (Tools(args.retort, sweetshop, sweetshop_ini, new_database(admin_url, n)),)),
-            (test_branchy_graph_leaves_the_same_rows, lambda n: (
-                Tools(args.retort, branchy, branchy_ini, new_database(admin_url, n + "_alembic")),
-                Tools(args.retort, branchy, branchy_ini, new_database(admin_url, n + "_retort")))),
-        ]
-        for case, make in cases:
-            name = case.__name__
-            try:
-                case(*make(name[5:40]))
-                passed += 1
-                print(f"PASS {name}")
-            except AssertionError as e:
-                failed += 1
-                print(f"FAIL {name}: {e}")
-    finally:
-        subprocess.run([str(ROOT / "tests/support/postgres.sh"), "down", str(server)], capture_output=True)
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+def cases(retort, work, admin_url):
+    sweetshop = ROOT / "migrations"
+    sweetshop_ini = alembic_env_from(sweetshop, work / "alembic-sweetshop")
+    branchy = branchy_location(work)
+    branchy_ini = alembic_env_from(branchy, work / "alembic-branchy")
+
+    def on_sweetshop(check):  # one fresh database per case, named after it
+        name = check.__name__
+        return name, lambda: check(Tools(retort, sweetshop, sweetshop_ini,
+                                         new_database(admin_url, name[5:40])))
+
+    def on_branchy_twins(check):
+        name = check.__name__
+        return name, lambda: check(
+            Tools(retort, branchy, branchy_ini, new_database(admin_url, name[5:40] + "_alembic")),
+            Tools(retort, branchy, branchy_ini, new_database(admin_url, name[5:40] + "_retort")))
+
+    return [
+        on_sweetshop(test_alembic_upgrades_then_retort_continues),
+        on_sweetshop(test_retort_upgrades_then_alembic_downgrades),
+        on_sweetshop(test_history_and_heads_print_the_same),
+        on_sweetshop(test_offline_sql_runs_the_same_statements),
+        on_branchy_twins(test_branchy_graph_leaves_the_same_rows),
+    ]
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main("retort-compat.", cases))

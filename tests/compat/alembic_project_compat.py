@@ -15,18 +15,19 @@ directory, then:
 - `retort revision -m` writes a .py script Alembic reads and runs.
 Runs Debian's Alembic under /usr/bin/python3. Prints "N passed, M failed".
 """
-import argparse
+import itertools
 import os
 import pathlib
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
 import psycopg2
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from compat_runner import ROOT, main, new_database  # noqa: E402
+
 PROJECTS = ROOT / "tests" / "alembic_projects"
 PYTHON = "/usr/bin/python3"
 VERSION_TABLES = {"branchy": "branchy_version"}
@@ -62,16 +63,6 @@ class Project:
                 return []
             cur.execute(f"SELECT version_num FROM {self.version_table} ORDER BY 1")
             return [r[0] for r in cur.fetchall()]
-
-
-def new_database(admin_url, name):
-    c = psycopg2.connect(admin_url)
-    c.autocommit = True
-    with c.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    c.close()
-    return admin_url.rsplit("/", 1)[0] + "/" + name
 
 
 def schema_dump(p):
@@ -236,56 +227,38 @@ def check_non_literal_identifier_is_an_error(p):
         raise AssertionError(f"non-literal revision: {r.returncode} {r.stdout}{r.stderr}")
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--retort", required=True)
-    args = parser.parse_args()
-    work = pathlib.Path(tempfile.mkdtemp(prefix="retort-alembic-projects."))
-    server = work / "pg"
-    admin_url = subprocess.run([str(ROOT / "tests/support/postgres.sh"), "up", str(server)],
-                               capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
-    counter = [0]
+_copy_numbers = itertools.count(1)
 
-    def project(name, tag=""):
-        counter[0] += 1
-        copy = work / f"{name}{tag}-{counter[0]}" / name
-        shutil.copytree(PROJECTS / name, copy)
-        return Project(args.retort, copy, new_database(admin_url, f"{name}_{counter[0]}"))
 
-    cases = []
+def copy_project(retort, work, admin_url, name):
+    """A fresh copy of tests/alembic_projects/NAME in `work`, on a fresh database."""
+    n = next(_copy_numbers)
+    copy = work / f"{name}-{n}" / name
+    shutil.copytree(PROJECTS / name, copy)
+    return Project(retort, copy, new_database(admin_url, f"{name}_{n}"))
+
+
+def cases(retort, work, admin_url):
+    def project(name):
+        return copy_project(retort, work, admin_url, name)
+
+    result = []
     for name in ("linear", "branchy", "sweetshop"):
-        cases += [
+        result += [
             (f"read_commands_{name}", lambda n=name: check_read_commands(project(n))),
             (f"current_and_stamp_{name}", lambda n=name: check_current_and_stamp(project(n))),
             (f"convert_same_schema_{name}", lambda n=name: check_convert_leaves_the_same_schema(
                 project(n), project(n), work / f"converted-{n}")),
         ]
-    cases += [
+    result += [
         ("upgrade_refused_without_conversion", lambda: check_upgrade_refused_without_conversion(project("linear"))),
         ("steps_needing_a_database", lambda: check_steps_needing_a_database(project("needs_database"), work / "nd")),
         ("convert_without_alembic", lambda: check_convert_without_alembic(project("linear"), work)),
         ("revision_writes_python", lambda: check_revision_writes_python(project("linear"))),
         ("non_literal_identifier_is_an_error", lambda: check_non_literal_identifier_is_an_error(project("linear"))),
     ]
-    only = os.environ.get("ALEMBIC_PROJECT_CASES")
-    passed = failed = 0
-    try:
-        for name, case in cases:
-            if only and not re.search(only, name):
-                continue
-            try:
-                case()
-                passed += 1
-                print(f"PASS {name}", flush=True)
-            except (AssertionError, subprocess.CalledProcessError) as e:
-                failed += 1
-                print(f"FAIL {name}: {e}", flush=True)
-    finally:
-        subprocess.run([str(ROOT / "tests/support/postgres.sh"), "down", str(server)], capture_output=True)
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not passed else 0
+    return result
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main("retort-alembic-projects.", cases))

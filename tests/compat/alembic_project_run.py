@@ -22,21 +22,18 @@ On a real PostgreSQL, with the projects of tests/alembic_projects/ copied unchan
   inside it as user 65532: exit 0, the report, the backup made by the bundle's pg_dump.
 Prints "N passed, M failed".
 """
-import argparse
 import json
 import os
 import pathlib
-import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
 import psycopg2
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from alembic_project_compat import (PROJECTS, PYTHON, ROOT, Project, expect,  # noqa: E402
-                                    new_database, schema_dump)
+from alembic_project_compat import PYTHON, copy_project, expect, schema_dump  # noqa: E402
+from compat_runner import ROOT, main  # noqa: E402
 
 SWEETSHOP_HEAD = "2a3b7c4d5e07"
 
@@ -187,23 +184,11 @@ def check_app_image_in_chroot(p, work):
     expect(len(history(p, "chroot-1")), 7, "history rows of the run")
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--retort", required=True)
-    args = parser.parse_args()
-    work = pathlib.Path(tempfile.mkdtemp(prefix="retort-alembic-run."))
-    server = work / "pg"
-    admin_url = subprocess.run([str(ROOT / "tests/support/postgres.sh"), "up", str(server)],
-                               capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
-    counter = [0]
-
+def cases(retort, work, admin_url):
     def project(name):
-        counter[0] += 1
-        copy = work / f"{name}-{counter[0]}" / name
-        shutil.copytree(PROJECTS / name, copy)
-        return Project(args.retort, copy, new_database(admin_url, f"{name}_{counter[0]}"))
+        return copy_project(retort, work, admin_url, name)
 
-    cases = [
+    result = [
         ("sweetshop_up_and_down", lambda: check_sweetshop_up_and_down(
             project("sweetshop"), project("sweetshop"), work)),
         ("failing_step", lambda: check_failing_step(project("sweetshop"))),
@@ -211,29 +196,12 @@ def main():
         ("python_without_alembic", lambda: check_python_without_alembic(project("sweetshop"), work)),
     ]
     if os.geteuid() == 0:
-        cases.append(("app_image_in_chroot",
-                      lambda: check_app_image_in_chroot(project("sweetshop"), work)))
+        result.append(("app_image_in_chroot",
+                       lambda: check_app_image_in_chroot(project("sweetshop"), work)))
     else:
         print("SKIP app_image_in_chroot: needs root for chroot (not counted as passed)", flush=True)
-    only = os.environ.get("ALEMBIC_PROJECT_CASES")
-    passed = failed = 0
-    try:
-        for name, case in cases:
-            if only and not re.search(only, name):
-                continue
-            try:
-                case()
-                passed += 1
-                print(f"PASS {name}", flush=True)
-            except (AssertionError, subprocess.CalledProcessError, KeyError) as e:
-                failed += 1
-                print(f"FAIL {name}: {e!r}", flush=True)
-    finally:
-        subprocess.run([str(ROOT / "tests/support/postgres.sh"), "down", str(server)], capture_output=True)
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not passed else 0
+    return result
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main("retort-alembic-run.", cases))

@@ -20,14 +20,11 @@ import io
 import os
 import pathlib
 import random
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import alembic_compat as compat  # noqa: E402
+import compat_runner  # noqa: E402
 
 # Progress shows as it happens when ctest or a pipe captures the output.
 print = functools.partial(print, flush=True)
@@ -124,17 +121,12 @@ def main():
     parser.add_argument("--commands", type=int, default=200)
     parser.add_argument("--graphs", type=int, default=0)
     args = parser.parse_args()
-    # ctest's timeout sends SIGTERM: leave through `finally`, which stops the server.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     rng = random.Random(args.seed)
     graphs = args.graphs or max(1, args.commands // 25)
-    work = pathlib.Path(tempfile.mkdtemp(prefix="retort-differential."))
-    server = work / "pg"
-    admin_url = subprocess.run([str(compat.ROOT / "tests/support/postgres.sh"), "up", str(server),
-                                *compat.THROWAWAY_SERVER_SETTINGS],
-                               capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
     ran = skipped = mismatches = both_failed = 0
-    try:
+    # A mismatch keeps the scratch directory: the graphs it printed are the reproducer.
+    with compat_runner.scratch_server("retort-differential.", keep_work=lambda: mismatches > 0) \
+            as (work, admin_url):
         for g in range(graphs):
             location, revs, labels = random_graph(rng, work, g)
             ini = compat.alembic_env_from(location, work / f"alembic{g}")
@@ -149,8 +141,8 @@ def main():
                 "from sqlalchemy import create_engine\nfrom sqlalchemy.pool import NullPool").replace(
                 'create_engine(os.environ["ALEMBIC_URL"])',
                 'create_engine(os.environ["ALEMBIC_URL"], poolclass=NullPool)'))
-            a = InProcessTools(args.retort, location, ini, compat.new_database(admin_url, f"diff{g}_alembic"))
-            r = compat.Tools(args.retort, location, ini, compat.new_database(admin_url, f"diff{g}_retort"))
+            a = InProcessTools(args.retort, location, ini, compat_runner.new_database(admin_url, f"diff{g}_alembic"))
+            r = compat.Tools(args.retort, location, ini, compat_runner.new_database(admin_url, f"diff{g}_retort"))
             history = []
             per_graph = args.commands // graphs + (1 if g < args.commands % graphs else 0)
             for _ in range(per_graph):
@@ -169,8 +161,8 @@ def main():
                     # order of independent branches, where Retort deliberately differs
                     # (deterministic vs hash-seeded), so the twins restart from empty instead.
                     both_failed += 1
-                    a.url = compat.new_database(admin_url, f"diff{g}_alembic")
-                    r.url = compat.new_database(admin_url, f"diff{g}_retort")
+                    a.url = compat_runner.new_database(admin_url, f"diff{g}_alembic")
+                    r.url = compat_runner.new_database(admin_url, f"diff{g}_retort")
                     history = []
                     continue
                 problems = []
@@ -188,14 +180,9 @@ def main():
                     for p in problems:
                         print("  " + p)
                     # Start this graph again from empty twins so later commands still compare.
-                    a.url = compat.new_database(admin_url, f"diff{g}_alembic")
-                    r.url = compat.new_database(admin_url, f"diff{g}_retort")
+                    a.url = compat_runner.new_database(admin_url, f"diff{g}_alembic")
+                    r.url = compat_runner.new_database(admin_url, f"diff{g}_retort")
                     history = []
-    finally:
-        subprocess.run([str(compat.ROOT / "tests/support/postgres.sh"), "down", str(server)],
-                       capture_output=True)
-        if not mismatches:
-            shutil.rmtree(work, ignore_errors=True)
     print(f"seed {args.seed}: {ran} commands compared, {skipped} skipped (deliberate differences), "
           f"{both_failed} failed in both, {mismatches} mismatches")
     return 1 if mismatches or ran == 0 else 0

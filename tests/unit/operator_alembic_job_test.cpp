@@ -7,29 +7,22 @@
 
 #include "operator/job_builder.hpp"
 #include "operator/schema_version.hpp"
+#include "operator_spec_fixture.hpp"
 
 namespace retort::op {
 namespace {
 
 using nlohmann::json;
 
-json alembicSpec() {
-  return json::parse(R"({
-    "targetRevision": "head",
-    "database": {"secretRef": {"name": "sweetshop-db", "key": "uri"}},
-    "migrations": {"image": "localhost/retort:0.1.0",
-                   "alembic": {"image": "localhost/sweetshop-app:1.0", "path": "/app/alembic"}},
-    "backup": {"mode": "Disabled"}
-  })");
-}
+using testing::specErrorPath;
 
-std::string errorPath(const json& spec) {
-  try {
-    specFromJson(spec);
-  } catch (const SpecError& error) {
-    return error.path();
-  }
-  return "(no error)";
+// The SweetShop as an Alembic project in its application image, run by Retort's image.
+json alembicSpec() {
+  json spec = testing::sweetshopSpecJson();
+  spec["migrations"] = json::parse(R"({"image": "localhost/retort:0.1.0",
+      "alembic": {"image": "localhost/sweetshop-app:1.0", "path": "/app/alembic"}})");
+  spec["backup"] = json::parse(R"({"mode": "Disabled"})");
+  return spec;
 }
 
 TEST(OperatorAlembicSpec, ReadsImagePathAndDefaultPython) {
@@ -47,19 +40,19 @@ TEST(OperatorAlembicSpec, ReadsImagePathAndDefaultPython) {
 TEST(OperatorAlembicSpec, ErrorsNameTheFieldPath) {
   json spec = alembicSpec();
   spec["migrations"]["alembic"].erase("image");
-  EXPECT_EQ(errorPath(spec), "spec.migrations.alembic.image");
+  EXPECT_EQ(specErrorPath(spec), "spec.migrations.alembic.image");
   spec = alembicSpec();
   spec["migrations"]["alembic"]["path"] = "alembic";
-  EXPECT_EQ(errorPath(spec), "spec.migrations.alembic.path");
+  EXPECT_EQ(specErrorPath(spec), "spec.migrations.alembic.path");
   spec = alembicSpec();
   spec["migrations"]["alembic"]["python"] = 3;
-  EXPECT_EQ(errorPath(spec), "spec.migrations.alembic.python");
+  EXPECT_EQ(specErrorPath(spec), "spec.migrations.alembic.python");
   spec = alembicSpec();
   spec["migrations"]["alembic"] = "yes";
-  EXPECT_EQ(errorPath(spec), "spec.migrations.alembic");
+  EXPECT_EQ(specErrorPath(spec), "spec.migrations.alembic");
   spec = alembicSpec();
   spec["migrations"]["configMaps"] = json::array({"scripts"});
-  EXPECT_EQ(errorPath(spec), "spec.migrations.configMaps");
+  EXPECT_EQ(specErrorPath(spec), "spec.migrations.configMaps");
 }
 
 SchemaVersion alembicSchemaVersion() {

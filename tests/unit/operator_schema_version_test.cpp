@@ -3,28 +3,17 @@
 
 #include "operator/conditions.hpp"
 #include "operator/schema_version.hpp"
+#include "operator_spec_fixture.hpp"
 
 namespace retort::op {
 namespace {
 
 using nlohmann::json;
 
-json minimalSpec() {
-  return json::parse(R"({
-    "targetRevision": "head",
-    "database": {"secretRef": {"name": "sweetshop-db", "key": "uri"}},
-    "migrations": {"image": "localhost/retort-sweetshop:0.2.0"},
-    "backup": {"mode": "Required", "persistentVolumeClaim": {"claimName": "backups"}}
-  })");
-}
+using testing::specErrorPath;
 
-std::string errorPath(const json& spec) {
-  try {
-    specFromJson(spec);
-  } catch (const SpecError& error) {
-    return error.path();
-  }
-  return "(no error)";
+json minimalSpec() {
+  return testing::sweetshopSpecJson();
 }
 
 TEST(OperatorSchemaVersion, DefaultsFillWhatTheSpecLeavesOut) {
@@ -42,24 +31,24 @@ TEST(OperatorSchemaVersion, DefaultsFillWhatTheSpecLeavesOut) {
 TEST(OperatorSchemaVersion, ErrorsNameTheFieldPath) {
   json spec = minimalSpec();
   spec["backup"]["keep"] = "ten";
-  EXPECT_EQ(errorPath(spec), "spec.backup.keep");
+  EXPECT_EQ(specErrorPath(spec), "spec.backup.keep");
   spec = minimalSpec();
   spec["backup"]["mode"] = "Sometimes";
-  EXPECT_EQ(errorPath(spec), "spec.backup.mode");
+  EXPECT_EQ(specErrorPath(spec), "spec.backup.mode");
   spec = minimalSpec();
   spec["database"]["secretRef"].erase("name");
-  EXPECT_EQ(errorPath(spec), "spec.database.secretRef.name");
+  EXPECT_EQ(specErrorPath(spec), "spec.database.secretRef.name");
   spec = minimalSpec();
   spec["driftCheckInterval"] = "5 minutes";
-  EXPECT_EQ(errorPath(spec), "spec.driftCheckInterval");
+  EXPECT_EQ(specErrorPath(spec), "spec.driftCheckInterval");
   spec = minimalSpec();
   spec["migrations"]["configMaps"] = json::array({"a", 3});
-  EXPECT_EQ(errorPath(spec), "spec.migrations.configMaps[1]");
+  EXPECT_EQ(specErrorPath(spec), "spec.migrations.configMaps[1]");
   spec = minimalSpec();
   spec["backup"].erase("persistentVolumeClaim");
-  EXPECT_EQ(errorPath(spec), "spec.backup.persistentVolumeClaim");
+  EXPECT_EQ(specErrorPath(spec), "spec.backup.persistentVolumeClaim");
   spec["backup"]["mode"] = "Disabled";
-  EXPECT_EQ(errorPath(spec), "(no error)");
+  EXPECT_EQ(specErrorPath(spec), "(no error)");
 }
 
 TEST(OperatorSchemaVersion, ErrorMessageSaysWhatIsWrong) {

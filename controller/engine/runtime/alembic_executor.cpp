@@ -106,28 +106,19 @@ std::vector<std::string> runStepsWithAlembic(const AlembicExecutor& executor, Mi
       continue;
     }
     const Script& script = graph.script(step.revision);
-    HistoryRecord record;
-    record.revision = script.revision;
-    record.operation = step.isUpgrade() ? "upgrade" : "downgrade";
-    record.fromRevisions = join(step.fromRevisions(graph));
-    record.toRevisions = join(step.toRevisions(graph));
-    record.checksum = scriptChecksum(script.content);
     Log::info(kLogger, "Running " + step.longLog(graph) + " with Alembic");
-    auto start = std::chrono::steady_clock::now();
+    const auto start = std::chrono::steady_clock::now();
     try {
       runAlembicStep(executor, script, step.isUpgrade());
     } catch (const MigrationFailed& e) {
-      record.durationMs =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-              .count();
+      HistoryRecord record = historyRecordFor(graph, step, millisecondsSince(start));
       record.success = false;
       record.error = e.what();
       connection.exec(migrator.historyTable().insertSql(record));
       throw;
     }
-    record.durationMs =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    connection.exec(migrator.historyTable().insertSql(record));
+    connection.exec(
+        migrator.historyTable().insertSql(historyRecordFor(graph, step, millisecondsSince(start))));
     rows = migrator.currentRows();
   }
   return rows;

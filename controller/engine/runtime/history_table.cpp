@@ -5,6 +5,9 @@
 
 #include <cstdio>
 
+#include "engine/script/script_directory.hpp"
+#include "engine/util/text.hpp"
+
 namespace retort::engine {
 
 namespace {
@@ -18,6 +21,31 @@ std::string clientIdentity() {
 }
 
 }  // namespace
+
+HistoryRecord historyRecordFor(const RevisionGraph& graph, const MigrationStep& step,
+                               double elapsedMs) {
+  HistoryRecord record;
+  record.operation = step.kind == MigrationStep::Kind::Upgrade     ? "upgrade"
+                     : step.kind == MigrationStep::Kind::Downgrade ? "downgrade"
+                                                                   : "stamp";
+  record.fromRevisions = join(step.fromRevisions(graph));
+  record.toRevisions = join(step.toRevisions(graph));
+  if (step.kind == MigrationStep::Kind::Stamp) {
+    record.revision = !step.to.empty()    ? step.to.front()
+                      : step.from.empty() ? ""
+                                          : step.from.front();
+  } else {
+    record.revision = graph.id(step.revision);
+    record.checksum = scriptChecksum(graph.script(step.revision).content);
+  }
+  record.durationMs = elapsedMs;
+  return record;
+}
+
+double millisecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
 
 void HistoryTable::create() {
   connection_.exec(

@@ -3,10 +3,12 @@
 // reads it, so the version table stays exactly Alembic's. `verify` compares its checksums.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/revision/migration_step.hpp"
 #include "engine/runtime/connection.hpp"
 #include "engine/runtime/version_table.hpp"
 
@@ -22,6 +24,15 @@ struct HistoryRecord {
   bool success = true;
   std::string error;
 };
+
+// The record of running `step` of `graph` that took `elapsedMs`, as a success: both executors
+// (Retort's own statements and Alembic's for .py steps) build their rows here, so the two
+// agree on ids, direction and checksum.
+HistoryRecord historyRecordFor(const RevisionGraph& graph, const MigrationStep& step,
+                               double elapsedMs);
+
+// A record's duration: milliseconds from `start` to now on the steady clock.
+double millisecondsSince(std::chrono::steady_clock::time_point start);
 
 class HistoryTable {
  public:

@@ -19,11 +19,6 @@ namespace {
 constexpr const char* kLogger = "retort.runtime.migration";
 constexpr std::string_view kBegin = "BEGIN;\n";
 
-double millisecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
 std::string formatMs(double ms) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, ms < 10 ? "%.2f ms" : "%.0f ms", ms);
@@ -184,25 +179,6 @@ void Migrator::purge() {
   connection_.exec("DELETE FROM " + versionTable_.name().qualified());
 }
 
-HistoryRecord Migrator::recordFor(const MigrationStep& step, double elapsedMs) const {
-  HistoryRecord record;
-  record.operation = step.kind == MigrationStep::Kind::Upgrade     ? "upgrade"
-                     : step.kind == MigrationStep::Kind::Downgrade ? "downgrade"
-                                                                   : "stamp";
-  record.fromRevisions = join(step.fromRevisions(graph_));
-  record.toRevisions = join(step.toRevisions(graph_));
-  if (step.kind == MigrationStep::Kind::Stamp) {
-    record.revision = !step.to.empty()    ? step.to.front()
-                      : step.from.empty() ? ""
-                                          : step.from.front();
-  } else {
-    record.revision = graph_.id(step.revision);
-    record.checksum = scriptChecksum(graph_.script(step.revision).content);
-  }
-  record.durationMs = elapsedMs;
-  return record;
-}
-
 std::vector<std::string> Migrator::run(const std::vector<MigrationStep>& steps,
                                        std::vector<std::string> rows) {
   for (const MigrationStep& step : steps) {
@@ -231,7 +207,7 @@ long Migrator::runStatementsOneByOne(const MigrationStep& step, const std::strin
   const Script& script = graph_.script(step.revision);
   std::vector<Statement> statements =
       splitStatements(sectionFor(graph_, step), script.path.string());
-  const long id = historyTable_.startStep(recordFor(step, 0), versionSql);
+  const long id = historyTable_.startStep(historyRecordFor(graph_, step, 0), versionSql);
   int done = 0;
   for (const Statement& statement : statements) {
     try {
@@ -252,7 +228,8 @@ long Migrator::runStatementsOneByOne(const MigrationStep& step, const std::strin
       }
       if (done == 0) throw failure;
       HistoryTable::InterruptedStep interrupted{id, graph_.id(step.revision),
-                                                recordFor(step, 0).operation, done, e.what()};
+                                                historyRecordFor(graph_, step, 0).operation, done,
+                                                e.what()};
       throw MigrationFailed(interruptedStepMessage(graph_, interrupted), script.path.string(),
                             statement.line);
     }
@@ -284,9 +261,10 @@ void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChang
       versionTable_.checkAffected(changes[k],
                                   results[results.size() - changes.size() + k].affectedRows());
     }
-    std::string record = progressId
-                             ? historyTable_.finishStepSql(*progressId, millisecondsSince(start))
-                             : historyTable_.insertSql(recordFor(step, millisecondsSince(start)));
+    std::string record =
+        progressId
+            ? historyTable_.finishStepSql(*progressId, millisecondsSince(start))
+            : historyTable_.insertSql(historyRecordFor(graph_, step, millisecondsSince(start)));
     connection_.execBatch(record + ";\n" + (last ? "SET LOCAL synchronous_commit = on;\n" : "") +
                           "COMMIT");
   } catch (const MigrationFailed& error) {
@@ -356,7 +334,7 @@ void Migrator::fail(const MigrationStep& step, const std::exception& error, doub
 
 void Migrator::recordFailure(const MigrationStep& step, const std::string& message,
                              double elapsedMs) {
-  HistoryRecord record = recordFor(step, elapsedMs);
+  HistoryRecord record = historyRecordFor(graph_, step, elapsedMs);
   record.success = false;
   record.error = message;
   connection_.execBatch("BEGIN;\n" + historyTable_.insertSql(record) +

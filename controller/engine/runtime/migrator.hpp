@@ -87,7 +87,6 @@ class Migrator {
   [[noreturn]] void fail(const MigrationStep& step, const std::exception& error, double elapsedMs,
                          const std::string& batchPrefix);
   void recordFailure(const MigrationStep& step, const std::string& message, double elapsedMs);
-  HistoryRecord recordFor(const MigrationStep& step, double elapsedMs) const;
 
   Connection& connection_;
   const RevisionGraph& graph_;
