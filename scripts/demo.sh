@@ -110,7 +110,7 @@ grep -v '^ninja: ' "$work/build.log" | tail -n 2
 retort="$root/build/controller/cli/retort"
 "$retort" --version
 
-step "Starting the one-node cluster (builds the Kubernetes binaries on first use: about 20 min)"
+step "Starting the one-node cluster (builds the Kubernetes binaries on first use: about 30 min)"
 with_progress "$work/up.log" "$root/tests/cluster/cluster.sh" up --node "$cluster"
 # shellcheck disable=SC1091
 set +u; source "$cluster/env.sh"; set -u
