@@ -263,6 +263,11 @@ TEST(InformerTest, TransformStripsManagedFieldsAndLastAppliedBeforeCaching) {
     EXPECT_EQ(cached["data"]["v"], "1") << name;
     EXPECT_FALSE(kube::resource_version(cached).empty()) << name;
   }
+  // The cache is updated before the handlers run: wait for the second delivery.
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard lock(mutex);
+    return delivered.size() >= 2;
+  }));
   std::lock_guard lock(mutex);
   ASSERT_EQ(delivered.size(), 2u);
   for (const json& o : delivered) {
