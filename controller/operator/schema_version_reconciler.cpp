@@ -24,9 +24,15 @@ void SchemaVersionReconciler::writeStatus(const nlohmann::json& object,
   nlohmann::json patch = {{"status", statusToJson(status)}};
   // Optimistic concurrency: a stale cache gets a 409 and the key is retried with a fresh read.
   patch["metadata"] = {{"resourceVersion", object["metadata"]["resourceVersion"]}};
-  sources_.client->patch_status(schemaVersionResource(), object["metadata"].value("namespace", ""),
-                                object["metadata"].value("name", ""), kube::PatchType::Merge,
-                                patch);
+  try {
+    sources_.client->patch_status(
+        schemaVersionResource(), object["metadata"].value("namespace", ""),
+        object["metadata"].value("name", ""), kube::PatchType::Merge, patch);
+  } catch (const kube::ApiError& error) {
+    if (!error.is_conflict()) throw;
+    throw StaleObject(std::string("status not written, the object changed since it was read: ") +
+                      error.what());
+  }
   ++statusWrites_;
 }
 

@@ -35,6 +35,10 @@ bool processNextItem(WorkQueue& queue, Reconciler& reconciler, const Clock& cloc
     queue.forget(*key);
     observation.outcome = ReconcileOutcome::TerminalError;
     observation.error = error.what();
+  } catch (const StaleObject& error) {
+    queue.addRateLimited(*key);
+    observation.outcome = ReconcileOutcome::Requeue;
+    observation.error = error.what();
   } catch (const std::exception& error) {
     queue.addRateLimited(*key);
     observation.outcome = ReconcileOutcome::Error;

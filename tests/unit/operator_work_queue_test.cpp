@@ -178,6 +178,21 @@ TEST_F(QueueFixture, WorkerDropsATerminalErrorWithoutRetry) {
   EXPECT_EQ(queue.numRequeues("ns/a"), 0);
 }
 
+TEST_F(QueueFixture, WorkerRetriesAStaleObjectWithBackoffAsARequeue) {
+  ScriptedReconciler reconciler;
+  reconciler.behaviour = [](const std::string&) -> ReconcileResult {
+    throw StaleObject("status not written: 409 Conflict");
+  };
+  ReconcileObservation seen{};
+  queue.add("ns/a");
+  processNextItem(
+      queue, reconciler, *clock, [&](const ReconcileObservation& o) { seen = o; }, false);
+  EXPECT_EQ(seen.outcome, ReconcileOutcome::Requeue);
+  EXPECT_EQ(seen.error, "status not written: 409 Conflict");
+  EXPECT_EQ(queue.dueTime("ns/a"), clock->now() + milliseconds(5));
+  EXPECT_EQ(queue.numRequeues("ns/a"), 1);
+}
+
 TEST_F(QueueFixture, WorkerSurvivesNonStandardExceptions) {
   ScriptedReconciler reconciler;
   reconciler.behaviour = [](const std::string&) -> ReconcileResult { throw 42; };
