@@ -57,11 +57,7 @@ std::string alembicSchemaVersion(const OperatorWorld& world, const std::string& 
 }
 
 void createAndWaitReady(const OperatorWorld& world, const OperatorProcess& op) {
-  std::string output;
-  ASSERT_EQ(E2e::get().cluster->apply(alembicSchemaVersion(world, "head"), &output), 0) << output;
-  ASSERT_EQ(kubectlWait(world.ns, "sweetshop", "Ready", 240, &output), 0)
-      << output << describeSv(world.ns, "sweetshop") << "--- operator log\n"
-      << op.log();
+  applyAndWaitReady(op, world.ns, "sweetshop", alembicSchemaVersion(world, "head"), 240);
 }
 
 std::size_t occurrences(const std::string& text, const std::string& word) {
@@ -152,19 +148,7 @@ TEST(AlembicAppImage, DowngradeWithoutPolicyStallsAndLeavesTheDatabase) {
   ASSERT_NO_FATAL_FAILURE(createAndWaitReady(world, op));
   const std::string before = schemaSnapshot(world.db.local);
 
-  std::string output;
-  ASSERT_EQ(E2e::get().cluster->run_kubectl(
-                {"-n", world.ns, "patch", "schemaversion", "sweetshop", "--type=merge", "-p",
-                 std::string("{\"spec\":{\"targetRevision\":\"") + kBeforeHead + "\"}}"},
-                &output),
-            0)
-      << output;
-  ASSERT_TRUE(waitForSvCondition(world.ns, "sweetshop", "Stalled", "True", 180))
-      << describeSv(world.ns, "sweetshop") << op.log();
-  const std::string stalled = svCondition(world.ns, "sweetshop", "Stalled");
-  EXPECT_EQ(stalled.rfind("True/DowngradeNotAllowed", 0), 0u) << stalled;
-  EXPECT_EQ(svCondition(world.ns, "sweetshop", "Ready").substr(0, 6), "False/");
-  EXPECT_EQ(schemaSnapshot(world.db.local), before);
+  ASSERT_NO_FATAL_FAILURE(expectDowngradeRefused(world, op, "sweetshop", kBeforeHead, before));
   EXPECT_EQ(jsonpath(world.ns, "sv", "sweetshop", "{.status.currentRevisions}"),
             "[\"" + headOf(kAlembicSweetshop) + "\"]");
 }

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -296,6 +297,35 @@ bool waitForSvCondition(const std::string& ns, const std::string& name, const st
                observed.substr(space + 1) == status;
       },
       std::chrono::seconds(seconds), std::chrono::milliseconds(300));
+}
+
+void applyAndWaitReady(const OperatorProcess& op, const std::string& ns, const std::string& name,
+                       const std::string& manifest, int seconds) {
+  std::string output;
+  ASSERT_EQ(E2e::get().cluster->apply(manifest, &output), 0) << output;
+  ASSERT_EQ(kubectlWait(ns, name, "Ready", seconds, &output), 0)
+      << output << describeSv(ns, name) << "--- operator log\n"
+      << op.log();
+}
+
+int patchSpec(const std::string& ns, const std::string& name, const std::string& mergePatch) {
+  std::string output;
+  const int status = E2e::get().cluster->run_kubectl(
+      {"-n", ns, "patch", "schemaversion", name, "--type=merge", "-p", mergePatch}, &output);
+  EXPECT_EQ(status, 0) << output;
+  return status;
+}
+
+void expectDowngradeRefused(const OperatorWorld& world, const OperatorProcess& op,
+                            const std::string& name, const std::string& target,
+                            const std::string& schemaBefore) {
+  ASSERT_EQ(patchSpec(world.ns, name, "{\"spec\":{\"targetRevision\":\"" + target + "\"}}"), 0);
+  ASSERT_TRUE(waitForSvCondition(world.ns, name, "Stalled", "True", 180))
+      << describeSv(world.ns, name) << op.log();
+  const std::string stalled = svCondition(world.ns, name, "Stalled");
+  EXPECT_EQ(stalled.rfind("True/DowngradeNotAllowed", 0), 0u) << stalled;
+  EXPECT_EQ(svCondition(world.ns, name, "Ready").substr(0, 6), "False/");
+  EXPECT_EQ(schemaSnapshot(world.db.local), schemaBefore);
 }
 
 std::string describeSv(const std::string& ns, const std::string& name) {

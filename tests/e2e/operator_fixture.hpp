@@ -79,6 +79,19 @@ std::string svCondition(const std::string& ns, const std::string& name, const st
 // Waits (bounded) until the condition has `status` for the SchemaVersion's current generation.
 bool waitForSvCondition(const std::string& ns, const std::string& name, const std::string& type,
                         const std::string& status, int seconds);
+// Applies a SchemaVersion manifest and waits (bounded) until SchemaVersion `name` is Ready;
+// failures are gtest failures with the SchemaVersion, its Jobs and pods and the operator's log.
+void applyAndWaitReady(const OperatorProcess& op, const std::string& ns, const std::string& name,
+                       const std::string& manifest, int seconds);
+// `kubectl patch schemaversion --type=merge`; a failure is a gtest failure. Returns kubectl's
+// exit code.
+int patchSpec(const std::string& ns, const std::string& name, const std::string& mergePatch);
+// Moves a Ready SchemaVersion's target back to `target` with no downgrade policy, then checks
+// the refusal: Stalled=True/DowngradeNotAllowed, Ready=False, and the database's schema still
+// `schemaBefore` (a schemaSnapshot taken before). Call under ASSERT_NO_FATAL_FAILURE.
+void expectDowngradeRefused(const OperatorWorld& world, const OperatorProcess& op,
+                            const std::string& name, const std::string& target,
+                            const std::string& schemaBefore);
 // A human-readable dump for failure messages: the SchemaVersion's status, Jobs and pods.
 std::string describeSv(const std::string& ns, const std::string& name);
 // The Jobs in a namespace, as "name uid" lines.

@@ -30,22 +30,8 @@ std::string readFile(const std::filesystem::path& path) {
 void createAndWaitReady(const OperatorWorld& world, const OperatorProcess& op,
                         const std::string& name, const std::string& target,
                         const std::string& extraSpec = "") {
-  std::string output;
-  ASSERT_EQ(
-      E2e::get().cluster->apply(sweetshopSchemaVersion(world.ns, name, target, extraSpec), &output),
-      0)
-      << output;
-  ASSERT_EQ(kubectlWait(world.ns, name, "Ready", 180, &output), 0)
-      << output << describeSv(world.ns, name) << "--- operator log\n"
-      << op.log();
-}
-
-int patchSpec(const std::string& ns, const std::string& name, const std::string& mergePatch) {
-  std::string output;
-  const int status = E2e::get().cluster->run_kubectl(
-      {"-n", ns, "patch", "schemaversion", name, "--type=merge", "-p", mergePatch}, &output);
-  EXPECT_EQ(status, 0) << output;
-  return status;
+  applyAndWaitReady(op, world.ns, name, sweetshopSchemaVersion(world.ns, name, target, extraSpec),
+                    180);
 }
 
 // Scrapes the operator's /metrics until `metric{labels}` equals `expected` (bounded).
@@ -116,15 +102,7 @@ TEST(Operator, DowngradeStallsWithoutPolicyAndRunsAfterABackupWithIt) {
   const std::string firstBackup =
       jsonpath(world.ns, "sv", "sweetshop", "{.status.lastBackup.file}");
 
-  ASSERT_EQ(patchSpec(world.ns, "sweetshop",
-                      std::string("{\"spec\":{\"targetRevision\":\"") + kBeforeHead + "\"}}"),
-            0);
-  ASSERT_TRUE(waitForSvCondition(world.ns, "sweetshop", "Stalled", "True", 180))
-      << describeSv(world.ns, "sweetshop") << op.log();
-  const std::string stalled = svCondition(world.ns, "sweetshop", "Stalled");
-  EXPECT_EQ(stalled.rfind("True/DowngradeNotAllowed", 0), 0u) << stalled;
-  EXPECT_EQ(svCondition(world.ns, "sweetshop", "Ready").substr(0, 6), "False/");
-  EXPECT_EQ(schemaSnapshot(world.db.local), before);
+  ASSERT_NO_FATAL_FAILURE(expectDowngradeRefused(world, op, "sweetshop", kBeforeHead, before));
 
   ASSERT_EQ(patchSpec(world.ns, "sweetshop",
                       "{\"spec\":{\"policy\":{\"allowDowngrade\":true,\"allowDataLoss\":true}}}"),
