@@ -109,7 +109,10 @@ def database_uri(pg_uri, name):
 
 
 def prepare_databases(args, count):
-    """count databases, each upgraded to head with `retort upgrade` once; returns the heads."""
+    """count databases, each upgraded to head with `retort upgrade` once; returns the heads.
+
+    A database is upgraded under a temporary name and renamed when at head, so one left by an
+    interrupted run is either complete or dropped here, never kept half made."""
     existing = subprocess.check_output(
         ["psql", "-At", args.pg_uri, "-c",
          "SELECT datname FROM pg_database WHERE datname LIKE 'bench_%'"], text=True).split()
@@ -118,9 +121,12 @@ def prepare_databases(args, count):
         name = "bench_%04d" % i
         uri = database_uri(args.pg_uri, name)
         if name not in existing:
-            psql(args.pg_uri, "CREATE DATABASE %s" % name)
+            making = name + "_making"
+            psql(args.pg_uri, "DROP DATABASE IF EXISTS %s" % making)
+            psql(args.pg_uri, "CREATE DATABASE %s" % making)
             run([args.retort, "-q", "-d", args.scripts, "upgrade", "head"],
-                env=dict(os.environ, DATABASE_URL=uri))
+                env=dict(os.environ, DATABASE_URL=database_uri(args.pg_uri, making)))
+            psql(args.pg_uri, "ALTER DATABASE %s RENAME TO %s" % (making, name))
         if heads is None:
             heads = subprocess.check_output(
                 ["psql", "-At", uri, "-c", "SELECT version_num FROM alembic_version"],
