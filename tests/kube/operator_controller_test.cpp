@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <memory>
 #include <set>
 
 #include "kube/api_error.hpp"
@@ -12,6 +13,7 @@
 #include "operator/job_builder.hpp"
 #include "operator/manager.hpp"
 #include "operator/schema_version.hpp"
+#include "operator/schema_version_reconciler.hpp"
 #include "operator_test_support.hpp"
 #include "tests/support/kube_cluster.hpp"
 
@@ -302,6 +304,44 @@ TEST(OperatorControllerTest, FailuresAreEventsAndATransientOneWaitsBeforeTheJobI
       eventually([&] { return eventReasons(*client, ns, "broken").count("Stalled") == 1; }));
   EXPECT_EQ(eventReasons(*client, ns, "broken"), (std::set<std::string>{"JobCreated", "Stalled"}));
   manager->stop();
+}
+
+// A reconcile that read the SchemaVersion before someone else changed it must not overwrite
+// the newer object: the server refuses its status write (409), and the reconcile ends with
+// StaleObject, which the workers retry and count as a requeue rather than an error.
+TEST(OperatorControllerTest, AStatusWriteFromAStaleCacheIsRefusedAsStaleObject) {
+  installSchemaVersionCrd();
+  auto client = admin_client();
+  const std::string ns = make_namespace(*client, "sv-stale");
+  const auto informer = [&](kube::Resource resource) {
+    kube::InformerOptions options;
+    options.resource = std::move(resource);
+    options.ns = ns;
+    return std::make_unique<kube::Informer>(client, options);
+  };
+  auto schemaVersions = informer(op::schemaVersionResource());
+  auto jobs = informer(kube::resources::jobs());
+  auto pods = informer(kube::resources::pods());
+  client->create(op::schemaVersionResource(), ns, sweetshop());
+  for (kube::Informer* cache : {schemaVersions.get(), jobs.get(), pods.get()}) {
+    cache->start();
+    ASSERT_TRUE(cache->wait_for_sync(std::chrono::seconds(30)));
+  }
+  ASSERT_TRUE(eventually([&] { return schemaVersions->get(ns + "/sweetshop").has_value(); }));
+  // Freeze the cache, then change the object on the server behind it.
+  schemaVersions->stop();
+  client->patch(op::schemaVersionResource(), ns, "sweetshop", kube::PatchType::Merge,
+                {{"metadata", {{"labels", {{"team", "db"}}}}}});
+
+  op::ReconcilerSources sources{client,     schemaVersions.get(),
+                                jobs.get(), pods.get(),
+                                nullptr,    [] { return std::string("2026-11-30T00:00:00Z"); }};
+  op::SchemaVersionReconciler reconciler(std::move(sources));
+  EXPECT_THROW(reconciler.reconcile(ns + "/sweetshop"), op::StaleObject);
+  EXPECT_EQ(reconciler.statusWrites(), 0u);
+  EXPECT_FALSE(client->get(op::schemaVersionResource(), ns, "sweetshop").contains("status"));
+  jobs->stop();
+  pods->stop();
 }
 
 }  // namespace
