@@ -31,6 +31,15 @@ TEST(LogFormat, JsonEscapesControlCharacters) {
       "\"msg\":\"line\\none\\t\\u0001\",\"k\":\"v\"}");
 }
 
+TEST(LogFormat, JsonStaysValidWhenAValueIsNotUtf8) {
+  // A Latin-1 byte from a script or a server message: the line must still parse.
+  const std::string line = formatLogLine(LogFormat::Json, LogLevel::Warning, "op", "caf\xe9",
+                                         {{"file", "v\xff.sql"}}, kTime);
+  EXPECT_EQ(line,
+            "{\"time\":\"2025-11-30T07:34:56.123Z\",\"level\":\"warning\",\"logger\":\"op\","
+            "\"msg\":\"caf\xef\xbf\xbd\",\"file\":\"v\xef\xbf\xbd.sql\"}");
+}
+
 TEST(LogFormat, ParsesTheThreeNames) {
   EXPECT_EQ(parseLogFormat("json"), LogFormat::Json);
   EXPECT_EQ(parseLogFormat("logfmt"), LogFormat::Logfmt);
