@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace retort::engine::lint {
@@ -17,6 +18,6 @@ struct Acknowledgement {
   bool wholeFile = false;
 };
 
-std::vector<Acknowledgement> findAcknowledgements(const std::string& sql, int firstLine);
+std::vector<Acknowledgement> findAcknowledgements(std::string_view sql, int firstLine);
 
 }  // namespace retort::engine::lint

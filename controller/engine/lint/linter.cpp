@@ -390,8 +390,10 @@ class SectionLinter {
 };
 
 bool hasStatements(const SqlSection& section) {
-  sql::ScannedSql scanned = sql::scanStatements(section.sql, section.firstLine);
-  return scanned.error || !scanned.statements.empty();
+  bool any = false;
+  std::optional<sql::SyntaxError> error = sql::forEachStatement(
+      section.sql, section.firstLine, [&](const sql::StatementSpan&) { any = true; });
+  return error || any;
 }
 
 }  // namespace

@@ -255,7 +255,10 @@ void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChang
       progressId = runStatementsOneByOne(step, versionSql, start);
     }
     prefix = std::string(kBegin);
-    if (isScript && transactional) prefix += sectionFor(graph_, step).sql + "\n;\n";
+    if (isScript && transactional) {
+      prefix += sectionFor(graph_, step).sql;
+      prefix += "\n;\n";
+    }
     std::vector<Result> results = connection_.execBatch(prefix + versionSql);
     for (size_t k = 0; k < changes.size(); ++k) {
       versionTable_.checkAffected(changes[k],

@@ -19,9 +19,8 @@ void writeOfflineSql(std::ostream& out, const RevisionGraph& graph,
       const SqlSection& section =
           step.kind == MigrationStep::Kind::Upgrade ? script.upgrade : *script.downgrade;
       if (!script.transactional) out << "COMMIT;\n\n";
-      for (const Statement& statement : splitStatements(section, script.path.string())) {
-        out << statement.sql << ";\n\n";
-      }
+      visitStatements(section, script.path.string(),
+                      [&](const Statement& statement) { out << statement.sql << ";\n\n"; });
       if (!script.transactional) out << "BEGIN;\n\n";
     }
     for (const VersionChange& change : heads.advance(step))

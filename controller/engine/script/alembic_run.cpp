@@ -24,10 +24,10 @@ std::vector<Script> scriptsWithRenderedSql(const RevisionGraph& graph,
     Script script = graph.script(i);
     if (isAlembicPythonScript(script)) {
       if (const RenderedStep* up = renderedFor(upgrades, script.revision); up && up->renderable)
-        script.upgrade = SqlSection{up->sql, 1};
+        script.upgrade = SqlSection::owning(up->sql, 1);
       if (const RenderedStep* down = renderedFor(downgrades, script.revision);
           down && down->renderable)
-        script.downgrade = SqlSection{down->sql, 1};
+        script.downgrade = SqlSection::owning(down->sql, 1);
     }
     scripts.push_back(std::move(script));
   }

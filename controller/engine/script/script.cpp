@@ -246,14 +246,18 @@ Script parseScript(const std::filesystem::path& path, std::string content) {
                       "no '-- migrate:upgrade' section; a script needs one even when it is empty");
   }
   if (upgradeEnd == std::string::npos) upgradeEnd = content.size();
-  script.upgrade.sql = content.substr(std::min(upgradeStart, content.size()),
-                                      upgradeEnd - std::min(upgradeStart, upgradeEnd));
+  // The sections view the file's text, which the Script and its sections share: no copy.
+  script.content = std::move(content);
+  const std::string_view text = script.content;
+  script.upgrade.sql = text.substr(std::min(upgradeStart, text.size()),
+                                   upgradeEnd - std::min(upgradeStart, upgradeEnd));
+  script.upgrade.owner = script.content;
   if (script.downgrade) {
-    script.downgrade->sql = content.substr(std::min(downgradeStart, content.size()));
+    script.downgrade->sql = text.substr(std::min(downgradeStart, text.size()));
+    script.downgrade->owner = script.content;
   }
   checkSectionScans(script.upgrade, file);
   if (script.downgrade) checkSectionScans(*script.downgrade, file);
-  script.content = std::move(content);
   return script;
 }
 

@@ -5,17 +5,55 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace retort::engine {
 
+// Text shared by every copy of a Script and by its sections: a script of 60 MB is held once,
+// however often the Script is copied or its sections viewed. Reads as a const std::string
+// (empty when nothing was assigned); assigning a string replaces the text.
+class SharedText {
+ public:
+  SharedText() = default;
+  SharedText(std::string text) : text_(std::make_shared<const std::string>(std::move(text))) {}
+  SharedText& operator=(std::string text) { return *this = SharedText(std::move(text)); }
+
+  const std::string& str() const { return text_ ? *text_ : empty(); }
+  operator const std::string&() const { return str(); }
+  operator std::string_view() const { return str(); }
+  bool operator==(std::string_view other) const { return str() == other; }
+
+ private:
+  static const std::string& empty() {
+    static const std::string none;
+    return none;
+  }
+  std::shared_ptr<const std::string> text_;
+};
+
 // A section of SQL inside a script, with the 1-based line of its first character so that
-// errors inside it can be reported against the file.
+// errors inside it can be reported against the file. `sql` views text that `owner` keeps alive
+// (the script's file, not a copy of it) or, when `owner` is empty, text of static storage (a
+// literal in a test).
 struct SqlSection {
-  std::string sql;
+  SqlSection() = default;
+  SqlSection(std::string_view text, int line) : sql(text), firstLine(line) {}
+
+  // A section holding its own text (SQL rendered rather than read from the file).
+  static SqlSection owning(std::string text, int line) {
+    SqlSection section({}, line);
+    section.owner = std::move(text);
+    section.sql = section.owner.str();
+    return section;
+  }
+
+  std::string_view sql;
   int firstLine = 0;
+  SharedText owner;
 };
 
 struct Script {
@@ -34,7 +72,7 @@ struct Script {
   int downRevisionLine = 0;
   int dependsOnLine = 0;
   int branchLabelsLine = 0;
-  std::string content;  // the whole file, for checksums
+  SharedText content;   // the whole file, for checksums; the sections view it
   std::string longDoc;  // an Alembic .py script's whole docstring (empty for .sql scripts)
 
   // First paragraph of the message: what Alembic calls the script's `doc`.

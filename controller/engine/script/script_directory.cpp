@@ -41,8 +41,13 @@ std::string readFile(int directory, const std::string& name, bool knownRegular,
   std::string content;
   char buffer[65536];
   ssize_t n;
-  while ((n = ::read(fd, buffer, sizeof buffer)) > 0)
+  while ((n = ::read(fd, buffer, sizeof buffer)) > 0) {
+    // A file larger than the buffer gets its whole size reserved: growing the string by
+    // doubling would hold up to three times a very large script while it is read.
+    if (content.empty() && static_cast<size_t>(n) == sizeof buffer && ::fstat(fd, &info) == 0)
+      content.reserve(static_cast<size_t>(info.st_size));
     content.append(buffer, static_cast<size_t>(n));
+  }
   ::close(fd);
   if (n < 0) throw CommandError("cannot read " + path.string() + ": " + std::strerror(errno));
   return content;

@@ -26,24 +26,27 @@ void shiftLocations(nlohmann::json& node, size_t base) {
 }  // namespace
 
 std::optional<SyntaxError> visitParsedStatements(
-    const std::string& sql, int firstLine, const std::function<void(ParsedStatement&)>& visit) {
-  ScannedSql scanned = scanStatements(sql, firstLine);
-  if (scanned.error) return scanned.error;
+    std::string_view sql, int firstLine, const std::function<void(ParsedStatement&)>& visit) {
+  // A section that does not scan is not visited at all: the check streams and holds nothing.
+  if (std::optional<SyntaxError> error = forEachStatement(sql, firstLine, [](const auto&) {}))
+    return error;
+  std::optional<SyntaxError> error;
   std::string text;
-  for (const StatementSpan& span : scanned.statements) {
+  forEachStatement(sql, firstLine, [&](const StatementSpan& span) {
+    if (error) return;  // stop visiting after the first syntax error
     text.assign(span.textIn(sql));
     PgQueryParseResult result = pg_query_parse(text.c_str());
     if (result.error) {
       const int cursor = std::max(result.error->cursorpos, 1);
       const size_t offset = byteOffsetOfCharacter(text, cursor);
       // Lines inside the statement, counted from its first line.
-      SyntaxError error{result.error->message, LineCounter(text, span.firstLine).lineAt(offset)};
+      error = SyntaxError{result.error->message, LineCounter(text, span.firstLine).lineAt(offset)};
       pg_query_free_parse_result(result);
-      return error;
+      return;
     }
     nlohmann::json tree = nlohmann::json::parse(result.parse_tree);
     pg_query_free_parse_result(result);
-    if (!tree.contains("stmts")) continue;
+    if (!tree.contains("stmts")) return;
     for (nlohmann::json& raw : tree["stmts"]) {
       auto& stmt = raw.at("stmt");
       ParsedStatement statement;
@@ -55,11 +58,11 @@ std::optional<SyntaxError> visitParsedStatements(
       statement.leadingFrom = span.leadingFrom;
       visit(statement);
     }
-  }
-  return std::nullopt;
+  });
+  return error;
 }
 
-ParsedSql parseSql(const std::string& sql, int firstLine) {
+ParsedSql parseSql(std::string_view sql, int firstLine) {
   ParsedSql parsed;
   parsed.error = visitParsedStatements(sql, firstLine, [&](ParsedStatement& statement) {
     parsed.statements.push_back(std::move(statement));

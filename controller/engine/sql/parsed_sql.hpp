@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/sql/statement_scanner.hpp"
@@ -37,9 +38,9 @@ struct ParsedSql {
 // at the first syntax error and returns it (the statements before it have been visited). A scanner
 // error (unterminated quote or comment) is found before any statement is visited.
 std::optional<SyntaxError> visitParsedStatements(
-    const std::string& sql, int firstLine, const std::function<void(ParsedStatement&)>& visit);
+    std::string_view sql, int firstLine, const std::function<void(ParsedStatement&)>& visit);
 
 // All statements at once, for small texts (a schema file, a batch built to compare).
-ParsedSql parseSql(const std::string& sql, int firstLine);
+ParsedSql parseSql(std::string_view sql, int firstLine);
 
 }  // namespace retort::engine::sql

@@ -10,11 +10,15 @@
 // pieces of such a body are joined again here. A statement's line is that of its first token:
 // blanks, `--` comments and `/* */` comments before it are skipped.
 //
-// Memory: a span is a few offsets into the caller's text (no copy of any statement), so a
-// section of a million statements costs tens of bytes per statement on top of its text.
+// Memory: a span is a few offsets into the caller's text (no copy of any statement).
+// forEachStatement() gives the scanner a window of about a megabyte at a time (a window ends
+// after a statement's semicolon; a statement longer than the window gets a larger one), so
+// checking or streaming a section of a million statements holds no per-statement data at all;
+// scanStatements() gathers the spans (tens of bytes per statement) for callers that need them.
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,7 +48,19 @@ struct ScannedSql {
 
 // Scans `sql`, whose first character lies on line `firstLine` of its file. Statements that are
 // only blanks and comments are left out.
-ScannedSql scanStatements(const std::string& sql, int firstLine);
+ScannedSql scanStatements(std::string_view sql, int firstLine);
+
+// How much text the scanner is given at a time (its output and its copy of its input are
+// proportional to it).
+constexpr size_t kScanWindowBytes = size_t{1} << 20;
+
+// Calls `visit` with each statement of `sql`, in order, as it is found. Returns the scanner's
+// error, if any; the statements before the error have then been visited (callers that must not
+// act on a section that does not scan check it first). `windowBytes` is for tests: the spans
+// and the error do not depend on it.
+std::optional<SyntaxError> forEachStatement(std::string_view sql, int firstLine,
+                                            const std::function<void(const StatementSpan&)>& visit,
+                                            size_t windowBytes = kScanWindowBytes);
 
 // Line numbers of increasing offsets in one text, counted incrementally: counting from the
 // start for each statement would be quadratic in a script of a million statements.

@@ -5,7 +5,7 @@
 
 namespace retort::engine {
 
-int lineAt(const std::string& text, size_t offset, int firstLine) {
+int lineAt(std::string_view text, size_t offset, int firstLine) {
   return sql::LineCounter(text, firstLine).lineAt(offset);
 }
 
@@ -20,7 +20,16 @@ sql::ScannedSql scanOrThrow(const SqlSection& section, const std::string& file) 
 }  // namespace
 
 void checkSectionScans(const SqlSection& section, const std::string& file) {
-  scanOrThrow(section, file);
+  visitStatements(section, file, [](const Statement&) {});
+}
+
+void visitStatements(const SqlSection& section, const std::string& file,
+                     const std::function<void(const Statement&)>& visit) {
+  std::optional<sql::SyntaxError> error =
+      sql::forEachStatement(section.sql, section.firstLine, [&](const sql::StatementSpan& span) {
+        visit({span.textIn(section.sql), span.firstLine, span.begin});
+      });
+  if (error) throw ScriptError(file, error->line, error->message);
 }
 
 std::vector<Statement> splitStatements(const SqlSection& section, const std::string& file) {

@@ -3,6 +3,7 @@
 // naming the script file and line.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,12 +22,18 @@ struct Statement {
 // `section.sql`, which must outlive them.
 std::vector<Statement> splitStatements(const SqlSection& section, const std::string& file);
 
+// Calls `visit` with each statement as it is found, holding none of them: a section of a
+// million statements is streamed in memory independent of its length. Throws ScriptError (file
+// and line) when the scanner rejects the text, after visiting the statements before the error.
+void visitStatements(const SqlSection& section, const std::string& file,
+                     const std::function<void(const Statement&)>& visit);
+
 // Throws ScriptError (file and line) when the scanner rejects the text; nothing else. Scripts
 // are checked when they are loaded, so an unterminated quote is found before anything runs
 // instead of swallowing the SQL Retort appends to a step.
 void checkSectionScans(const SqlSection& section, const std::string& file);
 
 // 1-based line of byte `offset` in `text`, counting from `firstLine`.
-int lineAt(const std::string& text, size_t offset, int firstLine);
+int lineAt(std::string_view text, size_t offset, int firstLine);
 
 }  // namespace retort::engine
