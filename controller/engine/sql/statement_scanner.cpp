@@ -194,14 +194,13 @@ std::optional<SyntaxError> forEachStatement(std::string_view sql, int firstLine,
     // The window's last range may go on past the window; it is scanned again with what follows.
     const size_t confirmed =
         last ? pieces.size() : pieces.size() - std::min<size_t>(1, pieces.size());
+    pieces.resize(confirmed);
     size_t resume = std::string_view::npos;  // where the next window starts, if pieces were used
-    for (size_t i = 0; i < confirmed; ++i) {
+    for (size_t i = 0; i < pieces.size(); ++i) {
       Piece piece = pieces[i];
       if (mentionsAtomic(
               std::string_view(window).substr(piece.location, piece.end - piece.location))) {
-        const std::vector<Piece> known(pieces.begin(),
-                                       pieces.begin() + static_cast<long>(confirmed));
-        std::optional<size_t> lastPiece = lastPieceOfStatement(window, known, i);
+        std::optional<size_t> lastPiece = lastPieceOfStatement(window, pieces, i);
         if (!lastPiece && !last) break;  // the body may go on past the window
         i = lastPiece.value_or(i);
         piece.end = pieces[i].end;
