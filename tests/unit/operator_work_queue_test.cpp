@@ -1,6 +1,7 @@
 // The work queue and its backoff, driven by a fake clock: no test sleeps.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <stdexcept>
 #include <thread>
@@ -135,7 +136,7 @@ TEST_F(QueueFixture, BlockingGetReturnsAKeyAddedLater) {
 class ScriptedReconciler : public Reconciler {
  public:
   std::function<ReconcileResult(const std::string&)> behaviour;
-  int calls = 0;
+  std::atomic<int> calls{0};  // workers on several threads call it
   ReconcileResult reconcile(const std::string& key) override {
     ++calls;
     return behaviour(key);
