@@ -9,16 +9,6 @@ int lineAt(std::string_view text, size_t offset, int firstLine) {
   return sql::LineCounter(text, firstLine).lineAt(offset);
 }
 
-namespace {
-
-sql::ScannedSql scanOrThrow(const SqlSection& section, const std::string& file) {
-  sql::ScannedSql scanned = sql::scanStatements(section.sql, section.firstLine);
-  if (scanned.error) throw ScriptError(file, scanned.error->line, scanned.error->message);
-  return scanned;
-}
-
-}  // namespace
-
 void checkSectionScans(const SqlSection& section, const std::string& file) {
   visitStatements(section, file, [](const Statement&) {});
 }
@@ -33,12 +23,9 @@ void visitStatements(const SqlSection& section, const std::string& file,
 }
 
 std::vector<Statement> splitStatements(const SqlSection& section, const std::string& file) {
-  sql::ScannedSql scanned = scanOrThrow(section, file);
   std::vector<Statement> statements;
-  statements.reserve(scanned.statements.size());
-  for (const sql::StatementSpan& span : scanned.statements) {
-    statements.push_back({span.textIn(section.sql), span.firstLine, span.begin});
-  }
+  visitStatements(section, file,
+                  [&](const Statement& statement) { statements.push_back(statement); });
   return statements;
 }
 
