@@ -245,7 +245,7 @@ void Informer::dispatch() {
           std::lock_guard cache_lock(cache_mutex_);
           for (const auto& [key, text] : cache_) texts.push_back(text);
         }
-        for (auto& text : texts) enqueue({Notification::Kind::Update, text, std::move(text)});
+        for (auto& text : texts) enqueue({Notification::Kind::Update, {}, std::move(text)});
         continue;
       }
       notification = std::move(queue_.front());
@@ -258,9 +258,10 @@ void Informer::dispatch() {
       continue;
     }
     const nlohmann::json object = deserialize(notification.object);
-    const nlohmann::json old_object = notification.kind == Notification::Kind::Update
-                                          ? deserialize(notification.old_object)
-                                          : nlohmann::json();
+    // An Update's previous version; a resync replays the cached text as its own old version.
+    const nlohmann::json changed_from =
+        notification.old_object.empty() ? nlohmann::json() : deserialize(notification.old_object);
+    const nlohmann::json& old_object = notification.old_object.empty() ? object : changed_from;
     for (const auto& handlers : handlers_) {
       try {
         switch (notification.kind) {

@@ -91,7 +91,7 @@ class Informer {
   // a first list of thousands of objects would otherwise queue thousands of parsed copies.
   struct Notification {
     enum class Kind { Add, Update, Delete, Synced } kind;
-    std::string old_object;
+    std::string old_object;  // Update: the previous text; empty for a resync's replay (same text)
     std::string object;
   };
 
