@@ -2,7 +2,6 @@
 
 #include <CivetServer.h>
 #include <prometheus/exposer.h>
-#include <prometheus/registry.h>
 
 #include <stdexcept>
 
@@ -12,8 +11,9 @@
 namespace retort::op {
 
 MetricsEndpoint::MetricsEndpoint(const std::string& bindAddress,
-                                 std::shared_ptr<prometheus::Registry> registry)
-    : registry_(std::move(registry)), process_(std::make_shared<ProcessMetrics>()) {
+                                 std::vector<std::shared_ptr<prometheus::Collectable>> collectables)
+    : collectables_(std::move(collectables)) {
+  collectables_.push_back(std::make_shared<ProcessMetrics>());
   const std::optional<std::string> ports = civetwebPorts(bindAddress);
   if (!ports) return;
   try {
@@ -22,8 +22,7 @@ MetricsEndpoint::MetricsEndpoint(const std::string& bindAddress,
     throw std::runtime_error("--metrics-bind-address " + bindAddress +
                              ": cannot listen: " + error.what());
   }
-  exposer_->RegisterCollectable(registry_);
-  exposer_->RegisterCollectable(process_);
+  for (const auto& collectable : collectables_) exposer_->RegisterCollectable(collectable);
 }
 
 MetricsEndpoint::~MetricsEndpoint() = default;

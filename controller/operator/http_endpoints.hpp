@@ -1,5 +1,5 @@
 // The controller's HTTP endpoints: /metrics (prometheus::Exposer, serving the controller's
-// registry and the process metrics) and the probes /healthz (200 while the process runs) and
+// collectables and the process metrics) and the probes /healthz (200 while the process runs) and
 // /readyz (200 once the informer caches synced, 503 before), on a civetweb server of their own,
 // since the Exposer serves nothing but metrics. Both bind loopback by default (bind_address.hpp).
 // Constructors throw std::runtime_error naming the address when it cannot be bound.
@@ -12,7 +12,6 @@
 
 namespace prometheus {
 class Exposer;
-class Registry;
 class Collectable;
 }  // namespace prometheus
 class CivetServer;
@@ -21,13 +20,14 @@ namespace retort::op {
 
 class MetricsEndpoint {
  public:
-  MetricsEndpoint(const std::string& bindAddress, std::shared_ptr<prometheus::Registry> registry);
+  MetricsEndpoint(const std::string& bindAddress,
+                  std::vector<std::shared_ptr<prometheus::Collectable>> collectables);
   ~MetricsEndpoint();
   std::vector<int> ports() const;  // the bound ports (empty when disabled)
 
  private:
-  std::shared_ptr<prometheus::Registry> registry_;
-  std::shared_ptr<prometheus::Collectable> process_;
+  // Owned here: the Exposer holds only weak_ptrs.
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;
   std::unique_ptr<prometheus::Exposer> exposer_;
 };
 

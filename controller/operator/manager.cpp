@@ -133,7 +133,7 @@ void Manager::enqueueOwner(const nlohmann::json& object) {
 void Manager::start() {
   // The endpoints first: a probe answers (readyz 503) while the caches fill.
   metricsEndpoint_ =
-      std::make_unique<MetricsEndpoint>(options_.metricsBindAddress, metrics_->registry());
+      std::make_unique<MetricsEndpoint>(options_.metricsBindAddress, metrics_->collectables());
   healthEndpoint_ = std::make_unique<HealthEndpoint>(options_.healthProbeBindAddress,
                                                      [this] { return synced(); });
   schemaVersions_->start();

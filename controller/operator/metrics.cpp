@@ -14,7 +14,6 @@ namespace {
 
 using prometheus::Counter;
 using prometheus::Family;
-using prometheus::Gauge;
 using prometheus::Histogram;
 using prometheus::Labels;
 
@@ -30,11 +29,10 @@ double seconds(Duration duration) {
 
 }  // namespace
 
-// Every series of one SchemaVersion, so that deleting the object removes them all.
+// The run series of one SchemaVersion (created by its first run in this process), so that
+// deleting the object removes them all.
 struct ControllerMetrics::Series {
   Labels labels;  // namespace, name
-  Gauge* info = nullptr;
-  std::set<std::pair<Family<Gauge>*, Gauge*>> gauges;
   std::set<std::pair<Family<Counter>*, Counter*>> counters;
   std::set<std::pair<Family<Histogram>*, Histogram*>> histograms;
 
@@ -42,11 +40,6 @@ struct ControllerMetrics::Series {
     Labels all = labels;
     all.insert(extra.begin(), extra.end());
     return all;
-  }
-  Gauge& gauge(Family<Gauge>* family, const Labels& extra = {}) {
-    Gauge& g = family->Add(with(extra));
-    gauges.emplace(family, &g);
-    return g;
   }
   Counter& counter(Family<Counter>* family, const Labels& extra) {
     Counter& c = family->Add(with(extra));
@@ -58,51 +51,18 @@ struct ControllerMetrics::Series {
     histograms.emplace(family, &h);
     return h;
   }
-  void removeGauge(Family<Gauge>* family, Gauge* g) {
-    gauges.erase({family, g});
-    family->Remove(g);
-  }
   void removeAll() {
-    for (auto& [family, g] : gauges) family->Remove(g);
     for (auto& [family, c] : counters) family->Remove(c);
     for (auto& [family, h] : histograms) family->Remove(h);
-    gauges.clear();
     counters.clear();
     histograms.clear();
-    info = nullptr;
   }
 };
 
-ControllerMetrics::ControllerMetrics() : registry_(std::make_shared<prometheus::Registry>()) {
+ControllerMetrics::ControllerMetrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      schemaVersions_(std::make_shared<SchemaVersionSeries>()) {
   prometheus::Registry& r = *registry_;
-  info_ = &prometheus::BuildGauge()
-               .Name("retort_schemaversion_info")
-               .Help("SchemaVersion revisions: 1, labelled with the current and target ids")
-               .Register(r);
-  ready_ = &prometheus::BuildGauge()
-                .Name("retort_schemaversion_ready")
-                .Help("1 when the Ready condition is True")
-                .Register(r);
-  stalled_ = &prometheus::BuildGauge()
-                  .Name("retort_schemaversion_stalled")
-                  .Help("1 when the Stalled condition is True")
-                  .Register(r);
-  pendingSteps_ = &prometheus::BuildGauge()
-                       .Name("retort_schemaversion_pending_steps")
-                       .Help("Steps of the last computed plan not yet applied (0 when Ready)")
-                       .Register(r);
-  drifted_ = &prometheus::BuildGauge()
-                  .Name("retort_schemaversion_drifted")
-                  .Help("1 when the database moved away from its target out of band")
-                  .Register(r);
-  lastSuccess_ = &prometheus::BuildGauge()
-                      .Name("retort_schemaversion_last_success_timestamp_seconds")
-                      .Help("Unix time of the last successful run")
-                      .Register(r);
-  lastBackup_ = &prometheus::BuildGauge()
-                     .Name("retort_schemaversion_last_backup_timestamp_seconds")
-                     .Help("Unix time of the last verified backup")
-                     .Register(r);
   migrationDuration_ = &prometheus::BuildHistogram()
                             .Name("retort_migration_duration_seconds")
                             .Help("Duration of migration runs, from the Job's RunReport")
@@ -119,10 +79,6 @@ ControllerMetrics::ControllerMetrics() : registry_(std::make_shared<prometheus::
                   .Name("retort_backups_total")
                   .Help("Backups by result (succeeded, failed, skipped)")
                   .Register(r);
-  driftChecks_ = &prometheus::BuildCounter()
-                      .Name("retort_drift_checks_total")
-                      .Help("Drift checks by result (in_sync, drifted, failed)")
-                      .Register(r);
   reconciles_ = &prometheus::BuildCounter()
                      .Name("retort_reconcile_total")
                      .Help("Reconciles by result (success, error, requeue)")
@@ -161,6 +117,10 @@ ControllerMetrics::ControllerMetrics() : registry_(std::make_shared<prometheus::
 }
 
 ControllerMetrics::~ControllerMetrics() = default;
+
+std::vector<std::shared_ptr<prometheus::Collectable>> ControllerMetrics::collectables() const {
+  return {registry_, schemaVersions_};
+}
 
 void ControllerMetrics::added() {
   queueAdds_->Increment();
@@ -201,19 +161,7 @@ ControllerMetrics::Series& ControllerMetrics::seriesLocked(const std::string& ns
 
 void ControllerMetrics::recordSchemaVersion(const std::string& ns, const std::string& name,
                                             const SchemaVersionStatus& status) {
-  const SchemaVersionGauges values = schemaVersionGauges(status);
-  std::lock_guard lock(mutex_);
-  Series& s = seriesLocked(ns, name);
-  const Labels infoLabels = s.with({{"current", values.current}, {"target", values.target}});
-  if (s.info && !info_->Has(infoLabels)) s.removeGauge(info_, s.info);
-  s.info = &s.gauge(info_, {{"current", values.current}, {"target", values.target}});
-  s.info->Set(1);
-  s.gauge(ready_).Set(values.ready);
-  s.gauge(stalled_).Set(values.stalled);
-  s.gauge(drifted_).Set(values.drifted);
-  s.gauge(pendingSteps_).Set(values.pendingSteps);
-  if (values.lastSuccessTimestamp) s.gauge(lastSuccess_).Set(*values.lastSuccessTimestamp);
-  if (values.lastBackupTimestamp) s.gauge(lastBackup_).Set(*values.lastBackupTimestamp);
+  schemaVersions_->set(ns, name, schemaVersionGauges(status));
 }
 
 void ControllerMetrics::recordRun(const std::string& ns, const std::string& name,
@@ -227,12 +175,12 @@ void ControllerMetrics::recordRun(const std::string& ns, const std::string& name
 }
 
 void ControllerMetrics::recordDriftCheck(const std::string& ns, const std::string& name,
-                                         const std::string& result) {
-  std::lock_guard lock(mutex_);
-  seriesLocked(ns, name).counter(driftChecks_, {{"result", result}}).Increment();
+                                         DriftCheckResult result) {
+  schemaVersions_->countDriftCheck(ns, name, result);
 }
 
 void ControllerMetrics::removeSchemaVersion(const std::string& ns, const std::string& name) {
+  schemaVersions_->remove(ns, name);
   std::lock_guard lock(mutex_);
   const auto found = series_.find(ns + "/" + name);
   if (found == series_.end()) return;

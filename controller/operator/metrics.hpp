@@ -1,8 +1,9 @@
 // The controller's Prometheus metrics (names and labels: DESIGN.md section 8, docs/operator.md
-// "Metrics"): per-SchemaVersion gauges, run counters and histograms, drift checks, reconciles,
-// the work queue (as its WorkQueueObserver), leadership, and the process's own memory and CPU.
-// Every series of a SchemaVersion is removed when the object is deleted, so a scrape never shows
-// objects that no longer exist. Thread-safe; values come from metric_values.hpp.
+// "Metrics"): per-SchemaVersion gauges and drift checks (schema_version_series.hpp), run
+// counters and histograms, reconciles, the work queue (as its WorkQueueObserver) and leadership;
+// the Exposer serves collectables() next to the process's own memory and CPU. Every series of a
+// SchemaVersion is removed when the object is deleted, so a scrape never shows objects that no
+// longer exist. Thread-safe; values come from metric_values.hpp.
 #pragma once
 
 #include <map>
@@ -12,11 +13,13 @@
 #include <vector>
 
 #include "operator/metric_values.hpp"
+#include "operator/schema_version_series.hpp"
 #include "operator/work_queue_observer.hpp"
 #include "operator/worker.hpp"
 
 namespace prometheus {
 class Registry;
+class Collectable;
 class Gauge;
 class Counter;
 class Histogram;
@@ -33,7 +36,8 @@ class ControllerMetrics final : public WorkQueueObserver {
   ControllerMetrics(const ControllerMetrics&) = delete;
   ControllerMetrics& operator=(const ControllerMetrics&) = delete;
 
-  std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
+  // What /metrics serves: the registry and the per-SchemaVersion series.
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables() const;
 
   // The work queue ("schemaversion").
   void added() override;
@@ -49,28 +53,20 @@ class ControllerMetrics final : public WorkQueueObserver {
                            const SchemaVersionStatus& status);
   // A run that just reached its outcome (counted once per run).
   void recordRun(const std::string& ns, const std::string& name, const RunMetrics& run);
-  // result: in_sync | drifted | failed
-  void recordDriftCheck(const std::string& ns, const std::string& name, const std::string& result);
+  void recordDriftCheck(const std::string& ns, const std::string& name, DriftCheckResult result);
   // The object is gone: drop every series labelled with it.
   void removeSchemaVersion(const std::string& ns, const std::string& name);
 
  private:
-  struct Series;  // the metrics of one SchemaVersion, for removal
+  struct Series;  // the run metrics of one SchemaVersion, for removal
   Series& seriesLocked(const std::string& ns, const std::string& name);
 
   std::shared_ptr<prometheus::Registry> registry_;
-  prometheus::Family<prometheus::Gauge>* info_;
-  prometheus::Family<prometheus::Gauge>* ready_;
-  prometheus::Family<prometheus::Gauge>* stalled_;
-  prometheus::Family<prometheus::Gauge>* pendingSteps_;
-  prometheus::Family<prometheus::Gauge>* drifted_;
-  prometheus::Family<prometheus::Gauge>* lastSuccess_;
-  prometheus::Family<prometheus::Gauge>* lastBackup_;
+  std::shared_ptr<SchemaVersionSeries> schemaVersions_;
   prometheus::Family<prometheus::Histogram>* migrationDuration_;
   prometheus::Family<prometheus::Histogram>* backupDuration_;
   prometheus::Family<prometheus::Counter>* migrations_;
   prometheus::Family<prometheus::Counter>* backups_;
-  prometheus::Family<prometheus::Counter>* driftChecks_;
   prometheus::Family<prometheus::Counter>* reconciles_;
   prometheus::Histogram* reconcileDuration_;
   prometheus::Gauge* queueDepth_;
@@ -80,7 +76,7 @@ class ControllerMetrics final : public WorkQueueObserver {
   prometheus::Gauge* leader_;
 
   std::mutex mutex_;
-  std::map<std::string, std::unique_ptr<Series>> series_;  // by "namespace/name"
+  std::map<std::string, std::unique_ptr<Series>> series_;  // by "namespace/name"; ran here only
 };
 
 }  // namespace retort::op

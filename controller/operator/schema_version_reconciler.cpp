@@ -80,10 +80,11 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
     drift = sources_.drift->take(key, sv.status);
   }
   if (drift && sources_.metrics) {
-    const char* result = !drift->error.empty() ? "failed"
-                         : joinRevisions(drift->heads) == joinRevisions(sv.status.currentRevisions)
-                             ? "in_sync"
-                             : "drifted";
+    const DriftCheckResult result =
+        !drift->error.empty() ? DriftCheckResult::Failed
+        : joinRevisions(drift->heads) == joinRevisions(sv.status.currentRevisions)
+            ? DriftCheckResult::InSync
+            : DriftCheckResult::Drifted;
     sources_.metrics->recordDriftCheck(sv.ns, sv.name, result);
   }
 

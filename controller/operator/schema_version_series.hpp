@@ -1,0 +1,47 @@
+// The per-SchemaVersion series of /metrics (retort_schemaversion_* gauges and
+// retort_drift_checks_total) kept as one compact row per object and turned into metric families
+// only when Prometheus scrapes, as kube-state-metrics does. prometheus-cpp keeps every series as
+// a label map plus a metric object, about 4 KB for the eight series of one SchemaVersion; a row
+// is about 300 bytes, which is most of what the controller's heap grows by per object.
+// Thread-safe: set/count/remove come from the workers, Collect() from the Exposer's thread.
+// Labels come out sorted by name, as prometheus-cpp writes them.
+#pragma once
+
+#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "operator/metric_values.hpp"
+
+namespace retort::op {
+
+enum class DriftCheckResult { InSync, Drifted, Failed };
+const char* driftCheckResultName(DriftCheckResult result);  // in_sync | drifted | failed
+
+class SchemaVersionSeries final : public prometheus::Collectable {
+ public:
+  void set(const std::string& ns, const std::string& name, SchemaVersionGauges gauges);
+  void countDriftCheck(const std::string& ns, const std::string& name, DriftCheckResult result);
+  void remove(const std::string& ns, const std::string& name);
+
+  std::vector<prometheus::MetricFamily> Collect() const override;
+
+ private:
+  struct Row {
+    SchemaVersionGauges gauges;
+    bool hasGauges = false;  // a drift check can be counted before the first status is
+    std::array<std::uint64_t, 3> driftChecks{};  // by DriftCheckResult
+  };
+
+  mutable std::mutex mutex_;
+  std::map<std::pair<std::string, std::string>, Row> rows_;  // by (namespace, name)
+};
+
+}  // namespace retort::op
