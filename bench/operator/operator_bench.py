@@ -2,8 +2,10 @@
 """Benchmarks of `retort controller` against a real kube-apiserver and PostgreSQL.
 
 Measures, in one run (docs/operator.md "Benchmarks"):
-  (a) resident memory (VmRSS, VmHWM from /proc) of the controller watching N SchemaVersions,
-      each Ready on its own database and drift-checked every --drift-interval;
+  (a) resident memory (VmRSS, VmHWM from /proc, and the largest mappings) of the controller
+      watching N SchemaVersions, each Ready on its own database and drift-checked every
+      --drift-interval; with --baseline-retort, another binary's first, on the same objects;
+      with --library-floor, a process that only uses the controller's libraries (the floor);
   (b) time from a spec change (PATCH of spec.targetRevision) to the migration Job's creation,
       as seen by a watch on Jobs, over --changes changes (p50, p95);
   (c) API requests per SchemaVersion per hour in the steady state: the kube-apiserver's
@@ -109,10 +111,10 @@ def database_uri(pg_uri, name):
 
 
 def prepare_databases(args, count):
-    """count databases, each upgraded to head with `retort upgrade` once; returns the heads.
-
-    A database is upgraded under a temporary name and renamed when at head, so one left by an
-    interrupted run is either complete or dropped here, never kept half made."""
+    """count databases at head; returns the heads. The first is upgraded with `retort upgrade`,
+    the others are copies of it (CREATE DATABASE ... TEMPLATE: a second each, not one upgrade
+    each). A database is made under a temporary name and renamed when at head, so one left by
+    an interrupted run is either complete or dropped here, never kept half made."""
     existing = subprocess.check_output(
         ["psql", "-At", args.pg_uri, "-c",
          "SELECT datname FROM pg_database WHERE datname LIKE 'bench_%'"], text=True).split()
@@ -123,9 +125,12 @@ def prepare_databases(args, count):
         if name not in existing:
             making = name + "_making"
             psql(args.pg_uri, "DROP DATABASE IF EXISTS %s" % making)
-            psql(args.pg_uri, "CREATE DATABASE %s" % making)
-            run([args.retort, "-q", "-d", args.scripts, "upgrade", "head"],
-                env=dict(os.environ, DATABASE_URL=database_uri(args.pg_uri, making)))
+            if i == 0:
+                psql(args.pg_uri, "CREATE DATABASE %s" % making)
+                run([args.retort, "-q", "-d", args.scripts, "upgrade", "head"],
+                    env=dict(os.environ, DATABASE_URL=database_uri(args.pg_uri, making)))
+            else:
+                psql(args.pg_uri, "CREATE DATABASE %s TEMPLATE bench_0000" % making)
             psql(args.pg_uri, "ALTER DATABASE %s RENAME TO %s" % (making, name))
         if heads is None:
             heads = subprocess.check_output(
@@ -193,7 +198,24 @@ def memory(pid):
         for line in f:
             if line.startswith("Pss:"):
                 fields["Pss"] = int(line.split()[1])
+    fields["largestMappings"] = largest_mappings(pid)
     return fields
+
+
+def largest_mappings(pid, top=12):
+    """Resident kB per mapped file (or [heap], [stack], [anon]: thread stacks and malloc's
+    arenas), largest first: where VmRSS goes."""
+    sizes = {}
+    name = None
+    with open("/proc/%d/smaps" % pid) as f:
+        for line in f:
+            parts = line.split()
+            if parts[0].endswith(":"):
+                if parts[0] == "Rss:":
+                    sizes[name] = sizes.get(name, 0) + int(parts[1])
+            else:  # a mapping's header: address perms offset dev inode [path]
+                name = os.path.basename(parts[5]) if len(parts) > 5 else "[anon]"
+    return dict(sorted(sizes.items(), key=lambda item: -item[1])[:top])
 
 
 def scrape(port):
@@ -256,6 +278,70 @@ def percentile(values, p):
     return ordered[index]
 
 
+def start_controller(retort, args, label):
+    """Starts `retort controller` on the bench namespace; returns it, its metrics port and its
+    log file (under the temporary directory, retort-bench-controller-LABEL.log)."""
+    metrics_port = int(subprocess.check_output(
+        [sys.executable, "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); "
+         "print(s.getsockname()[1])"]))
+    log = open(os.path.join(tempfile.gettempdir(), "retort-bench-controller-%s.log" % label), "w")
+    controller = subprocess.Popen(
+        [retort, "controller", "--kubeconfig", args.kubeconfig, "--namespace", NS,
+         "--metrics-bind-address", "127.0.0.1:%d" % metrics_port,
+         "--health-probe-bind-address", "0", "--log-format", "logfmt"],
+        stderr=log)
+    return controller, metrics_port, log
+
+
+def stop_controller(controller, log):
+    controller.terminate()
+    controller.wait(30)
+    log.close()
+
+
+def measure_steady_memory(controller, metrics_port, args):
+    """(a): waits until every object was reconciled once (the first list queued them all), then
+    until --settle seconds after the start (every object had its first drift check), and
+    returns the first pass's time, the drift checks and the memory figures."""
+    started = time.monotonic()
+    while True:
+        time.sleep(0.5)
+        try:
+            text = scrape(metrics_port)
+        except OSError:
+            continue
+        if metric_sum(text, "retort_workqueue_adds_total") >= args.count and \
+                metric_sum(text, "retort_workqueue_depth") == 0:
+            break
+        if time.monotonic() - started > 300:
+            raise RuntimeError("controller did not reconcile %d objects in 300s" % args.count)
+    results = {"firstPassSeconds": round(time.monotonic() - started, 2)}
+    time.sleep(max(0.0, args.settle - (time.monotonic() - started)))
+    text = scrape(metrics_port)
+    results["driftChecks"] = {r: metric_sum(text, "retort_drift_checks_total", 'result="%s"' % r)
+                              for r in ("in_sync", "drifted", "failed")}
+    results["memoryKiB"] = memory(controller.pid)
+    results["memoryKiB"]["loadAverage1m"] = float(open("/proc/loadavg").read().split()[0])
+    return results
+
+
+def measure_library_floor(args):
+    """(a)'s floor: the memory of bench/operator/library_floor.cpp, which makes one API request,
+    one database query and starts a metrics endpoint with the controller's libraries, and holds
+    nothing else."""
+    probe = subprocess.Popen(
+        [args.library_floor, args.kubeconfig], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True, env=dict(os.environ, DATABASE_URL=database_uri(args.pg_uri, "bench_0000")))
+    try:
+        line = probe.stdout.readline()
+        if not line.startswith("ready"):
+            raise RuntimeError("retort_library_floor failed (exit %s)" % probe.wait(10))
+        return {"memoryKiB": memory(probe.pid)}
+    finally:
+        probe.stdin.close()
+        probe.wait(30)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--retort", required=True)
@@ -270,6 +356,10 @@ def main():
                         help="seconds to run before measuring memory (> drift interval)")
     parser.add_argument("--window", type=float, default=120,
                         help="seconds of each API-request window")
+    parser.add_argument("--baseline-retort",
+                        help="another `retort` whose memory (a) is measured first, in the same run")
+    parser.add_argument("--library-floor",
+                        help="build/bench/retort_library_floor: its memory is measured first")
     parser.add_argument("--out", default="-")
     args = parser.parse_args()
 
@@ -288,42 +378,23 @@ def main():
     time.sleep(args.window)
     baseline = api.request_total() - before - 1  # minus the second scrape itself
 
-    metrics_port = int(subprocess.check_output(
-        [sys.executable, "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); "
-         "print(s.getsockname()[1])"]))
-    log = open(os.path.join(tempfile.gettempdir(), "retort-bench-controller.log"), "w")
-    controller = subprocess.Popen(
-        [args.retort, "controller", "--kubeconfig", args.kubeconfig, "--namespace", NS,
-         "--metrics-bind-address", "127.0.0.1:%d" % metrics_port,
-         "--health-probe-bind-address", "0", "--log-format", "logfmt"],
-        stderr=log)
+    if args.library_floor:
+        results["libraryFloor"] = measure_library_floor(args)
+    if args.baseline_retort:
+        # (a) side by side: the baseline binary first, on the same objects and databases.
+        controller, metrics_port, log = start_controller(args.baseline_retort, args, "baseline")
+        try:
+            results["baseline"] = measure_steady_memory(controller, metrics_port, args)
+        finally:
+            stop_controller(controller, log)
+
+    controller, metrics_port, log = start_controller(args.retort, args, "candidate")
     try:
-        started = time.monotonic()
-        # Ready once every object was reconciled once (the first list queued them all).
-        while True:
-            time.sleep(0.5)
-            try:
-                text = scrape(metrics_port)
-            except OSError:
-                continue
-            if metric_sum(text, "retort_workqueue_adds_total") >= args.count and \
-                    metric_sum(text, "retort_workqueue_depth") == 0:
-                break
-            if time.monotonic() - started > 300:
-                raise RuntimeError("controller did not reconcile %d objects in 300s" % args.count)
-        results["firstPassSeconds"] = round(time.monotonic() - started, 2)
+        results.update(measure_steady_memory(controller, metrics_port, args))
         jobs_after_start = len(api.request("GET", "/apis/batch/v1/namespaces/%s/jobs" % NS)
                                ["items"])
         results["jobsCreatedBySteadyObjects"] = jobs_after_start
-
-        # (a) memory, after every object had its first drift check.
-        time.sleep(max(0.0, args.settle - (time.monotonic() - started)))
         text = scrape(metrics_port)
-        results["driftChecks"] = {r: metric_sum(text, "retort_drift_checks_total",
-                                                'result="%s"' % r)
-                                  for r in ("in_sync", "drifted", "failed")}
-        results["memoryKiB"] = memory(controller.pid)
-        results["memoryKiB"]["loadAverage1m"] = float(open("/proc/loadavg").read().split()[0])
 
         # (c) the same window with the controller.
         writes_before = metric_sum(text, "retort_reconcile_total")
@@ -373,9 +444,7 @@ def main():
             results["specChangeToJobMs"][key] = round(1000.0 * total / count, 2) if count else None
         results["memoryKiBAfterChanges"] = memory(controller.pid)
     finally:
-        controller.terminate()
-        controller.wait(30)
-        log.close()
+        stop_controller(controller, log)
 
     output = json.dumps(results, indent=2)
     if args.out == "-":

@@ -4,6 +4,7 @@
 # installs the CRD, runs the driver, and tears both down. Figures go to stdout as JSON (and to
 # $OUT if set). Usage:
 #   bench/operator/run.sh [--count 1000] [--changes 50] [--drift-interval 60s] [--window 120]
+#                         [--baseline-retort OTHER_RETORT] [--library-floor build/bench/retort_library_floor]
 # Needs a built `retort` (RETORT, default build/controller/cli/retort). RETORT_BENCH_PG_URI
 # reuses a running PostgreSQL (its bench_NNNN databases already at head are kept).
 set -euo pipefail
