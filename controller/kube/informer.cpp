@@ -91,6 +91,15 @@ std::vector<nlohmann::json> Informer::list() const {
   return objects;
 }
 
+std::vector<nlohmann::json> Informer::list(std::string_view key_prefix) const {
+  std::lock_guard lock(cache_mutex_);
+  std::vector<nlohmann::json> objects;
+  for (auto it = cache_.lower_bound(key_prefix);
+       it != cache_.end() && std::string_view(it->first).starts_with(key_prefix); ++it)
+    objects.push_back(deserialize(it->second));
+  return objects;
+}
+
 std::vector<std::string> Informer::keys() const {
   std::lock_guard lock(cache_mutex_);
   std::vector<std::string> keys;

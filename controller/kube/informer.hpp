@@ -24,10 +24,12 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "kube/api.hpp"
+#include "kube/relist_diff.hpp"
 #include "kube/resource.hpp"
 
 namespace retort::kube {
@@ -79,6 +81,9 @@ class Informer {
 
   std::optional<nlohmann::json> get(const std::string& key) const;  // "namespace/name"
   std::vector<nlohmann::json> list() const;
+  // The cached objects whose "namespace/name" key starts with key_prefix, parsing only those:
+  // "ns/" for one namespace, "ns/job-" for the pods a Job named them after.
+  std::vector<nlohmann::json> list(std::string_view key_prefix) const;
   std::vector<std::string> keys() const;  // "namespace/name" of every cached object, no copies
   std::string last_resource_version() const;
 
@@ -113,7 +118,7 @@ class Informer {
   // five to ten times its text in small allocations (a map node per member), and a controller's
   // cached objects sit in memory far longer than they are read: get() parses one per reconcile
   // or drift check, a few microseconds for a typical object.
-  std::map<std::string, std::string> cache_;
+  ObjectTextCache cache_;
   std::string last_rv_;
 
   mutable std::mutex queue_mutex_;

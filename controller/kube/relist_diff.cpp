@@ -2,7 +2,7 @@
 
 namespace retort::kube {
 
-RelistResult diff_relist(const std::map<std::string, std::string>& cache,
+RelistResult diff_relist(const ObjectTextCache& cache,
                          std::vector<std::pair<std::string, std::string>> listed) {
   RelistResult result;
   for (auto& [key, text] : listed) {

@@ -7,12 +7,17 @@
 // the changes.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace retort::kube {
+
+// An informer's cache: each object's compact JSON text by object_key ("namespace/name"); less<>
+// lets a key prefix (a string_view) find its range without a copy.
+using ObjectTextCache = std::map<std::string, std::string, std::less<>>;
 
 struct CacheChange {
   enum class Kind { Add, Update, Delete };
@@ -22,13 +27,13 @@ struct CacheChange {
 };
 
 struct RelistResult {
-  std::map<std::string, std::string> cache;  // keyed by object_key: the list's objects
+  ObjectTextCache cache;  // the list's objects
   // Adds and updates in the list's order, then deletes in key order.
   std::vector<CacheChange> changes;
 };
 
 // `listed`: (object_key, text) of every listed object, in the list's order.
-RelistResult diff_relist(const std::map<std::string, std::string>& cache,
+RelistResult diff_relist(const ObjectTextCache& cache,
                          std::vector<std::pair<std::string, std::string>> listed);
 
 }  // namespace retort::kube

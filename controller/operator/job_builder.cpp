@@ -55,6 +55,11 @@ std::string migrationJobName(const std::string& schemaVersionName, std::int64_t 
   return prefix + suffix;
 }
 
+std::string podNamePrefix(const std::string& jobName) {
+  constexpr std::size_t kMaxGeneratedNameLength = 63 - 5;
+  return (jobName + "-").substr(0, kMaxGeneratedNameLength);
+}
+
 std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec,
                                             const std::string& runId) {
   const std::string& location =

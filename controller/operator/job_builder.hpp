@@ -36,6 +36,11 @@ inline constexpr const char* kRetortBundleMountPath = "/retort";   // in the app
 std::string migrationJobName(const std::string& schemaVersionName, std::int64_t generation,
                              std::vector<std::string> fromRevisions);
 
+// What the names of the Job's pods start with: the Job controller generates them from
+// "<jobName>-", cut to 58 characters (the API server's generateName limit: 63 less a 5-character
+// suffix), so a 63-character Job name gives pods named after its first 57 characters.
+std::string podNamePrefix(const std::string& jobName);
+
 // The arguments after the image's entry point: -d PATH run TARGET flags... (with
 // spec.migrations.alembic: -d <alembic.path> ... --executor alembic --python PYTHON).
 std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec,

@@ -3,6 +3,7 @@
 #include "kube/api_error.hpp"
 #include "operator/conditions.hpp"
 #include "operator/decide.hpp"
+#include "operator/job_builder.hpp"
 #include "operator/job_status.hpp"
 #include "operator/log_fields.hpp"
 #include "operator/metric_values.hpp"
@@ -91,12 +92,14 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
   const std::string jobName = currentMoveJobName(sv, drift);
   std::optional<JobObservation> job;
   if (const auto jobObject = sources_.jobs->get(sv.ns + "/" + jobName)) {
+    // Only the pods named after the Job are parsed; the label tells them from the pods of a Job
+    // whose name merely starts the same.
     std::vector<nlohmann::json> pods;
-    for (const nlohmann::json& pod : sources_.pods->list()) {
+    for (nlohmann::json& pod : sources_.pods->list(sv.ns + "/" + podNamePrefix(jobName))) {
       const nlohmann::json& meta = pod["metadata"];
-      if (meta.value("namespace", "") != sv.ns) continue;
       const auto labels = meta.find("labels");
-      if (labels != meta.end() && labels->value("job-name", "") == jobName) pods.push_back(pod);
+      if (labels != meta.end() && labels->value("job-name", "") == jobName)
+        pods.push_back(std::move(pod));
     }
     job = classifyJob(*jobObject, pods);
     if (sources_.transientBackoff && job->phase == JobPhase::FailedTransient)

@@ -96,6 +96,25 @@ TEST_F(InformerUnitTest, AnExpiredWatchRelistsAndDeliversTheDifference) {
   informer->stop();
 }
 
+TEST_F(InformerUnitTest, ListsTheObjectsWhoseKeyStartsWithAPrefix) {
+  fake->put(resources::config_maps(), "app", config_map("job-a-x1", "1"));
+  fake->put(resources::config_maps(), "app", config_map("job-a-x2", "1"));
+  fake->put(resources::config_maps(), "app", config_map("job-ab-x3", "1"));
+  informer->start();
+  ASSERT_TRUE(informer->wait_for_sync(std::chrono::seconds(30)));
+  const auto names = [&](std::string_view prefix) {
+    std::vector<std::string> found;
+    for (const auto& object : informer->list(prefix)) found.push_back(object_name(object));
+    return found;
+  };
+  EXPECT_EQ(names("app/job-a-"), (std::vector<std::string>{"job-a-x1", "job-a-x2"}));
+  EXPECT_EQ(names("app/job-"), (std::vector<std::string>{"job-a-x1", "job-a-x2", "job-ab-x3"}));
+  EXPECT_EQ(names("app/").size(), informer->list().size());
+  EXPECT_TRUE(names("app/zzz").empty());
+  EXPECT_TRUE(names("other/").empty());
+  informer->stop();
+}
+
 TEST_F(InformerUnitTest, ADroppedWatchIsRetriedAfterABackoffWithoutARelist) {
   informer->start();
   ASSERT_TRUE(informer->wait_for_sync(std::chrono::seconds(30)));

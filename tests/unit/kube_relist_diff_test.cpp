@@ -15,8 +15,8 @@ std::string object(const std::string& name, const std::string& rv, const std::st
   return json{{"metadata", {{"name", name}, {"namespace", ns}, {"resourceVersion", rv}}}}.dump();
 }
 
-std::map<std::string, std::string> cache_of(const std::vector<std::string>& texts) {
-  std::map<std::string, std::string> cache;
+ObjectTextCache cache_of(const std::vector<std::string>& texts) {
+  ObjectTextCache cache;
   for (const auto& text : texts) cache[object_key(json::parse(text))] = text;
   return cache;
 }

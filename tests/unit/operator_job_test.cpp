@@ -38,6 +38,15 @@ TEST(OperatorJobName, DeterministicPerMoveAndAtMost63Characters) {
   EXPECT_EQ(longName.find('.'), std::string::npos);
 }
 
+TEST(OperatorJobName, PodsAreNamedAfterTheJobCutAsTheApiServerCutsGeneratedNames) {
+  EXPECT_EQ(podNamePrefix("sweetshop-g3-abc"), "sweetshop-g3-abc-");
+  const std::string longest = migrationJobName(std::string(250, 'x'), 12345, {"a1"});
+  ASSERT_EQ(longest.size(), 63u);
+  // generateName "<job>-" keeps 58 characters: the Job's first 57 and no dash.
+  EXPECT_EQ(podNamePrefix(longest), longest.substr(0, 58));
+  EXPECT_EQ(podNamePrefix(std::string(57, 'j')), std::string(57, 'j') + "-");
+}
+
 TEST(OperatorJobBuilder, RunsRetortRunWithPolicyFlagsAndTheReport) {
   SchemaVersion sv = sweetshop();
   sv.spec.policy.allowDowngrade = true;
