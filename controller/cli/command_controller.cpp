@@ -70,16 +70,19 @@ CLI::Validator bindAddress() {
 }
 
 void runController(const ControllerOptions& args) {
-  limitMemoryFootprint();  // before the first thread and the first HTTP request
-  engine::Log::setFormat(
-      engine::parseLogFormat(args.logFormat).value_or(engine::LogFormat::Logfmt));
-  // Block the stop signals in every thread the manager starts; this thread waits for them.
+  // Block the stop signals before the first thread (cpprestsdk's pool is made just below), so
+  // that every thread inherits the mask and this one alone takes them, with sigwait. A thread
+  // that did not block them would receive a SIGTERM sent while this one is still starting up,
+  // and its default action would end the process without a clean stop.
   sigset_t stopSignals;
   sigemptyset(&stopSignals);
   sigaddset(&stopSignals, SIGTERM);
   sigaddset(&stopSignals, SIGINT);
   sigaddset(&stopSignals, kLeadershipLostSignal);
   pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+  limitMemoryFootprint();  // before the first HTTP request
+  engine::Log::setFormat(
+      engine::parseLogFormat(args.logFormat).value_or(engine::LogFormat::Logfmt));
 
   const kube::ClientConfig config = args.kubeconfig.empty()
                                         ? kube::load_default_config()

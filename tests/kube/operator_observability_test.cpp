@@ -101,6 +101,7 @@ class ControllerProcess {
     return status_;
   }
   std::string log() const { return slurp(log_); }
+  pid_t pid() const { return pid_; }
 
  private:
   fs::path log_;
@@ -329,6 +330,45 @@ TEST(OperatorObservabilityTest, ReadyzIs503UntilTheCachesSync) {
   ASSERT_TRUE(eventually([&] { return httpGet(health + "/healthz") == "200"; }))
       << controller.log();
   EXPECT_EQ(httpGet(health + "/readyz"), "503");
+  EXPECT_EQ(controller.stop(), 0) << controller.log();
+  fs::remove(file);
+  fs::remove(log);
+}
+
+// Threads of a process that do not block SIGTERM (/proc/PID/task/*/status, SigBlk).
+int threadsTakingSigterm(pid_t pid) {
+  int count = 0;
+  for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::ifstream status(task.path() / "status");
+    for (std::string line; std::getline(status, line);)
+      if (line.rfind("SigBlk:", 0) == 0 &&
+          (std::stoull(line.substr(7), nullptr, 16) & (1ull << (SIGTERM - 1))) == 0)
+        ++count;
+  }
+  return count;
+}
+
+TEST(OperatorObservabilityTest, OnlyTheWaitingThreadTakesSigtermEvenDuringStartUp) {
+  // A SIGTERM that reaches any other thread ends the process by its default action, without
+  // the clean stop: every thread must inherit the blocked mask, the main thread's sigwait
+  // alone unblocks it (and shows it unblocked while it waits). cpprestsdk's pool used to be
+  // made before the mask: a SIGTERM sent during start-up then ended the process with 143.
+  std::string kubeconfig = slurp(KubeClusterEnvironment::cluster().kubeconfig());
+  const std::string server = KubeClusterEnvironment::cluster().apiserver_url();
+  kubeconfig.replace(kubeconfig.find(server), server.size(), "https://127.0.0.1:1");
+  const fs::path file =
+      fs::temp_directory_path() / ("retort-sigmask-" + std::to_string(::getpid()) + ".kubeconfig");
+  std::ofstream(file) << kubeconfig;
+  const int healthPort = freePort();
+  const fs::path log = fs::temp_directory_path() / ("retort-sigmask-" + std::to_string(::getpid()));
+  ControllerProcess controller(
+      {"--kubeconfig", file.string(), "--metrics-bind-address", "0", "--health-probe-bind-address",
+       "127.0.0.1:" + std::to_string(healthPort)},
+      log);
+  const std::string health = "http://127.0.0.1:" + std::to_string(healthPort);
+  ASSERT_TRUE(eventually([&] { return httpGet(health + "/healthz") == "200"; }))
+      << controller.log();
+  EXPECT_LE(threadsTakingSigterm(controller.pid()), 1);
   EXPECT_EQ(controller.stop(), 0) << controller.log();
   fs::remove(file);
   fs::remove(log);
