@@ -63,7 +63,8 @@ status=0
 # - AddressSanitizer + UBSan on the unit, integration and kube tests (the kube client and the
 #   operator, in-process and as the `retort controller` process, on a real control plane);
 # - ThreadSanitizer on the threaded kube code: informer, leader election and events, on a fake
-#   Api (unit) and on a real control plane (kube); and the operator's work queue and workers.
+#   Api (unit) and on a real control plane (kube); and the operator's work queue, workers and
+#   drift checker.
 # docs/engine.md ("Sanitizers") lists what each covers and how long it takes.
 if [ "${SANITIZE:-1}" != 0 ] && [ $status = 0 ]; then
   phase "sanitizer build (address, undefined)"
@@ -92,9 +93,10 @@ fi
 # that come from there, each with why.
 if [ "${SANITIZE:-1}" != 0 ] && [ $status = 0 ]; then
   phase "thread sanitizer build"
-  # The operator's unit tests link only its pure core (no engine, no kube client): QueueFixture
-  # runs the work queue's blocking get and shutdown and the Workers' threads. The drift checker
-  # and the manager's threads run only in kube.Operator*, which would need the engine and
+  # The operator's unit tests link its pure core and its drift checker, not the engine:
+  # QueueFixture runs the work queue's blocking get and shutdown and the Workers' threads;
+  # DriftCheckerThreadTest the drift checker's thread against reconciler calls from two others.
+  # The manager's own threads run only in kube.Operator*, which would need the engine and
   # `retort` built under TSan too (docs/engine.md, "Sanitizers").
   tsan_targets="retort_kube_unit_tests retort_kube_tests retort_kube_lease_candidate"
   tsan_targets+=" retort_operator_unit_tests"
@@ -103,7 +105,7 @@ if [ "${SANITIZE:-1}" != 0 ] && [ $status = 0 ]; then
   phase "thread sanitizer tests"
   threaded='^kube_unit\.(InformerUnitTest|LeaderElectorUnitTest|EventRecorderUnitTest)\.'
   threaded+='|^kube\.(InformerTest|WatchStreamTest|LeaseTest|EventTest)\.'
-  threaded+='|^QueueFixture\.'
+  threaded+='|^QueueFixture\.|^DriftCheckerThreadTest\.'
   (cd "$root/build-tsan" &&
     TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$root/tests/kube/tsan.supp" \
     ctest --no-tests=error --output-on-failure -R "$threaded") || status=$?

@@ -19,7 +19,7 @@
 #include <string>
 #include <thread>
 
-#include "kube/api_client.hpp"
+#include "kube/api.hpp"
 #include "kube/informer.hpp"
 #include "operator/clock.hpp"
 #include "operator/decide.hpp"
@@ -27,7 +27,7 @@
 namespace retort::op {
 
 struct DriftCheckerOptions {
-  std::shared_ptr<const kube::ApiClient> client;
+  std::shared_ptr<const kube::Api> client;  // ApiClient; a fake in the unit tests
   const kube::Informer* schemaVersions = nullptr;
   std::function<std::vector<std::string>(const std::string& url)> readHeads;
   std::shared_ptr<const Clock> clock;

@@ -1,0 +1,188 @@
+// The drift checker on its own thread, against a fake Api and an informer over it, with an
+// injected reader of the version table: what each check observes, that the URL never shows,
+// and that a result taken after the object's recorded state moved is dropped. It runs in the
+// ThreadSanitizer pass (scripts/test.sh), with the reconciler's calls made from other threads
+// while checks run.
+#include <cpprest/asyncrt_utils.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kube/informer.hpp"
+#include "kube_eventually.hpp"
+#include "kube_fake_api.hpp"
+#include "operator/drift_checker.hpp"
+#include "operator/schema_version.hpp"
+
+namespace retort::op {
+namespace {
+
+using kube::testing::eventually;
+using kube::testing::FakeApi;
+using nlohmann::json;
+
+const kube::Resource kSchemaVersions{"retort.dev", "v1alpha1", "schemaversions", true};
+const char* const kPassword = "s3cr3t-pw";
+
+std::string base64(const std::string& text) {
+  return utility::conversions::to_base64(std::vector<unsigned char>(text.begin(), text.end()));
+}
+
+json secret(const std::string& name, const std::string& url) {
+  return {{"apiVersion", "v1"},
+          {"kind", "Secret"},
+          {"metadata", {{"name", name}}},
+          {"data", {{"uri", base64(url)}}}};
+}
+
+json schemaVersion(const std::string& name, const std::string& secretName) {
+  return {{"apiVersion", "retort.dev/v1alpha1"},
+          {"kind", "SchemaVersion"},
+          {"metadata", {{"name", name}, {"namespace", "shop"}, {"generation", 1}}},
+          {"spec",
+           {{"targetRevision", "head"},
+            {"database", {{"secretRef", {{"name", secretName}, {"key", "uri"}}}}},
+            {"migrations", {{"image", "localhost/retort-sweetshop:0.2.0"}}},
+            {"backup", {{"mode", "Disabled"}}}}},
+          {"status", {{"currentRevisions", {"a1"}}}}};
+}
+
+std::string url(const std::string& database) {
+  return std::string("postgresql://app:") + kPassword + "@db.shop/" + database;
+}
+
+class DriftCheckerThreadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fake->put(kube::resources::secrets(), "shop", secret("db-in-sync", url("in_sync")));
+    fake->put(kube::resources::secrets(), "shop", secret("db-moved", url("moved")));
+    fake->put(kube::resources::secrets(), "shop", secret("db-down", url("down")));
+    for (const auto& [name, secretName] :
+         std::vector<std::pair<std::string, std::string>>{{"in-sync", "db-in-sync"},
+                                                          {"moved", "db-moved"},
+                                                          {"down", "db-down"},
+                                                          {"no-secret", "db-missing"}})
+      fake->put(kSchemaVersions, "shop", schemaVersion(name, secretName));
+    kube::InformerOptions options;
+    options.resource = kSchemaVersions;
+    options.ns = "shop";
+    informer = std::make_unique<kube::Informer>(fake, options);
+    informer->start();
+    ASSERT_TRUE(informer->wait_for_sync(std::chrono::seconds(30)));
+
+    DriftCheckerOptions drift;
+    drift.client = fake;
+    drift.schemaVersions = informer.get();
+    drift.readHeads = [](const std::string& databaseUrl) -> std::vector<std::string> {
+      if (databaseUrl == url("in_sync")) return {"a1"};
+      if (databaseUrl == url("moved")) return {"b2"};
+      throw std::runtime_error("could not connect to " + databaseUrl);
+    };
+    drift.clock = std::make_shared<SteadyClock>();
+    drift.enqueue = [this](const std::string& key) {
+      std::lock_guard lock(mutex);
+      woken.insert(key);
+    };
+    checker = std::make_unique<DriftChecker>(std::move(drift));
+  }
+
+  void TearDown() override {
+    if (checker) checker->stop();
+    if (informer) informer->stop();
+  }
+
+  bool wokenFor(const std::set<std::string>& keys) {
+    std::lock_guard lock(mutex);
+    for (const std::string& key : keys)
+      if (!woken.count(key)) return false;
+    return true;
+  }
+
+  // The next observation for key, taken as the reconciler does (its recorded status).
+  std::optional<DriftObservation> awaitObservation(const std::string& key) {
+    const SchemaVersionStatus status = statusFromJson(schemaVersion(key, "")["status"]);
+    std::optional<DriftObservation> observation;
+    eventually([&] { return (observation = checker->take("shop/" + key, status)).has_value(); });
+    return observation;
+  }
+
+  std::shared_ptr<FakeApi> fake = std::make_shared<FakeApi>();
+  std::unique_ptr<kube::Informer> informer;
+  std::unique_ptr<DriftChecker> checker;
+  std::mutex mutex;
+  std::set<std::string> woken;
+};
+
+TEST_F(DriftCheckerThreadTest, ReportsEachDatabaseAndNeverTheUrl) {
+  constexpr auto kInterval = std::chrono::milliseconds(20);
+  for (const char* name : {"in-sync", "moved", "down", "no-secret"})
+    checker->schedule(std::string("shop/") + name, kInterval);
+  checker->start();
+
+  // The reconciler's side, from other threads while the checker's thread runs: rescheduling,
+  // taking results and churning keys that come and go.
+  std::atomic<bool> done{false};
+  std::vector<std::thread> reconcilers;
+  struct Joiner {  // joins them however the test ends
+    std::atomic<bool>& done;
+    std::vector<std::thread>& threads;
+    void join() {
+      done = true;
+      for (std::thread& t : threads)
+        if (t.joinable()) t.join();
+    }
+    ~Joiner() { join(); }
+  } joiner{done, reconcilers};
+  for (int t = 0; t < 2; ++t)
+    reconcilers.emplace_back([&, t] {
+      const SchemaVersionStatus status = statusFromJson(schemaVersion("x", "")["status"]);
+      for (int i = 0; !done; ++i) {
+        const std::string churn = "shop/churn-" + std::to_string(t) + "-" + std::to_string(i % 4);
+        checker->schedule(churn, kInterval);
+        checker->schedule("shop/in-sync", i % 2 ? kInterval : kInterval * 2);
+        checker->take(churn, status);
+        checker->unschedule(churn);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    });
+
+  ASSERT_TRUE(eventually([&] {
+    return wokenFor({"shop/in-sync", "shop/moved", "shop/down", "shop/no-secret"});
+  }));
+  const auto inSync = awaitObservation("in-sync");
+  const auto moved = awaitObservation("moved");
+  const auto down = awaitObservation("down");
+  const auto noSecret = awaitObservation("no-secret");
+  joiner.join();  // every churned key unscheduled
+
+  ASSERT_TRUE(inSync && moved && down && noSecret);
+  EXPECT_EQ(inSync->heads, std::vector<std::string>{"a1"});
+  EXPECT_EQ(inSync->error, "");
+  EXPECT_EQ(moved->heads, std::vector<std::string>{"b2"});
+  EXPECT_EQ(down->error, "reading the version table: could not connect to (database URL)");
+  EXPECT_EQ(down->error.find(kPassword), std::string::npos);
+  EXPECT_NE(noSecret->error.find("reading Secret shop/db-missing"), std::string::npos)
+      << noSecret->error;
+  EXPECT_EQ(checker->scheduled(), 4u);  // the churned keys are gone
+}
+
+TEST_F(DriftCheckerThreadTest, AResultTakenAfterTheRecordedStateMovedIsDropped) {
+  checker->schedule("shop/moved", std::chrono::milliseconds(20));
+  checker->start();
+  ASSERT_TRUE(eventually([&] { return wokenFor({"shop/moved"}); }));
+  SchemaVersionStatus moved = statusFromJson(schemaVersion("moved", "")["status"]);
+  moved.currentRevisions = {"b2"};  // a run finished meanwhile: the check's basis is stale
+  EXPECT_FALSE(checker->take("shop/moved", moved).has_value());
+  checker->unschedule("shop/moved");
+  EXPECT_EQ(checker->scheduled(), 0u);
+}
+
+}  // namespace
+}  // namespace retort::op
