@@ -1,7 +1,7 @@
 #include "operator/http_endpoints.hpp"
 
 #include <CivetServer.h>
-#include <prometheus/exposer.h>
+#include <prometheus/text_serializer.h>
 
 #include <stdexcept>
 
@@ -10,25 +10,58 @@
 
 namespace retort::op {
 
-MetricsEndpoint::MetricsEndpoint(const std::string& bindAddress,
-                                 std::vector<std::shared_ptr<prometheus::Collectable>> collectables)
-    : collectables_(std::move(collectables)) {
-  collectables_.push_back(std::make_shared<ProcessMetrics>());
-  const std::optional<std::string> ports = civetwebPorts(bindAddress);
-  if (!ports) return;
+namespace {
+
+// A civetweb server on the given ports with one worker: scrapes and probes are serial and rare.
+std::unique_ptr<CivetServer> listen(const char* flag, const std::string& bindAddress,
+                                    const std::string& ports) {
   try {
-    exposer_ = std::make_unique<prometheus::Exposer>(*ports, 1);
+    return std::make_unique<CivetServer>(
+        std::vector<std::string>{"listening_ports", ports, "num_threads", "1"});
   } catch (const std::exception& error) {
-    throw std::runtime_error("--metrics-bind-address " + bindAddress +
+    throw std::runtime_error(std::string(flag) + " " + bindAddress +
                              ": cannot listen: " + error.what());
   }
-  for (const auto& collectable : collectables_) exposer_->RegisterCollectable(collectable);
 }
 
-MetricsEndpoint::~MetricsEndpoint() = default;
+}  // namespace
+
+class MetricsEndpoint::Handler final : public CivetHandler {
+ public:
+  explicit Handler(std::function<void(const MetricsSink&)> writeMetrics)
+      : writeMetrics_(std::move(writeMetrics)) {}
+  bool handleGet(CivetServer*, mg_connection* connection) override {
+    // No Content-Length: the body ends when the connection closes (HTTP/1.1, section 6.3).
+    mg_printf(connection,
+              "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+              "Connection: close\r\n\r\n");
+    const MetricsSink send = [connection](std::string_view text) {
+      mg_write(connection, text.data(), text.size());
+    };
+    writeMetrics_(send);
+    send(prometheus::TextSerializer().Serialize(ProcessMetrics().Collect()));
+    return true;
+  }
+
+ private:
+  std::function<void(const MetricsSink&)> writeMetrics_;
+};
+
+MetricsEndpoint::MetricsEndpoint(const std::string& bindAddress,
+                                 std::function<void(const MetricsSink&)> writeMetrics)
+    : handler_(std::make_unique<Handler>(std::move(writeMetrics))) {
+  const std::optional<std::string> ports = civetwebPorts(bindAddress);
+  if (!ports) return;
+  server_ = listen("--metrics-bind-address", bindAddress, *ports);
+  server_->addHandler("/metrics", *handler_);
+}
+
+MetricsEndpoint::~MetricsEndpoint() {
+  if (server_) server_->close();
+}
 
 std::vector<int> MetricsEndpoint::ports() const {
-  return exposer_ ? exposer_->GetListeningPorts() : std::vector<int>{};
+  return server_ ? server_->getListeningPorts() : std::vector<int>{};
 }
 
 class HealthEndpoint::Handler final : public CivetHandler {
@@ -54,13 +87,7 @@ HealthEndpoint::HealthEndpoint(const std::string& bindAddress, std::function<boo
       readyz_(std::make_unique<Handler>(std::move(ready))) {
   const std::optional<std::string> ports = civetwebPorts(bindAddress);
   if (!ports) return;
-  try {
-    server_ = std::make_unique<CivetServer>(
-        std::vector<std::string>{"listening_ports", *ports, "num_threads", "1"});
-  } catch (const std::exception& error) {
-    throw std::runtime_error("--health-probe-bind-address " + bindAddress +
-                             ": cannot listen: " + error.what());
-  }
+  server_ = listen("--health-probe-bind-address", bindAddress, *ports);
   server_->addHandler("/healthz", *healthz_);
   server_->addHandler("/readyz", *readyz_);
 }

@@ -1,34 +1,38 @@
-// The controller's HTTP endpoints: /metrics (prometheus::Exposer, serving the controller's
-// collectables and the process metrics) and the probes /healthz (200 while the process runs) and
-// /readyz (200 once the informer caches synced, 503 before), on a civetweb server of their own,
-// since the Exposer serves nothing but metrics. Both bind loopback by default (bind_address.hpp).
-// Constructors throw std::runtime_error naming the address when it cannot be bound.
+// The controller's HTTP endpoints, each on a civetweb server of its own: /metrics (the text
+// exposition format: what the controller's metrics write, then the process metrics) and the
+// probes /healthz (200 while the process runs) and /readyz (200 once the informer caches synced,
+// 503 before). /metrics streams its text as it is written, piece by piece, instead of building
+// it whole as prometheus::Exposer does: with thousands of SchemaVersions a scrape would
+// otherwise hold every series as an object and the whole text at once. It sends no gzip. Both
+// bind loopback by default (bind_address.hpp). Constructors throw std::runtime_error naming the
+// address when it cannot be bound.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
-namespace prometheus {
-class Exposer;
-class Collectable;
-}  // namespace prometheus
 class CivetServer;
 
 namespace retort::op {
 
+using MetricsSink = std::function<void(std::string_view text)>;
+
 class MetricsEndpoint {
  public:
+  // writeMetrics writes the exposition text to its sink, in as many pieces as it likes; it is
+  // called on the server's thread for every scrape.
   MetricsEndpoint(const std::string& bindAddress,
-                  std::vector<std::shared_ptr<prometheus::Collectable>> collectables);
+                  std::function<void(const MetricsSink&)> writeMetrics);
   ~MetricsEndpoint();
   std::vector<int> ports() const;  // the bound ports (empty when disabled)
 
  private:
-  // Owned here: the Exposer holds only weak_ptrs.
-  std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;
-  std::unique_ptr<prometheus::Exposer> exposer_;
+  class Handler;
+  std::unique_ptr<Handler> handler_;
+  std::unique_ptr<CivetServer> server_;
 };
 
 class HealthEndpoint {

@@ -132,8 +132,8 @@ void Manager::enqueueOwner(const nlohmann::json& object) {
 
 void Manager::start() {
   // The endpoints first: a probe answers (readyz 503) while the caches fill.
-  metricsEndpoint_ =
-      std::make_unique<MetricsEndpoint>(options_.metricsBindAddress, metrics_->collectables());
+  metricsEndpoint_ = std::make_unique<MetricsEndpoint>(
+      options_.metricsBindAddress, [this](const MetricsSink& out) { metrics_->write(out); });
   healthEndpoint_ = std::make_unique<HealthEndpoint>(options_.healthProbeBindAddress,
                                                      [this] { return synced(); });
   schemaVersions_->start();

@@ -5,6 +5,7 @@
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
 
 #include <functional>
 #include <set>
@@ -59,9 +60,7 @@ struct ControllerMetrics::Series {
   }
 };
 
-ControllerMetrics::ControllerMetrics()
-    : registry_(std::make_shared<prometheus::Registry>()),
-      schemaVersions_(std::make_shared<SchemaVersionSeries>()) {
+ControllerMetrics::ControllerMetrics() : registry_(std::make_shared<prometheus::Registry>()) {
   prometheus::Registry& r = *registry_;
   migrationDuration_ = &prometheus::BuildHistogram()
                             .Name("retort_migration_duration_seconds")
@@ -118,8 +117,9 @@ ControllerMetrics::ControllerMetrics()
 
 ControllerMetrics::~ControllerMetrics() = default;
 
-std::vector<std::shared_ptr<prometheus::Collectable>> ControllerMetrics::collectables() const {
-  return {registry_, schemaVersions_};
+void ControllerMetrics::write(const std::function<void(std::string_view)>& out) const {
+  out(prometheus::TextSerializer().Serialize(registry_->Collect()));
+  schemaVersions_.write(out);
 }
 
 void ControllerMetrics::added() {
@@ -161,7 +161,7 @@ ControllerMetrics::Series& ControllerMetrics::seriesLocked(const std::string& ns
 
 void ControllerMetrics::recordSchemaVersion(const std::string& ns, const std::string& name,
                                             const SchemaVersionStatus& status) {
-  schemaVersions_->set(ns, name, schemaVersionGauges(status));
+  schemaVersions_.set(ns, name, schemaVersionGauges(status));
 }
 
 void ControllerMetrics::recordRun(const std::string& ns, const std::string& name,
@@ -176,11 +176,11 @@ void ControllerMetrics::recordRun(const std::string& ns, const std::string& name
 
 void ControllerMetrics::recordDriftCheck(const std::string& ns, const std::string& name,
                                          DriftCheckResult result) {
-  schemaVersions_->countDriftCheck(ns, name, result);
+  schemaVersions_.countDriftCheck(ns, name, result);
 }
 
 void ControllerMetrics::removeSchemaVersion(const std::string& ns, const std::string& name) {
-  schemaVersions_->remove(ns, name);
+  schemaVersions_.remove(ns, name);
   std::lock_guard lock(mutex_);
   const auto found = series_.find(ns + "/" + name);
   if (found == series_.end()) return;

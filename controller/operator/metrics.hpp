@@ -1,15 +1,17 @@
 // The controller's Prometheus metrics (names and labels: DESIGN.md section 8, docs/operator.md
 // "Metrics"): per-SchemaVersion gauges and drift checks (schema_version_series.hpp), run
 // counters and histograms, reconciles, the work queue (as its WorkQueueObserver) and leadership;
-// the Exposer serves collectables() next to the process's own memory and CPU. Every series of a
+// /metrics serves what write() writes next to the process's own memory and CPU. Every series of a
 // SchemaVersion is removed when the object is deleted, so a scrape never shows objects that no
 // longer exist. Thread-safe; values come from metric_values.hpp.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "operator/metric_values.hpp"
@@ -19,7 +21,6 @@
 
 namespace prometheus {
 class Registry;
-class Collectable;
 class Gauge;
 class Counter;
 class Histogram;
@@ -36,8 +37,9 @@ class ControllerMetrics final : public WorkQueueObserver {
   ControllerMetrics(const ControllerMetrics&) = delete;
   ControllerMetrics& operator=(const ControllerMetrics&) = delete;
 
-  // What /metrics serves: the registry and the per-SchemaVersion series.
-  std::vector<std::shared_ptr<prometheus::Collectable>> collectables() const;
+  // Writes every series in the text exposition format: the registry's, then the
+  // per-SchemaVersion ones a chunk at a time (what /metrics serves before the process metrics).
+  void write(const std::function<void(std::string_view)>& out) const;
 
   // The work queue ("schemaversion").
   void added() override;
@@ -62,7 +64,7 @@ class ControllerMetrics final : public WorkQueueObserver {
   Series& seriesLocked(const std::string& ns, const std::string& name);
 
   std::shared_ptr<prometheus::Registry> registry_;
-  std::shared_ptr<SchemaVersionSeries> schemaVersions_;
+  SchemaVersionSeries schemaVersions_;
   prometheus::Family<prometheus::Histogram>* migrationDuration_;
   prometheus::Family<prometheus::Histogram>* backupDuration_;
   prometheus::Family<prometheus::Counter>* migrations_;

@@ -89,5 +89,35 @@ TEST(OperatorSchemaVersionSeries, RemovingAnObjectDropsEveryOneOfItsSeries) {
   EXPECT_TRUE(series.Collect().empty());
 }
 
+TEST(OperatorSchemaVersionSeries, WritesInChunksTheTextPrometheusCppSerializesAtOnce) {
+  SchemaVersionSeries series;
+  for (int i = 0; i < 10; ++i) {
+    const std::string name = "sv-" + std::to_string(i);
+    SchemaVersionGauges gauges = ready("a1", i % 3 ? "a1" : "b2");
+    if (i % 2) gauges.lastBackupTimestamp = 1767225601.5;
+    if (i != 4) series.set(i % 2 ? "shop" : "bakery", name, gauges);
+    if (i % 4 == 0) series.countDriftCheck("shop", name, DriftCheckResult::Drifted);
+    series.countDriftCheck("shop", name, DriftCheckResult::InSync);
+  }
+  const std::string whole = scrape(series);
+  for (const std::size_t rowsPerChunk : {1u, 3u, 10u, 256u}) {
+    std::string written;
+    int pieces = 0;
+    series.write(
+        [&](std::string_view piece) {
+          written += piece;
+          ++pieces;
+        },
+        rowsPerChunk);
+    EXPECT_EQ(written, whole) << "rowsPerChunk " << rowsPerChunk;
+    if (rowsPerChunk == 1) {
+      EXPECT_GT(pieces, 8);  // more than one piece per family
+    }
+  }
+  std::string empty;
+  SchemaVersionSeries().write([&](std::string_view piece) { empty += piece; });
+  EXPECT_EQ(empty, "");
+}
+
 }  // namespace
 }  // namespace retort::op
