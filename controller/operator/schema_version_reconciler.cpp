@@ -124,6 +124,19 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
       if (error.code() != 404) throw;
     }
   }
+  if (decision.createJob && !job && sv.status.lastRun &&
+      sv.status.lastRun->jobName == decision.jobName) {
+    // The cached status says this move's Job was started, and the Job is gone: deleted (by this
+    // controller after it failed, by its TTL, by a person), or the cache has not yet seen the
+    // outcome written before that deletion (the Job's delete event can overtake the status
+    // update's). Ask the server before starting the move again: a stale cache is retried, and a
+    // transient failure's backoff is not skipped.
+    const nlohmann::json fresh = sources_.client->get(schemaVersionResource(), sv.ns, sv.name);
+    if (fresh["metadata"].value("resourceVersion", "") !=
+        (*object)["metadata"].value("resourceVersion", ""))
+      throw StaleObject("Job " + decision.jobName +
+                        " not recreated: the cached object is older than the server's");
+  }
   if (decision.createJob) {
     try {
       ++jobCreateRequests_;

@@ -344,5 +344,55 @@ TEST(OperatorControllerTest, AStatusWriteFromAStaleCacheIsRefusedAsStaleObject) 
   pods->stop();
 }
 
+TEST(OperatorControllerTest, AVanishedJobIsNotRecreatedFromAStaleCache) {
+  // The race a loaded machine showed: the controller wrote a transient failure's outcome, then
+  // deleted the Job; the Job's delete event reached its cache before the status update did, and
+  // the next pass, still reading "Running", recreated the Job without the backoff.
+  installSchemaVersionCrd();
+  auto client = admin_client();
+  const std::string ns = make_namespace(*client, "sv-vanished");
+  const json created = client->create(op::schemaVersionResource(), ns, sweetshop());
+  const std::int64_t generation = created["metadata"]["generation"];
+  const std::string jobName = op::migrationJobName("sweetshop", generation, {});
+  op::SchemaVersionStatus running;  // as the pass that created the Job wrote it
+  running.lastRun = op::LastRun{jobName, "2026-11-30T00:00:00Z", "", "Running", "JobCreated", ""};
+  client->patch_status(op::schemaVersionResource(), ns, "sweetshop", kube::PatchType::Merge,
+                       {{"status", op::statusToJson(running)}});
+  const auto informer = [&](kube::Resource resource) {
+    kube::InformerOptions options;
+    options.resource = std::move(resource);
+    options.ns = ns;
+    return std::make_unique<kube::Informer>(client, options);
+  };
+  auto schemaVersions = informer(op::schemaVersionResource());
+  auto jobs = informer(kube::resources::jobs());
+  auto pods = informer(kube::resources::pods());
+  for (kube::Informer* cache : {schemaVersions.get(), jobs.get(), pods.get()}) {
+    cache->start();
+    ASSERT_TRUE(cache->wait_for_sync(std::chrono::seconds(30)));
+  }
+  ASSERT_TRUE(eventually([&] {
+    const auto cached = schemaVersions->get(ns + "/sweetshop");
+    return cached && cached->contains("status");
+  }));
+  // Freeze the cache at "Running"; the server moves on to the outcome the cache never sees.
+  schemaVersions->stop();
+  op::SchemaVersionStatus failed = running;
+  failed.lastRun->outcome = "Transient";
+  failed.lastRun->completionTime = "2026-11-30T00:00:05Z";
+  client->patch_status(op::schemaVersionResource(), ns, "sweetshop", kube::PatchType::Merge,
+                       {{"status", op::statusToJson(failed)}});
+
+  op::ReconcilerSources sources{client,     schemaVersions.get(),
+                                jobs.get(), pods.get(),
+                                nullptr,    [] { return std::string("2026-11-30T00:00:10Z"); }};
+  op::SchemaVersionReconciler reconciler(std::move(sources));
+  EXPECT_THROW(reconciler.reconcile(ns + "/sweetshop"), op::StaleObject);
+  EXPECT_EQ(reconciler.jobCreateRequests(), 0u);
+  EXPECT_TRUE(client->list(kube::resources::jobs(), ns).items.empty());
+  jobs->stop();
+  pods->stop();
+}
+
 }  // namespace
 }  // namespace retort::testing
