@@ -309,39 +309,56 @@ TEST(OperatorControllerTest, FailuresAreEventsAndATransientOneWaitsBeforeTheJobI
 // A reconcile that read the SchemaVersion before someone else changed it must not overwrite
 // the newer object: the server refuses its status write (409), and the reconcile ends with
 // StaleObject, which the workers retry and count as a requeue rather than an error.
+// A reconciler on caches of its own, for tests that freeze the SchemaVersion cache (stop its
+// informer) and change the object on the server behind it. Every object the test needs is on
+// the server before the caches start; they stop on destruction.
+struct FrozenCacheReconciler {
+  FrozenCacheReconciler(std::shared_ptr<kube::ApiClient> client, const std::string& ns)
+      : schemaVersions(informer(client, ns, op::schemaVersionResource())),
+        jobs(informer(client, ns, kube::resources::jobs())),
+        pods(informer(client, ns, kube::resources::pods())),
+        reconciler({client, schemaVersions.get(), jobs.get(), pods.get(), nullptr,
+                    [] { return std::string("2026-11-30T00:00:10Z"); }}) {
+    for (kube::Informer* cache : {schemaVersions.get(), jobs.get(), pods.get()}) {
+      cache->start();
+      synced = cache->wait_for_sync(std::chrono::seconds(30)) && synced;
+    }
+  }
+  ~FrozenCacheReconciler() {
+    for (kube::Informer* cache : {schemaVersions.get(), jobs.get(), pods.get()}) cache->stop();
+  }
+  static std::unique_ptr<kube::Informer> informer(std::shared_ptr<kube::ApiClient> client,
+                                                  const std::string& ns, kube::Resource resource) {
+    kube::InformerOptions options;
+    options.resource = std::move(resource);
+    options.ns = ns;
+    return std::make_unique<kube::Informer>(std::move(client), options);
+  }
+
+  std::unique_ptr<kube::Informer> schemaVersions;
+  std::unique_ptr<kube::Informer> jobs;
+  std::unique_ptr<kube::Informer> pods;
+  op::SchemaVersionReconciler reconciler;
+  bool synced = true;
+};
+
 TEST(OperatorControllerTest, AStatusWriteFromAStaleCacheIsRefusedAsStaleObject) {
   installSchemaVersionCrd();
   auto client = admin_client();
   const std::string ns = make_namespace(*client, "sv-stale");
-  const auto informer = [&](kube::Resource resource) {
-    kube::InformerOptions options;
-    options.resource = std::move(resource);
-    options.ns = ns;
-    return std::make_unique<kube::Informer>(client, options);
-  };
-  auto schemaVersions = informer(op::schemaVersionResource());
-  auto jobs = informer(kube::resources::jobs());
-  auto pods = informer(kube::resources::pods());
   client->create(op::schemaVersionResource(), ns, sweetshop());
-  for (kube::Informer* cache : {schemaVersions.get(), jobs.get(), pods.get()}) {
-    cache->start();
-    ASSERT_TRUE(cache->wait_for_sync(std::chrono::seconds(30)));
-  }
-  ASSERT_TRUE(eventually([&] { return schemaVersions->get(ns + "/sweetshop").has_value(); }));
+  FrozenCacheReconciler frozen(client, ns);
+  ASSERT_TRUE(frozen.synced);
+  ASSERT_TRUE(
+      eventually([&] { return frozen.schemaVersions->get(ns + "/sweetshop").has_value(); }));
   // Freeze the cache, then change the object on the server behind it.
-  schemaVersions->stop();
+  frozen.schemaVersions->stop();
   client->patch(op::schemaVersionResource(), ns, "sweetshop", kube::PatchType::Merge,
                 {{"metadata", {{"labels", {{"team", "db"}}}}}});
 
-  op::ReconcilerSources sources{client,     schemaVersions.get(),
-                                jobs.get(), pods.get(),
-                                nullptr,    [] { return std::string("2026-11-30T00:00:00Z"); }};
-  op::SchemaVersionReconciler reconciler(std::move(sources));
-  EXPECT_THROW(reconciler.reconcile(ns + "/sweetshop"), op::StaleObject);
-  EXPECT_EQ(reconciler.statusWrites(), 0u);
+  EXPECT_THROW(frozen.reconciler.reconcile(ns + "/sweetshop"), op::StaleObject);
+  EXPECT_EQ(frozen.reconciler.statusWrites(), 0u);
   EXPECT_FALSE(client->get(op::schemaVersionResource(), ns, "sweetshop").contains("status"));
-  jobs->stop();
-  pods->stop();
 }
 
 TEST(OperatorControllerTest, AVanishedJobIsNotRecreatedFromAStaleCache) {
@@ -358,40 +375,23 @@ TEST(OperatorControllerTest, AVanishedJobIsNotRecreatedFromAStaleCache) {
   running.lastRun = op::LastRun{jobName, "2026-11-30T00:00:00Z", "", "Running", "JobCreated", ""};
   client->patch_status(op::schemaVersionResource(), ns, "sweetshop", kube::PatchType::Merge,
                        {{"status", op::statusToJson(running)}});
-  const auto informer = [&](kube::Resource resource) {
-    kube::InformerOptions options;
-    options.resource = std::move(resource);
-    options.ns = ns;
-    return std::make_unique<kube::Informer>(client, options);
-  };
-  auto schemaVersions = informer(op::schemaVersionResource());
-  auto jobs = informer(kube::resources::jobs());
-  auto pods = informer(kube::resources::pods());
-  for (kube::Informer* cache : {schemaVersions.get(), jobs.get(), pods.get()}) {
-    cache->start();
-    ASSERT_TRUE(cache->wait_for_sync(std::chrono::seconds(30)));
-  }
+  FrozenCacheReconciler frozen(client, ns);
+  ASSERT_TRUE(frozen.synced);
   ASSERT_TRUE(eventually([&] {
-    const auto cached = schemaVersions->get(ns + "/sweetshop");
+    const auto cached = frozen.schemaVersions->get(ns + "/sweetshop");
     return cached && cached->contains("status");
   }));
   // Freeze the cache at "Running"; the server moves on to the outcome the cache never sees.
-  schemaVersions->stop();
+  frozen.schemaVersions->stop();
   op::SchemaVersionStatus failed = running;
   failed.lastRun->outcome = "Transient";
   failed.lastRun->completionTime = "2026-11-30T00:00:05Z";
   client->patch_status(op::schemaVersionResource(), ns, "sweetshop", kube::PatchType::Merge,
                        {{"status", op::statusToJson(failed)}});
 
-  op::ReconcilerSources sources{client,     schemaVersions.get(),
-                                jobs.get(), pods.get(),
-                                nullptr,    [] { return std::string("2026-11-30T00:00:10Z"); }};
-  op::SchemaVersionReconciler reconciler(std::move(sources));
-  EXPECT_THROW(reconciler.reconcile(ns + "/sweetshop"), op::StaleObject);
-  EXPECT_EQ(reconciler.jobCreateRequests(), 0u);
+  EXPECT_THROW(frozen.reconciler.reconcile(ns + "/sweetshop"), op::StaleObject);
+  EXPECT_EQ(frozen.reconciler.jobCreateRequests(), 0u);
   EXPECT_TRUE(client->list(kube::resources::jobs(), ns).items.empty());
-  jobs->stop();
-  pods->stop();
 }
 
 }  // namespace
