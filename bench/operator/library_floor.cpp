@@ -10,7 +10,6 @@
 // Prints "ready" on stdout once all three ran, then exits when stdin closes.
 #include <CivetServer.h>
 #include <libpq-fe.h>
-#include <malloc.h>
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
@@ -19,13 +18,10 @@
 #include <iostream>
 #include <memory>
 #include <string>
-#include <utility>
-// clang-format off: the Boost.Asio under pplx/threadpool.h uses std::exchange from <utility>
-#include <pplx/threadpool.h>
-// clang-format on
 
 #include "kube/api_client.hpp"
 #include "kube/kubeconfig.hpp"
+#include "kube/process_footprint.hpp"
 
 namespace {
 
@@ -62,9 +58,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: DATABASE_URL=... retort_library_floor KUBECONFIG\n";
     return 2;
   }
-  // The process settings `retort controller` starts with (cli/command_controller.cpp).
-  ::mallopt(M_ARENA_MAX, 2);
-  crossplat::threadpool::initialize_with_threads(2);
+  retort::kube::limit_process_footprint();  // as `retort controller` starts
 
   retort::kube::ApiClient client(retort::kube::load_kubeconfig(argv[1]));
   const auto version = client.request(web::http::methods::GET, "/version");

@@ -2,21 +2,17 @@
 // SIGINT, or until it loses its Lease (then it exits non-zero so it restarts as a fresh
 // candidate). Logs through the engine's logger in logfmt (default) or JSON; every line about a
 // SchemaVersion carries its namespace= and name=; the URL of a database never reaches a log line.
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <stdexcept>
-#include <utility>
-// clang-format off: the Boost.Asio under pplx/threadpool.h uses std::exchange from <utility>
-#include <pplx/threadpool.h>
-// clang-format on
 
 #include "cli/command.hpp"
 #include "engine/util/log.hpp"
 #include "kube/client_config.hpp"
 #include "kube/kubeconfig.hpp"
+#include "kube/process_footprint.hpp"
 #include "operator/bind_address.hpp"
 #include "operator/log_fields.hpp"
 #include "operator/manager.hpp"
@@ -36,22 +32,6 @@ struct ControllerOptions {
   std::string driftCheckInterval = "5m";
   int workers = 2;
 };
-
-// cpprestsdk's I/O threads: every request and watch of the controller runs its callbacks there
-// (the controller's own threads block on the results), so two keep the three watches, the
-// requests and their timers moving; cpprestsdk's default is 40, each with a stack and a malloc
-// arena of its own.
-constexpr std::size_t kHttpIoThreads = 2;
-
-// The controller is a long-running process with about 15 threads (informers, workers, drift
-// checker, HTTP servers, cpprestsdk's pool). glibc gives each allocating thread its own arena
-// (up to 8 per core) and returns an arena's free memory only at its top, so memory freed on one
-// thread is kept in many half-empty arenas; two arenas bound that at a small cost in lock
-// contention, which a controller doing tens of reconciles a second does not feel.
-void limitMemoryFootprint() {
-  ::mallopt(M_ARENA_MAX, 2);
-  crossplat::threadpool::initialize_with_threads(kHttpIoThreads);
-}
 
 // A lost Lease ends the process (exit code 1); SIGUSR1 carries that to the waiting thread.
 constexpr int kLeadershipLostSignal = SIGUSR1;
@@ -80,7 +60,7 @@ void runController(const ControllerOptions& args) {
   sigaddset(&stopSignals, SIGINT);
   sigaddset(&stopSignals, kLeadershipLostSignal);
   pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
-  limitMemoryFootprint();  // before the first HTTP request
+  kube::limit_process_footprint();  // before the first HTTP request
   engine::Log::setFormat(
       engine::parseLogFormat(args.logFormat).value_or(engine::LogFormat::Logfmt));
 
