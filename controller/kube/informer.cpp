@@ -84,11 +84,7 @@ std::optional<nlohmann::json> Informer::get(const std::string& key) const {
 }
 
 std::vector<nlohmann::json> Informer::list() const {
-  std::lock_guard lock(cache_mutex_);
-  std::vector<nlohmann::json> objects;
-  objects.reserve(cache_.size());
-  for (const auto& [key, text] : cache_) objects.push_back(deserialize(text));
-  return objects;
+  return list(std::string_view());
 }
 
 std::vector<nlohmann::json> Informer::list(std::string_view key_prefix) const {

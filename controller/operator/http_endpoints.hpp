@@ -11,14 +11,13 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
+
+#include "operator/metrics_sink.hpp"
 
 class CivetServer;
 
 namespace retort::op {
-
-using MetricsSink = std::function<void(std::string_view text)>;
 
 class MetricsEndpoint {
  public:

@@ -117,7 +117,7 @@ ControllerMetrics::ControllerMetrics() : registry_(std::make_shared<prometheus::
 
 ControllerMetrics::~ControllerMetrics() = default;
 
-void ControllerMetrics::write(const std::function<void(std::string_view)>& out) const {
+void ControllerMetrics::write(const MetricsSink& out) const {
   out(prometheus::TextSerializer().Serialize(registry_->Collect()));
   schemaVersions_.write(out);
 }

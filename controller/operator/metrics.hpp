@@ -6,12 +6,10 @@
 // longer exist. Thread-safe; values come from metric_values.hpp.
 #pragma once
 
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "operator/metric_values.hpp"
@@ -39,7 +37,7 @@ class ControllerMetrics final : public WorkQueueObserver {
 
   // Writes every series in the text exposition format: the registry's, then the
   // per-SchemaVersion ones a chunk at a time (what /metrics serves before the process metrics).
-  void write(const std::function<void(std::string_view)>& out) const;
+  void write(const MetricsSink& out) const;
 
   // The work queue ("schemaversion").
   void added() override;

@@ -164,8 +164,7 @@ std::vector<MetricFamily> SchemaVersionSeries::Collect() const {
   return collected;
 }
 
-void SchemaVersionSeries::write(const std::function<void(std::string_view)>& out,
-                                std::size_t rowsPerChunk) const {
+void SchemaVersionSeries::write(const MetricsSink& out, std::size_t rowsPerChunk) const {
   const prometheus::TextSerializer serializer;
   for (const FamilySpec& spec : families()) {
     bool familyStarted = false;

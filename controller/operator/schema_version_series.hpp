@@ -12,15 +12,14 @@
 
 #include <array>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "operator/metric_values.hpp"
+#include "operator/metrics_sink.hpp"
 
 namespace retort::op {
 
@@ -39,8 +38,7 @@ class SchemaVersionSeries final : public prometheus::Collectable {
   // rowsPerChunk rows at a time: a scrape holds one chunk's metric objects and text, not all
   // of them (8 series per object: 80,000 metric objects for 10,000 objects). A chunk sees the
   // rows as they are when it is built.
-  void write(const std::function<void(std::string_view)>& out,
-             std::size_t rowsPerChunk = 256) const;
+  void write(const MetricsSink& out, std::size_t rowsPerChunk = 256) const;
 
  private:
   using Key = std::pair<std::string, std::string>;  // namespace, name
