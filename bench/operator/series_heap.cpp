@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "operator/schema_version_series.hpp"
+#include "operator/schema_version/schema_version_series.hpp"
 
 namespace {
 

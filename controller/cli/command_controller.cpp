@@ -13,9 +13,9 @@
 #include "kube/client_config.hpp"
 #include "kube/kubeconfig.hpp"
 #include "kube/process_footprint.hpp"
-#include "operator/bind_address.hpp"
-#include "operator/log_fields.hpp"
-#include "operator/manager.hpp"
+#include "operator/runtime/bind_address.hpp"
+#include "operator/runtime/log_fields.hpp"
+#include "operator/schema_version/manager.hpp"
 
 namespace retort::cli {
 namespace {

@@ -10,8 +10,8 @@
 
 #include "kube/api_error.hpp"
 #include "kube_test_support.hpp"
-#include "operator/job_builder.hpp"
-#include "operator/schema_version.hpp"
+#include "operator/schema_version/job_builder.hpp"
+#include "operator/schema_version/schema_version.hpp"
 #include "operator_test_support.hpp"
 #include "tests/support/kube_cluster.hpp"
 

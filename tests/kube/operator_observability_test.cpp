@@ -19,10 +19,10 @@
 #include <sstream>
 
 #include "kube_test_support.hpp"
-#include "operator/database_heads.hpp"
-#include "operator/job_builder.hpp"
-#include "operator/schema_version.hpp"
-#include "operator/schema_version_reconciler.hpp"
+#include "operator/schema_version/database_heads.hpp"
+#include "operator/schema_version/job_builder.hpp"
+#include "operator/schema_version/schema_version.hpp"
+#include "operator/schema_version/schema_version_reconciler.hpp"
 #include "operator_test_support.hpp"
 #include "tests/support/cli_runner.hpp"
 #include "tests/support/kube_cluster.hpp"

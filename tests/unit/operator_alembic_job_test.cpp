@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "operator/job_builder.hpp"
-#include "operator/schema_version.hpp"
+#include "operator/schema_version/job_builder.hpp"
+#include "operator/schema_version/schema_version.hpp"
 #include "operator_spec_fixture.hpp"
 
 namespace retort::op {

@@ -2,9 +2,9 @@
 // what the controller reads, and a Job and its pods classify the same before and after.
 #include <gtest/gtest.h>
 
-#include "operator/cache_transforms.hpp"
-#include "operator/job_builder.hpp"
-#include "operator/job_status.hpp"
+#include "operator/schema_version/cache_transforms.hpp"
+#include "operator/schema_version/job_builder.hpp"
+#include "operator/schema_version/job_status.hpp"
 
 namespace retort::op {
 namespace {

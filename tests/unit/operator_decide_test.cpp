@@ -1,8 +1,8 @@
 // decide(): the SchemaVersion state machine, one observation at a time.
 #include <gtest/gtest.h>
 
-#include "operator/conditions.hpp"
-#include "operator/decide.hpp"
+#include "operator/schema_version/conditions.hpp"
+#include "operator/schema_version/decide.hpp"
 
 namespace retort::op {
 namespace {

@@ -18,8 +18,8 @@
 #include "kube/informer.hpp"
 #include "kube_eventually.hpp"
 #include "kube_fake_api.hpp"
-#include "operator/drift_checker.hpp"
-#include "operator/schema_version.hpp"
+#include "operator/schema_version/drift_checker.hpp"
+#include "operator/schema_version/schema_version.hpp"
 
 namespace retort::op {
 namespace {

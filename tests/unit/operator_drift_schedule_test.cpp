@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "operator/drift_schedule.hpp"
+#include "operator/schema_version/drift_schedule.hpp"
 
 namespace retort::op {
 namespace {

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "operator/job_builder.hpp"
-#include "operator/job_status.hpp"
+#include "operator/schema_version/job_builder.hpp"
+#include "operator/schema_version/job_status.hpp"
 
 namespace retort::op {
 namespace {

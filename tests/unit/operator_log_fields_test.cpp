@@ -1,7 +1,7 @@
 // The fields that put a SchemaVersion's namespace and name on every controller log line.
 #include <gtest/gtest.h>
 
-#include "operator/log_fields.hpp"
+#include "operator/runtime/log_fields.hpp"
 
 namespace retort::op {
 namespace {

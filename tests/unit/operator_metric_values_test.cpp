@@ -3,8 +3,8 @@
 
 #include <stdexcept>
 
-#include "operator/bind_address.hpp"
-#include "operator/metric_values.hpp"
+#include "operator/runtime/bind_address.hpp"
+#include "operator/schema_version/metric_values.hpp"
 
 namespace retort::op {
 namespace {

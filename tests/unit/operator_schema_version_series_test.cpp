@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "operator/schema_version_series.hpp"
+#include "operator/schema_version/schema_version_series.hpp"
 
 namespace retort::op {
 namespace {

@@ -1,8 +1,8 @@
 // Reading SchemaVersion objects: defaults, and errors that name the field path.
 #include <gtest/gtest.h>
 
-#include "operator/conditions.hpp"
-#include "operator/schema_version.hpp"
+#include "operator/schema_version/conditions.hpp"
+#include "operator/schema_version/schema_version.hpp"
 #include "operator_spec_fixture.hpp"
 
 namespace retort::op {

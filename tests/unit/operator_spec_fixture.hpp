@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "operator/schema_version.hpp"
+#include "operator/schema_version/schema_version.hpp"
 
 namespace retort::op::testing {
 

@@ -1,7 +1,7 @@
 // The backoff before a transiently failed move's Job is recreated, on a fake clock.
 #include <gtest/gtest.h>
 
-#include "operator/transient_backoff.hpp"
+#include "operator/schema_version/transient_backoff.hpp"
 
 namespace retort::op {
 namespace {

@@ -7,8 +7,8 @@
 #include <thread>
 #include <vector>
 
-#include "operator/work_queue.hpp"
-#include "operator/worker.hpp"
+#include "operator/runtime/work_queue.hpp"
+#include "operator/runtime/worker.hpp"
 
 namespace retort::op {
 namespace {

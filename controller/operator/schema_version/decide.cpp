@@ -1,0 +1,254 @@
+#include "operator/schema_version/decide.hpp"
+
+#include <algorithm>
+
+#include "operator/schema_version/conditions.hpp"
+#include "operator/schema_version/job_builder.hpp"
+
+namespace retort::op {
+namespace {
+
+std::vector<std::string> sorted(std::vector<std::string> items) {
+  std::sort(items.begin(), items.end());
+  return items;
+}
+
+bool sameRevisions(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  return sorted(a) == sorted(b);
+}
+
+std::string describe(const std::vector<std::string>& revisions) {
+  if (revisions.empty()) return "(base)";
+  std::string out;
+  for (const std::string& r : sorted(revisions)) out += (out.empty() ? "" : ",") + r;
+  return out;
+}
+
+// Outcomes after which the same move is not tried again.
+bool isFinalOutcome(const std::string& outcome) {
+  return outcome != "Running" && outcome != "Transient" && !outcome.empty();
+}
+
+bool isSuccessOutcome(const std::string& outcome) {
+  return outcome == "Succeeded" || outcome == "NothingToDo" || outcome == "Planned";
+}
+
+struct ConditionSetter {
+  SchemaVersionStatus& status;
+  std::int64_t generation;
+  const std::string& now;
+  void operator()(const char* type, bool value, const std::string& reason,
+                  const std::string& message) {
+    setCondition(status.conditions,
+                 Condition{type, value ? "True" : "False", reason, message, generation, ""}, now);
+  }
+};
+
+// While a move's Job exists and has no outcome: the same conditions from its creation on.
+void setMigrating(ConditionSetter& set, const std::string& jobName) {
+  set(condition::kReconciling, true, "Migrating", "Job " + jobName + " is migrating the database");
+  set(condition::kReady, false, "Migrating", "Job " + jobName + " is migrating the database");
+  set(condition::kStalled, false, "Migrating", "");
+}
+
+// Only a run that applied steps (or found nothing to do) has moved the database to the report's
+// `to`; a refused, invalid or transient run, or one whose backup failed, touched nothing, and its
+// `to` is only where the plan would have gone.
+bool ranSteps(const std::string& outcome) {
+  return outcome == "Succeeded" || outcome == "NothingToDo" || outcome == "Failed";
+}
+
+void recordReport(SchemaVersionStatus& status, const RunReport& report, const std::string& now) {
+  if (ranSteps(report.outcome)) {
+    // A failed run whose connection was lost reports no `to`: where it stopped is unknown.
+    if (!report.to.empty() || isSuccessOutcome(report.outcome)) status.currentRevisions = report.to;
+  } else if (!report.from.empty()) {
+    status.currentRevisions = report.from;
+  }
+  if (!report.target.empty()) status.targetRevisions = report.target;
+  if (!report.direction.empty() || !report.planHash.empty())
+    status.plan = Plan{report.direction, report.steps,    report.from,
+                       report.to,        report.dataLoss, report.planHash};
+  if (report.backup && !report.backup->file.empty())
+    status.lastBackup =
+        LastBackup{report.backup->file, report.backup->bytes, report.backup->sha256, now};
+}
+
+}  // namespace
+
+std::vector<std::string> startingRevisions(const SchemaVersion& sv,
+                                           const std::optional<DriftObservation>& drift) {
+  if (drift && drift->error.empty()) return drift->heads;
+  return sv.status.currentRevisions;
+}
+
+std::string currentMoveJobName(const SchemaVersion& sv,
+                               const std::optional<DriftObservation>& drift) {
+  return migrationJobName(sv.name, sv.generation, startingRevisions(sv, drift));
+}
+
+Duration transientRetryDelay(int attempt) {
+  const int shift = std::clamp(attempt, 0, 5);
+  return std::chrono::seconds(30) * (1 << shift);  // 30 s doubling to 16 min
+}
+
+Decision decide(const Observation& observed) {
+  const SchemaVersion& sv = observed.schemaVersion;
+  const std::int64_t generation = sv.generation;
+  Decision d;
+  d.status = sv.status;
+  SchemaVersionStatus& st = d.status;
+  ConditionSetter set{st, generation, observed.now};
+
+  // 1. A fresh read of the database: record heads that moved out of band.
+  bool driftDetected = false;
+  if (observed.drift) {
+    if (!observed.drift->error.empty()) {
+      d.events.push_back({true, "DriftCheckFailed", "CheckDrift",
+                          "could not read the database's revisions: " + observed.drift->error});
+    } else if (!sameRevisions(observed.drift->heads, st.currentRevisions)) {
+      const bool hadRecord = st.lastRun.has_value();
+      driftDetected = hadRecord && st.lastRun->outcome != "Running";
+      if (hadRecord)
+        d.events.push_back({true, "Drifted", "CheckDrift",
+                            "database is at " + describe(observed.drift->heads) +
+                                " but was recorded at " + describe(st.currentRevisions)});
+      st.currentRevisions = observed.drift->heads;
+    }
+  }
+
+  const std::vector<std::string> from = st.currentRevisions;
+  d.jobName = migrationJobName(sv.name, generation, from);
+  const bool targetKnown = st.observedGeneration == generation && !st.targetRevisions.empty();
+  const bool atTarget = targetKnown && sameRevisions(st.currentRevisions, st.targetRevisions);
+  const bool needsMove = st.observedGeneration != generation || (targetKnown && !atTarget);
+  const bool attempted = st.lastRun && st.lastRun->jobName == d.jobName;
+
+  if (observed.job && observed.job->name == d.jobName) {
+    const JobObservation& job = *observed.job;
+    const std::string previousOutcome = attempted ? st.lastRun->outcome : "";
+    LastRun run{d.jobName, job.startTime, job.completionTime, "", job.reason, job.message};
+    // A Job reports its outcome (the pod's exit, SuccessCriteriaMet) before the job controller
+    // sets completionTime; the time the outcome was first seen stands in. Once recorded it is
+    // kept, even when completionTime arrives later, so the status settles: no write in a steady
+    // state (the last-success metric reads it).
+    if (job.phase != JobPhase::Running) {
+      const bool recorded = attempted && !st.lastRun->completionTime.empty() &&
+                            previousOutcome != "Running" && previousOutcome != "Transient";
+      if (recorded)
+        run.completionTime = st.lastRun->completionTime;
+      else if (run.completionTime.empty())
+        run.completionTime = observed.now;
+    }
+    switch (job.phase) {
+      case JobPhase::Running:
+        // The status written when the Job was created already says all of this: keep it
+        // (including the start time recorded then), so the Job starting is no status write.
+        if (!(attempted && previousOutcome == "Running")) {
+          run.outcome = "Running";
+          run.reason = "JobRunning";
+          run.message = "";
+          st.lastRun = run;
+        }
+        setMigrating(set, d.jobName);
+        break;
+      case JobPhase::Succeeded: {
+        run.outcome = job.report ? job.report->outcome : "Succeeded";
+        if (run.reason.empty()) run.reason = run.outcome;
+        if (job.report) recordReport(st, *job.report, observed.now);
+        if (st.targetRevisions.empty() || !job.report) st.targetRevisions = st.currentRevisions;
+        st.observedGeneration = generation;
+        st.lastRun = run;
+        if (previousOutcome != run.outcome)
+          d.events.push_back(
+              {false, "Succeeded", "Migrate",
+               "Job " + d.jobName + ": database at " + describe(st.currentRevisions)});
+        set(condition::kReady, true, run.outcome,
+            "database at target " + describe(st.targetRevisions));
+        set(condition::kReconciling, false, run.outcome, "");
+        set(condition::kStalled, false, run.outcome, "");
+        if (job.report && job.report->backup && !job.report->backup->file.empty())
+          set(condition::kBackupSucceeded, true, "BackupTaken", job.report->backup->file);
+        break;
+      }
+      case JobPhase::FailedPermanent: {
+        run.outcome = job.report ? job.report->outcome : "Failed";
+        if (job.report) recordReport(st, *job.report, observed.now);
+        st.observedGeneration = generation;
+        st.lastRun = run;
+        const std::string message =
+            run.message.empty() ? "Job " + d.jobName + " failed" : run.message;
+        if (previousOutcome != run.outcome)
+          d.events.push_back({true, "Stalled", "Migrate",
+                              "Job " + d.jobName + " failed permanently (" +
+                                  (run.reason.empty() ? "MigrationFailed" : run.reason) +
+                                  "): " + message});
+        set(condition::kStalled, true, run.reason.empty() ? "MigrationFailed" : run.reason,
+            message);
+        set(condition::kReady, false, run.reason.empty() ? "MigrationFailed" : run.reason, message);
+        set(condition::kReconciling, false, "Stalled", "");
+        if (run.outcome == "BackupFailed")
+          set(condition::kBackupSucceeded, false, "BackupFailed", message);
+        break;
+      }
+      case JobPhase::FailedTransient: {
+        run.outcome = "Transient";
+        st.lastRun = run;
+        d.deleteJob = true;
+        d.requeueAfter = observed.transientRetryIn.value_or(transientRetryDelay(0));
+        if (previousOutcome != "Transient")
+          d.events.push_back(
+              {true, "Failed", "Migrate",
+               "Job " + d.jobName + " failed transiently (" + run.reason +
+                   "); it will be retried in " +
+                   std::to_string(
+                       std::chrono::duration_cast<std::chrono::seconds>(*d.requeueAfter).count()) +
+                   "s"});
+        set(condition::kReconciling, true, "RetryingTransientFailure", run.message);
+        set(condition::kReady, false, "RetryingTransientFailure", run.message);
+        set(condition::kStalled, false, "RetryingTransientFailure", "");
+        break;
+      }
+    }
+  } else if (!needsMove || (attempted && isFinalOutcome(st.lastRun->outcome))) {
+    // Nothing to do, or this move already ran to a final outcome (its Job may be gone by now):
+    // the conditions that outcome set stand; only a settled success is re-stated.
+    const bool settledSuccess = !st.lastRun || isSuccessOutcome(st.lastRun->outcome);
+    // A Ready=True written by the success itself stands (its reason names the outcome).
+    if (!needsMove && settledSuccess && !isConditionTrue(st.conditions, condition::kReady)) {
+      set(condition::kReady, true, "UpToDate",
+          "database at target " + describe(st.targetRevisions));
+      set(condition::kReconciling, false, "UpToDate", "");
+      set(condition::kStalled, false, "UpToDate", "");
+    }
+    d.requeueAfter = std::chrono::duration_cast<Duration>(sv.spec.driftCheckInterval);
+  } else if (attempted && st.lastRun->outcome == "Transient" && observed.transientRetryIn) {
+    // The move failed transiently and its backoff has not run out: wait, then recreate it.
+    d.requeueAfter = observed.transientRetryIn;
+  } else if (sv.spec.suspend) {
+    set(condition::kReady, false, "Suspended",
+        "spec.suspend is true: not starting the move to " + sv.spec.targetRevision);
+    set(condition::kReconciling, false, "Suspended", "");
+    set(condition::kStalled, false, "Suspended", "");
+  } else {
+    d.createJob = buildMigrationJob(sv, d.jobName, from);
+    st.lastRun = LastRun{d.jobName, observed.now, "", "Running", "JobCreated", ""};
+    d.events.push_back({false, "JobCreated", "Migrate",
+                        "created Job " + d.jobName + " to move from " + describe(from) + " to " +
+                            sv.spec.targetRevision});
+    setMigrating(set, d.jobName);
+  }
+
+  // Drifted: the database left a target it had reached, and has not been brought back yet.
+  const bool drifted =
+      (isConditionTrue(sv.status.conditions, condition::kDrifted) || driftDetected) &&
+      st.observedGeneration == generation && !st.targetRevisions.empty() &&
+      !sameRevisions(st.currentRevisions, st.targetRevisions);
+  set(condition::kDrifted, drifted, drifted ? "OutOfBandChange" : "InSync",
+      drifted ? "database at " + describe(st.currentRevisions) + ", target " +
+                    describe(st.targetRevisions)
+              : "");
+  return d;
+}
+
+}  // namespace retort::op

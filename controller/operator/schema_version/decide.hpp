@@ -1,0 +1,67 @@
+// The SchemaVersion state machine as one pure function: from what the controller observed (the
+// object, the Job of the current move if it exists, a fresh read of the database's heads if one
+// was made) to what it must do (the status to have, a Job to create or delete, Events to record,
+// when to look again). The reconciler is a thin shell that gathers the observation and carries
+// out the decision; every rule of the controller lives here and is unit-tested.
+//
+// A move is (generation, heads it starts from). Its Job has one deterministic name
+// (migrationJobName); a move whose Job already ran to a final outcome is never started again,
+// even after the Job was garbage-collected, because status.lastRun remembers its name.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "operator/runtime/clock.hpp"
+#include "operator/schema_version/job_status.hpp"
+#include "operator/schema_version/schema_version.hpp"
+
+namespace retort::op {
+
+struct DriftObservation {
+  std::vector<std::string> heads;  // as read from the version table
+  std::string error;               // non-empty: the read failed (reported, not fatal)
+};
+
+struct Observation {
+  SchemaVersion schemaVersion;
+  std::optional<JobObservation> job;  // the Job named currentMoveJobName(), if it exists
+  std::optional<DriftObservation> drift;
+  std::string now;  // RFC 3339, for lastTransitionTime
+  // Time left before a transiently failed move's Job may be recreated (TransientBackoff);
+  // nullopt: no wait pending.
+  std::optional<Duration> transientRetryIn = std::nullopt;
+};
+
+struct EventToRecord {
+  bool warning = false;
+  std::string reason;
+  std::string action;
+  std::string note;
+  bool operator==(const EventToRecord&) const = default;
+};
+
+struct Decision {
+  SchemaVersionStatus status;  // the status to have; write it only if it differs
+  std::string jobName;         // the current move's Job
+  std::optional<nlohmann::json> createJob;
+  bool deleteJob = false;  // the current move's Job failed transiently: delete, then recreate
+  std::vector<EventToRecord> events;
+  std::optional<Duration> requeueAfter;
+};
+
+// The heads the next move starts from: a fresh successful drift read, else the recorded ones.
+std::vector<std::string> startingRevisions(const SchemaVersion& schemaVersion,
+                                           const std::optional<DriftObservation>& drift);
+std::string currentMoveJobName(const SchemaVersion& schemaVersion,
+                               const std::optional<DriftObservation>& drift);
+
+// How long to wait before recreating the Job of a move after its (attempt+1)-th transient
+// failure: 30 s doubling to 16 min.
+Duration transientRetryDelay(int attempt);
+
+Decision decide(const Observation& observed);
+
+}  // namespace retort::op

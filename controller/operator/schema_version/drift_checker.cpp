@@ -1,0 +1,167 @@
+#include "operator/schema_version/drift_checker.hpp"
+
+#include <cpprest/asyncrt_utils.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "engine/util/log.hpp"
+#include "operator/runtime/log_fields.hpp"
+#include "operator/schema_version/drift_schedule.hpp"
+#include "operator/schema_version/metric_values.hpp"
+
+namespace retort::op {
+
+std::string driftBasis(const SchemaVersionStatus& status) {
+  std::string basis = joinRevisions(status.currentRevisions);
+  if (status.lastRun) basis += "|" + status.lastRun->jobName + "|" + status.lastRun->outcome;
+  return basis;
+}
+
+DriftChecker::DriftChecker(DriftCheckerOptions options) : options_(std::move(options)) {}
+
+DriftChecker::~DriftChecker() {
+  stop();
+}
+
+void DriftChecker::start() {
+  thread_ = std::thread([this] { loop(); });
+}
+
+void DriftChecker::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void DriftChecker::schedule(const std::string& key, Duration interval) {
+  {
+    std::lock_guard lock(mutex_);
+    const TimePoint now = options_.clock->now();
+    auto [it, inserted] = schedule_.try_emplace(key);
+    Entry& entry = it->second;
+    if (inserted) {
+      entry = {interval, now + firstDriftCheckOffset(key, interval)};
+    } else if (entry.interval != interval) {
+      entry.interval = interval;
+      entry.due = std::min(entry.due, now + interval);
+    } else {
+      return;
+    }
+  }
+  cv_.notify_all();
+}
+
+void DriftChecker::unschedule(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  schedule_.erase(key);
+  results_.erase(key);
+}
+
+std::size_t DriftChecker::scheduled() const {
+  std::lock_guard lock(mutex_);
+  return schedule_.size();
+}
+
+std::optional<DriftObservation> DriftChecker::take(const std::string& key,
+                                                   const SchemaVersionStatus& status) {
+  std::lock_guard lock(mutex_);
+  const auto found = results_.find(key);
+  if (found == results_.end()) return std::nullopt;
+  Result result = std::move(found->second);
+  results_.erase(found);
+  if (result.basis != driftBasis(status)) return std::nullopt;  // stale: a run moved it
+  return std::move(result.observation);
+}
+
+DriftObservation DriftChecker::check(const std::string& key, std::string& basis) {
+  const std::optional<nlohmann::json> object = options_.schemaVersions->get(key);
+  if (!object) throw std::out_of_range("gone");
+  const SchemaVersion sv = schemaVersionFromJson(*object);  // SpecError: the reconciler says it
+  if (sv.status.lastRun && sv.status.lastRun->outcome == "Running")
+    throw std::out_of_range("a run is in progress");
+  basis = driftBasis(sv.status);
+  const std::string& secretName = sv.spec.database.name;
+  const std::string& secretKey = sv.spec.database.key;
+  std::string url;
+  try {
+    const nlohmann::json secret =
+        options_.client->get(kube::resources::secrets(), sv.ns, secretName);
+    const auto data = secret.find("data");
+    if (data == secret.end() || !data->contains(secretKey) || !(*data)[secretKey].is_string())
+      return {{}, "Secret " + sv.ns + "/" + secretName + " has no key \"" + secretKey + "\""};
+    const std::vector<unsigned char> bytes =
+        utility::conversions::from_base64((*data)[secretKey].get<std::string>());
+    url.assign(bytes.begin(), bytes.end());
+  } catch (const std::exception& error) {
+    return {{}, "reading Secret " + sv.ns + "/" + secretName + ": " + error.what()};
+  }
+  try {
+    return {options_.readHeads(url), ""};
+  } catch (const std::exception& error) {
+    // The engine masks passwords in its messages; the URL itself must not appear either.
+    std::string message = error.what();
+    for (auto at = message.find(url); !url.empty() && at != std::string::npos;
+         at = message.find(url))
+      message.replace(at, url.size(), "(database URL)");
+    return {{}, "reading the version table: " + message};
+  }
+}
+
+void DriftChecker::runDueChecks() {
+  std::vector<std::string> due;
+  {
+    std::lock_guard lock(mutex_);
+    const TimePoint now = options_.clock->now();
+    for (auto& [key, entry] : schedule_) {
+      if (entry.due > now) continue;
+      due.push_back(key);
+      entry.due = now + entry.interval;
+    }
+  }
+  for (const std::string& key : due) {
+    std::string basis;
+    DriftObservation observation;
+    try {
+      observation = check(key, basis);
+    } catch (const std::out_of_range&) {
+      continue;  // gone (its delete unschedules it) or busy: next interval
+    } catch (const std::exception& error) {
+      engine::LogFields fields = keyLogFields(key);
+      fields.emplace_back("error", error.what());
+      engine::Log::warning(kControllerLogger, "drift check skipped", fields);
+      continue;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      if (!schedule_.count(key)) continue;  // unscheduled while we read
+      results_[key] = {std::move(observation), std::move(basis)};
+    }
+    if (options_.enqueue) options_.enqueue(key);
+  }
+}
+
+void DriftChecker::loop() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    TimePoint earliest = TimePoint::max();
+    for (const auto& [key, entry] : schedule_) earliest = std::min(earliest, entry.due);
+    if (earliest == TimePoint::max()) {
+      cv_.wait(lock);
+      continue;
+    }
+    const TimePoint now = options_.clock->now();
+    if (earliest > now) {
+      cv_.wait_for(lock, earliest - now);
+      continue;
+    }
+    lock.unlock();
+    runDueChecks();
+    lock.lock();
+  }
+}
+
+}  // namespace retort::op

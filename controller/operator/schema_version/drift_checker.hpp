@@ -1,0 +1,80 @@
+// Runs the drift checks on a thread of its own, so a slow or unreachable database never holds
+// a reconcile worker. Each scheduled SchemaVersion is checked every interval (its spec's
+// driftCheckInterval), the first time at a hash-based offset into the interval
+// (drift_schedule.hpp). A check reads the object from the informer's cache, the referenced
+// Secret through the API (one GET; Secrets are never listed or cached) and the database's heads
+// (an injectable reader: readDatabaseHeads in production). The result waits for the reconciler,
+// which the checker wakes by enqueueing the key; take() hands it over once. A result taken
+// after the object's recorded state moved on (a run finished meanwhile) is stale: take()
+// drops it. Objects whose last run is still going are not checked (a migration in progress is
+// no drift). The URL is never logged or kept.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "kube/api.hpp"
+#include "kube/informer.hpp"
+#include "operator/runtime/clock.hpp"
+#include "operator/schema_version/decide.hpp"
+
+namespace retort::op {
+
+struct DriftCheckerOptions {
+  std::shared_ptr<const kube::Api> client;  // ApiClient; a fake in the unit tests
+  const kube::Informer* schemaVersions = nullptr;
+  std::function<std::vector<std::string>(const std::string& url)> readHeads;
+  std::shared_ptr<const Clock> clock;
+  std::function<void(const std::string& key)> enqueue;  // wakes the reconciler
+};
+
+class DriftChecker {
+ public:
+  explicit DriftChecker(DriftCheckerOptions options);
+  ~DriftChecker();
+  DriftChecker(const DriftChecker&) = delete;
+  DriftChecker& operator=(const DriftChecker&) = delete;
+
+  void start();
+  void stop();
+  // Keeps key on the schedule with this interval; a changed interval takes effect at once.
+  void schedule(const std::string& key, Duration interval);
+  void unschedule(const std::string& key);
+  // The observation of a check that finished since the last take(), unless the object's
+  // recorded state (see stateOf) changed since the check began.
+  std::optional<DriftObservation> take(const std::string& key, const SchemaVersionStatus& status);
+  // Runs every check due now on the calling thread (what the thread does; tests call it).
+  void runDueChecks();
+  std::size_t scheduled() const;
+
+ private:
+  struct Entry {
+    Duration interval{};
+    TimePoint due{};
+  };
+  struct Result {
+    DriftObservation observation;
+    std::string basis;
+  };
+  DriftObservation check(const std::string& key, std::string& basis);
+  void loop();
+
+  DriftCheckerOptions options_;
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::map<std::string, Entry> schedule_;
+  std::map<std::string, Result> results_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+// What a drift observation is compared against: the run and heads the status recorded.
+std::string driftBasis(const SchemaVersionStatus& status);
+
+}  // namespace retort::op

@@ -1,0 +1,52 @@
+// Builds the batch/v1 Job that moves one database to its target: `retort run` in the
+// migrations image with the spec's policy as flags, the report on /dev/termination-log, the URL
+// from the Secret as DATABASE_URL (secretKeyRef: never in the Job's spec or command line), and
+// backups on the given claim. The pod runs under the restricted Pod Security profile with a
+// read-only root filesystem (scratch space is an emptyDir on /tmp). A podFailurePolicy fails the
+// Job at once on the permanent exit codes (1, 2, 3, 4, 6) and lets the transient one (5) count
+// against backoffLimit, so it is retried. With spec.migrations.alembic the container runs the
+// application image instead: an init container from the Retort image copies Retort's
+// self-contained bundle (kRetortBundleSource: retort, pg_dump, pg_restore, their libraries and
+// the Alembic helpers) into an emptyDir mounted at kRetortBundleMountPath, and the application
+// container runs that copy with `--executor alembic`. Pure: no I/O.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "operator/schema_version/schema_version.hpp"
+
+namespace retort::op {
+
+inline constexpr const char* kManagedByLabel = "app.kubernetes.io/managed-by";
+inline constexpr const char* kManagedByValue = "retort-controller";
+inline constexpr const char* kSchemaVersionUidLabel = "retort.dev/schemaversion-uid";
+inline constexpr const char* kGenerationAnnotation = "retort.dev/generation";
+inline constexpr const char* kFromRevisionsAnnotation = "retort.dev/from-revisions";
+inline constexpr const char* kBackupMountPath = "/backups";
+inline constexpr const char* kRetortBundleSource = "/opt/retort";  // in the Retort image
+inline constexpr const char* kRetortBundleMountPath = "/retort";   // in the application image
+
+// The one name of the Job for a move: the SchemaVersion's name (shortened to fit), the
+// generation and a hash of the sorted heads the move starts from. The same move always gets the
+// same name, so a restarted controller or a new leader finds the Job instead of adding one, and
+// a drift repair at the same generation (other starting heads) is a new name. At most 63
+// characters, so it is also valid as the job-name label.
+std::string migrationJobName(const std::string& schemaVersionName, std::int64_t generation,
+                             std::vector<std::string> fromRevisions);
+
+// What the names of the Job's pods start with: the Job controller generates them from
+// "<jobName>-", cut to 58 characters (the API server's generateName limit: 63 less a 5-character
+// suffix), so a 63-character Job name gives pods named after its first 57 characters.
+std::string podNamePrefix(const std::string& jobName);
+
+// The arguments after the image's entry point: -d PATH run TARGET flags... (with
+// spec.migrations.alembic: -d <alembic.path> ... --executor alembic --python PYTHON).
+std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec,
+                                            const std::string& runId);
+
+nlohmann::json buildMigrationJob(const SchemaVersion& schemaVersion, const std::string& jobName,
+                                 const std::vector<std::string>& fromRevisions);
+
+}  // namespace retort::op
