@@ -27,9 +27,22 @@ json sweetshop() {
           {"kind", "SchemaVersion"},
           {"metadata", {{"name", "sweetshop"}}},
           {"spec",
-           {{"database", {{"secretRef", {{"name", "sweetshop-db"}}}}},
+           {{"targetRevision", "head"},
+            {"database", {{"secretRef", {{"name", "sweetshop-db"}}}}},
             {"migrations", {{"image", "localhost/retort-sweetshop:0.2.0"}}},
             {"backup", {{"persistentVolumeClaim", {{"claimName", "backups"}}}}}}}};
+}
+
+// A namespace holding the database Secret the SchemaVersions name: the controller reads it
+// before it starts a move (the URL is never used here: no Job runs).
+std::string makeShopNamespace(kube::ApiClient& client, const std::string& prefix) {
+  const std::string ns = make_namespace(client, prefix);
+  client.create(kube::resources::secrets(), ns,
+                {{"apiVersion", "v1"},
+                 {"kind", "Secret"},
+                 {"metadata", {{"name", "sweetshop-db"}}},
+                 {"stringData", {{"uri", "postgresql://shop@db.invalid/shop"}}}});
+  return ns;
 }
 
 std::unique_ptr<op::Manager> startManager(const std::string& ns) {
@@ -52,7 +65,7 @@ bool settled(const op::Manager& manager) {
 }
 
 std::string conditionOf(const json& object, const std::string& type) {
-  for (const json& c : object["status"].value("conditions", json::array()))
+  for (const json& c : object.value("status", json::object()).value("conditions", json::array()))
     if (c["type"] == type) return c.value("status", "") + "/" + c.value("reason", "");
   return "(none)";
 }
@@ -60,7 +73,7 @@ std::string conditionOf(const json& object, const std::string& type) {
 TEST(OperatorControllerTest, OneJobPerMoveAcrossRestartsAndOutcomeInStatus) {
   installSchemaVersionCrd();
   auto client = admin_client();
-  const std::string ns = make_namespace(*client, "sv-controller");
+  const std::string ns = makeShopNamespace(*client, "sv-controller");
   auto manager = startManager(ns);
   const json created = client->create(op::schemaVersionResource(), ns, sweetshop());
   const std::string jobName =
@@ -248,7 +261,7 @@ std::set<std::string> eventReasons(kube::ApiClient& client, const std::string& n
 TEST(OperatorControllerTest, FailuresAreEventsAndATransientOneWaitsBeforeTheJobIsRecreated) {
   installSchemaVersionCrd();
   auto client = admin_client();
-  const std::string ns = make_namespace(*client, "sv-failures");
+  const std::string ns = makeShopNamespace(*client, "sv-failures");
   auto manager = startManager(ns);
 
   // Transient: the database was unreachable (exit 5) until the Job ran out of retries.
@@ -345,7 +358,7 @@ struct FrozenCacheReconciler {
 TEST(OperatorControllerTest, AStatusWriteFromAStaleCacheIsRefusedAsStaleObject) {
   installSchemaVersionCrd();
   auto client = admin_client();
-  const std::string ns = make_namespace(*client, "sv-stale");
+  const std::string ns = makeShopNamespace(*client, "sv-stale");
   client->create(op::schemaVersionResource(), ns, sweetshop());
   FrozenCacheReconciler frozen(client, ns);
   ASSERT_TRUE(frozen.synced);
@@ -367,7 +380,7 @@ TEST(OperatorControllerTest, AVanishedJobIsNotRecreatedFromAStaleCache) {
   // the next pass, still reading "Running", recreated the Job without the backoff.
   installSchemaVersionCrd();
   auto client = admin_client();
-  const std::string ns = make_namespace(*client, "sv-vanished");
+  const std::string ns = makeShopNamespace(*client, "sv-vanished");
   const json created = client->create(op::schemaVersionResource(), ns, sweetshop());
   const std::int64_t generation = created["metadata"]["generation"];
   const std::string jobName = op::migrationJobName("sweetshop", generation, {});
@@ -392,6 +405,102 @@ TEST(OperatorControllerTest, AVanishedJobIsNotRecreatedFromAStaleCache) {
   EXPECT_THROW(frozen.reconciler.reconcile(ns + "/sweetshop"), op::StaleObject);
   EXPECT_EQ(frozen.reconciler.jobCreateRequests(), 0u);
   EXPECT_TRUE(client->list(kube::resources::jobs(), ns).items.empty());
+}
+
+std::string conditionMessage(const json& object, const std::string& type) {
+  for (const json& c : object.value("status", json::object()).value("conditions", json::array()))
+    if (c["type"] == type) return c.value("message", "");
+  return "";
+}
+
+// What a user sees when a move cannot run: a missing Secret before any Job, a Job the API server
+// refuses, a pod that cannot start; each a reason and a message naming the field, and an Event.
+TEST(OperatorControllerTest, AMoveThatCannotRunSaysWhy) {
+  installSchemaVersionCrd();
+  auto client = admin_client();
+  const std::string ns = make_namespace(*client, "sv-cannot-run");
+  auto manager = startManager(ns);
+  client->create(op::schemaVersionResource(), ns, sweetshop());
+  ASSERT_TRUE(eventually([&] {
+    return conditionOf(client->get(op::schemaVersionResource(), ns, "sweetshop"), "Stalled") ==
+           "True/DatabaseSecretMissing";
+  }));
+  json sv = client->get(op::schemaVersionResource(), ns, "sweetshop");
+  EXPECT_EQ(conditionMessage(sv, "Stalled"),
+            "Secret " + ns + "/sweetshop-db not found (spec.database.secretRef.name)");
+  EXPECT_TRUE(client->list(kube::resources::jobs(), ns).items.empty());
+  ASSERT_TRUE(eventually([&] {
+    for (const json& event : client->list(kube::resources::events(), ns).items)
+      if (event.value("reason", "") == "Stalled" &&
+          event.value("note", "").find("sweetshop-db not found") != std::string::npos)
+        return true;
+    return false;
+  }));
+
+  // The API server refuses the Job: a toleration's operator no CRD rule knows about.
+  json patch = {
+      {"spec",
+       {{"job", {{"tolerations", json::array({{{"key", "k"}, {"operator", "Sometimes"}}})}}}}}};
+  client->patch(op::schemaVersionResource(), ns, "sweetshop", kube::PatchType::Merge, patch);
+  client->create(kube::resources::secrets(), ns,
+                 {{"apiVersion", "v1"},
+                  {"kind", "Secret"},
+                  {"metadata", {{"name", "sweetshop-db"}}},
+                  {"stringData", {{"uri", "postgresql://shop@db.invalid/shop"}}}});
+  ASSERT_TRUE(eventually(
+      [&] {
+        return conditionOf(client->get(op::schemaVersionResource(), ns, "sweetshop"), "Stalled") ==
+               "True/InvalidJobSpec";
+      },
+      std::chrono::seconds(60)));  // the missing Secret is checked again after 30 s
+  sv = client->get(op::schemaVersionResource(), ns, "sweetshop");
+  const std::string refused = conditionMessage(sv, "Stalled");
+  EXPECT_NE(refused.find("spec.job.tolerations[0].operator (Job field "
+                         "spec.template.spec.tolerations[0].operator)"),
+            std::string::npos)
+      << refused;
+  EXPECT_EQ(sv["status"]["lastRun"]["outcome"], "Invalid");
+  EXPECT_TRUE(client->list(kube::resources::jobs(), ns).items.empty());
+
+  // Fixed: a new generation starts; play the kubelet with a pod that cannot pull its image.
+  patch = {{"spec", {{"job", {{"tolerations", nullptr}}}}}};
+  client->patch(op::schemaVersionResource(), ns, "sweetshop", kube::PatchType::Merge, patch);
+  ASSERT_TRUE(
+      eventually([&] { return client->list(kube::resources::jobs(), ns).items.size() == 1; }));
+  const json job = client->list(kube::resources::jobs(), ns).items[0];
+  const std::string jobName = job["metadata"]["name"];
+  json pod = {{"apiVersion", "v1"},
+              {"kind", "Pod"},
+              {"metadata",
+               {{"name", jobName + "-abcde"},
+                {"labels", {{"job-name", jobName}, {op::kManagedByLabel, op::kManagedByValue}}},
+                {"ownerReferences", json::array({{{"apiVersion", "batch/v1"},
+                                                  {"kind", "Job"},
+                                                  {"name", jobName},
+                                                  {"uid", job["metadata"]["uid"]},
+                                                  {"controller", true}}})}}},
+              {"spec", job["spec"]["template"]["spec"]}};
+  pod = client->create(kube::resources::pods(), ns, pod);
+  pod["status"] = {
+      {"phase", "Pending"},
+      {"containerStatuses",
+       json::array({{{"name", "retort"},
+                     {"image", "localhost/retort-sweetshop:0.2.0"},
+                     {"imageID", ""},
+                     {"ready", false},
+                     {"restartCount", 0},
+                     {"state",
+                      {{"waiting",
+                        {{"reason", "ErrImagePull"},
+                         {"message", "pull access denied for localhost/retort-sweetshop"}}}}}}})}};
+  client->update_status(kube::resources::pods(), ns, pod);
+  ASSERT_TRUE(eventually([&] {
+    return conditionOf(client->get(op::schemaVersionResource(), ns, "sweetshop"), "Reconciling") ==
+           "True/ErrImagePull";
+  }));
+  sv = client->get(op::schemaVersionResource(), ns, "sweetshop");
+  EXPECT_NE(conditionMessage(sv, "Reconciling").find("pull access denied"), std::string::npos);
+  EXPECT_EQ(conditionOf(sv, "Stalled"), "False/ErrImagePull");
 }
 
 }  // namespace

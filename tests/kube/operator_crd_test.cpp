@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "kube/api_error.hpp"
 #include "kube_test_support.hpp"
@@ -29,7 +30,8 @@ json minimal(const std::string& name) {
           {"kind", "SchemaVersion"},
           {"metadata", {{"name", name}}},
           {"spec",
-           {{"database", {{"secretRef", {{"name", "sweetshop-db"}}}}},
+           {{"targetRevision", "head"},
+            {"database", {{"secretRef", {{"name", "sweetshop-db"}}}}},
             {"migrations", {{"image", "localhost/retort-sweetshop:0.2.0"}}},
             {"backup", {{"persistentVolumeClaim", {{"claimName", "backups"}}}}}}}};
 }
@@ -92,6 +94,70 @@ TEST(OperatorCrdTest, BadFieldsAreRefusedWithTheirPath) {
   json disabled = minimal("no-backup");
   disabled["spec"]["backup"] = {{"mode", "Disabled"}};
   EXPECT_EQ(applyManifest(ns, disabled, &output), 0) << output;
+}
+
+// Each malformed SchemaVersion a probe found accepted is refused at admission, and the message
+// names the field.
+TEST(OperatorCrdTest, MalformedNamesImagesQuantitiesAndTargetsAreRefused) {
+  installSchemaVersionCrd();
+  auto client = admin_client();
+  const std::string ns = make_namespace(*client, "sv-malformed");
+  struct Case {
+    const char* field;  // as the API server names it
+    std::function<void(json&)> spoil;
+  };
+  const std::vector<Case> cases = {
+      {"spec.database.secretRef.name",
+       [](json& s) { s["database"]["secretRef"]["name"] = "Bad_Name!"; }},
+      {"spec.database.secretRef.key", [](json& s) { s["database"]["secretRef"]["key"] = "a/b"; }},
+      {"spec.backup.persistentVolumeClaim.claimName",
+       [](json& s) { s["backup"]["persistentVolumeClaim"]["claimName"] = "Backups"; }},
+      {"spec.migrations.configMaps[0]",
+       [](json& s) { s["migrations"]["configMaps"] = {"no spaces"}; }},
+      {"spec.job.serviceAccountName", [](json& s) { s["job"]["serviceAccountName"] = "Admin!"; }},
+      {"spec.job.imagePullSecrets[0].name",
+       [](json& s) {
+         s["job"]["imagePullSecrets"] = json::array({{{"name", "Pull Secret"}}});
+       }},
+      {"spec.migrations.image",
+       [](json& s) { s["migrations"]["image"] = "Not A Valid Reference"; }},
+      {"spec.job.resources.limits.cpu",
+       [](json& s) {
+         s["job"]["resources"] = {{"limits", {{"cpu", "lots"}}}};
+       }},
+      {"spec.job.resources.requests.memory",
+       [](json& s) {
+         s["job"]["resources"] = {{"requests", {{"memory", "1 GB"}}}};
+       }},
+      {"spec.job.podStartTimeout", [](json& s) { s["job"]["podStartTimeout"] = "1s"; }},
+      {"spec.targetRevision", [](json& s) { s.erase("targetRevision"); }},
+      {"spec.targetRevision", [](json& s) { s["targetRevision"] = "--allow-downgrade"; }},
+      {"spec.targetRevision", [](json& s) { s["targetRevision"] = "head\t"; }},
+      {"spec.targetRevision", [](json& s) { s["targetRevision"] = "head\n--allow-downgrade"; }},
+      {"spec.targetRevision", [](json& s) { s["targetRevision"] = std::string("head\0", 5); }},
+      {"spec.targetRevision", [](json& s) { s["targetRevision"] = "head-99999999999999999999"; }},
+  };
+  int index = 0;
+  for (const Case& c : cases) {
+    json object = minimal("bad-" + std::to_string(index++));
+    c.spoil(object["spec"]);
+    try {
+      client->create(schemaVersions(), ns, object);
+      ADD_FAILURE() << c.field << ": accepted " << object["spec"].dump();
+    } catch (const kube::ApiError& error) {
+      EXPECT_EQ(error.code(), 422) << error.what();
+      EXPECT_NE(std::string(error.what()).find(c.field), std::string::npos)
+          << c.field << ": " << error.what();
+    }
+  }
+  // What is well formed still passes.
+  json good = minimal("good");
+  good["spec"]["migrations"]["image"] =
+      "registry.example.com:5000/shop/retort-sweetshop:0.2.0@sha256:" + std::string(64, 'a');
+  good["spec"]["job"]["resources"] = {{"limits", {{"cpu", "500m"}, {"memory", "256Mi"}}},
+                                      {"requests", {{"cpu", 1}}}};
+  good["spec"]["targetRevision"] = "shop@head-2";
+  EXPECT_NO_THROW(client->create(schemaVersions(), ns, good));
 }
 
 TEST(OperatorCrdTest, StatusSubresourceAndPrinterColumns) {

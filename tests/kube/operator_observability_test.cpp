@@ -117,7 +117,8 @@ void createReady(kube::ApiClient& client, const std::string& ns, const std::stri
                  {"kind", "SchemaVersion"},
                  {"metadata", {{"name", name}}},
                  {"spec",
-                  {{"database", {{"secretRef", {{"name", secret}, {"key", "uri"}}}}},
+                  {{"targetRevision", "head"},
+                   {"database", {{"secretRef", {{"name", secret}, {"key", "uri"}}}}},
                    {"migrations", {{"image", "localhost/retort-sweetshop:0.2.0"}}},
                    {"backup", {{"mode", "Disabled"}}},
                    {"driftCheckInterval", "10s"}}}};

@@ -32,7 +32,7 @@ TEST(OperatorAlembicSpec, ReadsImagePathAndDefaultPython) {
   EXPECT_EQ(spec.migrations.alembic->path, "/app/alembic");
   EXPECT_EQ(spec.migrations.alembic->python, "python3");
   EXPECT_FALSE(specFromJson(json::parse(R"({
-    "database": {"secretRef": {"name": "db"}}, "migrations": {"image": "r"},
+    "targetRevision": "head", "database": {"secretRef": {"name": "db"}}, "migrations": {"image": "r"},
     "backup": {"mode": "Disabled"}})"))
                    .migrations.alembic.has_value());
 }
@@ -99,11 +99,21 @@ TEST(OperatorAlembicJob, AppContainerRunsTheCopyWithTheAlembicExecutor) {
   EXPECT_EQ(container["image"], "localhost/sweetshop-app:1.0");
   EXPECT_EQ(container["command"], json::array({"/retort/bin/retort"}));
   const std::vector<std::string> args = container["args"];
-  const std::vector<std::string> expected = {
-      "-d",       "/app/alembic",     "run",        "head",
-      "--backup", "disabled",         "--report",   "/dev/termination-log",
-      "--run-id", "sweetshop-g1-abc", "--executor", "alembic",
-      "--python", "/usr/bin/python3"};
+  const std::vector<std::string> expected = {"-d",
+                                             "/app/alembic",
+                                             "run",
+                                             "--backup",
+                                             "disabled",
+                                             "--report",
+                                             "/dev/termination-log",
+                                             "--run-id",
+                                             "sweetshop-g1-abc",
+                                             "--executor",
+                                             "alembic",
+                                             "--python",
+                                             "/usr/bin/python3",
+                                             "--",
+                                             "head"};
   EXPECT_EQ(args, expected);
   const json* mount = byName(container["volumeMounts"], "retort-bundle");
   ASSERT_NE(mount, nullptr);

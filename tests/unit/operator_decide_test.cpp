@@ -292,5 +292,99 @@ TEST(OperatorDecide, TransitionTimesSurviveRepeatedPasses) {
   EXPECT_EQ(findCondition(d.status.conditions, condition::kReconciling)->lastTransitionTime, "t1");
 }
 
+// A pod that cannot start is reported at once with what it waits on, and after
+// spec.job.podStartTimeout the move ends Stalled and its Job is deleted: a move is never
+// "Migrating" for as long as the Job's deadline allows while nothing runs.
+TEST(OperatorDecide, APodThatCannotStartIsReportedAtOnceAndStallsAfterTheTimeout) {
+  SchemaVersion sv = fresh();
+  const std::string name = step(sv, {}, {}, "2026-12-06T10:00:00Z").jobName;
+  JobObservation job = jobIn(JobPhase::Running, name);
+  job.podWaiting = PodWaiting{name + "-x1", "ContainerCreating", "", "2026-12-06T10:00:00Z", false};
+  Decision d = step(sv, job, {}, "2026-12-06T10:00:05Z");
+  EXPECT_EQ(conditionStatus(d.status, condition::kReconciling), "True/Migrating");
+  EXPECT_TRUE(d.events.empty());
+  EXPECT_EQ(d.requeueAfter, std::chrono::seconds(295));  // when the timeout runs out
+
+  job.podWaiting = PodWaiting{name + "-x1", "ErrImagePull", "pull access denied for nope",
+                              "2026-12-06T10:00:00Z", true};
+  d = step(sv, job, {}, "2026-12-06T10:00:10Z");
+  EXPECT_EQ(conditionStatus(d.status, condition::kReconciling), "True/ErrImagePull");
+  EXPECT_EQ(conditionStatus(d.status, condition::kReady), "False/ErrImagePull");
+  EXPECT_EQ(conditionStatus(d.status, condition::kStalled), "False/ErrImagePull");
+  const Condition* reconciling = findCondition(d.status.conditions, condition::kReconciling);
+  EXPECT_NE(reconciling->message.find("pull access denied for nope"), std::string::npos);
+  EXPECT_NE(reconciling->message.find("ends Stalled after 5m"), std::string::npos);
+  ASSERT_EQ(d.events.size(), 1u);
+  EXPECT_EQ(d.events[0].reason, "ErrImagePull");
+  EXPECT_TRUE(d.events[0].warning);
+  EXPECT_FALSE(d.deleteJob);
+  // The same wait seen again is no new Event.
+  EXPECT_TRUE(step(sv, job, {}, "2026-12-06T10:01:00Z").events.empty());
+
+  d = step(sv, job, {}, "2026-12-06T10:05:00Z");
+  EXPECT_TRUE(d.deleteJob);
+  EXPECT_EQ(conditionStatus(d.status, condition::kStalled), "True/ErrImagePull");
+  EXPECT_EQ(conditionStatus(d.status, condition::kReconciling), "False/Stalled");
+  ASSERT_TRUE(d.status.lastRun);
+  EXPECT_EQ(d.status.lastRun->outcome, "Failed");
+  EXPECT_NE(d.status.lastRun->message.find("did not start within 5m (spec.job.podStartTimeout)"),
+            std::string::npos)
+      << d.status.lastRun->message;
+  // The Job is gone: the move is not started again for this generation.
+  d = step(sv, {}, {}, "2026-12-06T10:05:01Z");
+  EXPECT_FALSE(d.createJob);
+  EXPECT_EQ(conditionStatus(d.status, condition::kStalled), "True/ErrImagePull");
+}
+
+TEST(OperatorDecide, APodThatStartsAfterAllIsMigratingAgain) {
+  SchemaVersion sv = fresh();
+  const std::string name = step(sv, {}, {}, "2026-12-06T10:00:00Z").jobName;
+  JobObservation job = jobIn(JobPhase::Running, name);
+  job.podWaiting = PodWaiting{name + "-x1", "CreateContainerConfigError",
+                              "secret \"sweetshop-db\" not found", "2026-12-06T10:00:00Z", true};
+  step(sv, job, {}, "2026-12-06T10:00:10Z");
+  job.podWaiting.reset();
+  const Decision d = step(sv, job, {}, "2026-12-06T10:00:20Z");
+  EXPECT_EQ(conditionStatus(d.status, condition::kReconciling), "True/Migrating");
+  EXPECT_EQ(d.status.lastRun->reason, "JobRunning");
+}
+
+TEST(OperatorDecide, AMissingSecretStallsWithoutAJobAndIsCheckedAgain) {
+  SchemaVersion sv = fresh();
+  const MoveRefusal missing{"DatabaseSecretMissing",
+                            "Secret shop/sweetshop-db not found (spec.database.secretRef.name)",
+                            false};
+  Decision d = decide({sv, {}, {}, "t", std::nullopt, missing});
+  sv.status = d.status;
+  EXPECT_FALSE(d.createJob);
+  EXPECT_EQ(conditionStatus(d.status, condition::kStalled), "True/DatabaseSecretMissing");
+  EXPECT_EQ(conditionStatus(d.status, condition::kReady), "False/DatabaseSecretMissing");
+  EXPECT_EQ(d.requeueAfter, std::chrono::seconds(30));
+  EXPECT_FALSE(d.status.lastRun);
+  ASSERT_EQ(d.events.size(), 1u);
+  EXPECT_EQ(d.events[0].note, missing.message);
+  EXPECT_TRUE(decide({sv, {}, {}, "t", std::nullopt, missing}).events.empty());
+  // Once the Secret is there, the move starts.
+  d = step(sv);
+  ASSERT_TRUE(d.createJob);
+  EXPECT_EQ(conditionStatus(d.status, condition::kStalled), "False/Migrating");
+}
+
+TEST(OperatorDecide, AJobTheApiServerRefusesEndsTheMove) {
+  SchemaVersion sv = fresh();
+  const MoveRefusal refused{"InvalidJobSpec", "the API server refused the Job (422 Invalid): x",
+                            true};
+  Decision d = decide({sv, {}, {}, "t", std::nullopt, refused});
+  sv.status = d.status;
+  EXPECT_EQ(conditionStatus(d.status, condition::kStalled), "True/InvalidJobSpec");
+  ASSERT_TRUE(d.status.lastRun);
+  EXPECT_EQ(d.status.lastRun->outcome, "Invalid");
+  EXPECT_EQ(d.status.observedGeneration, 1);
+  // Not tried again for this generation; a new one is a new move.
+  EXPECT_FALSE(step(sv).createJob);
+  sv.generation = 2;
+  EXPECT_TRUE(step(sv).createJob);
+}
+
 }  // namespace
 }  // namespace retort::op

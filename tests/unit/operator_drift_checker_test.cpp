@@ -168,7 +168,8 @@ TEST_F(DriftCheckerThreadTest, ReportsEachDatabaseAndNeverTheUrl) {
   EXPECT_EQ(moved->heads, std::vector<std::string>{"b2"});
   EXPECT_EQ(down->error, "reading the version table: could not connect to (database URL)");
   EXPECT_EQ(down->error.find(kPassword), std::string::npos);
-  EXPECT_NE(noSecret->error.find("reading Secret shop/db-missing"), std::string::npos)
+  EXPECT_NE(noSecret->error.find("Secret shop/db-missing not found (spec.database.secretRef.name)"),
+            std::string::npos)
       << noSecret->error;
   EXPECT_EQ(checker->scheduled(), 4u);  // the churned keys are gone
 }

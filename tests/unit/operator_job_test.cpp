@@ -53,21 +53,11 @@ TEST(OperatorJobBuilder, RunsRetortRunWithPolicyFlagsAndTheReport) {
   const json job = buildMigrationJob(sv, "sweetshop-g3-abc", {"a1"});
   const json& container = job["spec"]["template"]["spec"]["containers"][0];
   const std::vector<std::string> args = container["args"];
-  const std::vector<std::string> expected = {"-d",
-                                             "/migrations",
-                                             "run",
-                                             "2a3b7c4d5e07",
-                                             "--allow-downgrade",
-                                             "--backup",
-                                             "required",
-                                             "--backup-dir",
-                                             "/backups",
-                                             "--backup-keep",
-                                             "7",
-                                             "--report",
-                                             "/dev/termination-log",
-                                             "--run-id",
-                                             "sweetshop-g3-abc"};
+  const std::vector<std::string> expected = {
+      "-d",          "/migrations",          "run",      "--allow-downgrade", "--backup",
+      "required",    "--backup-dir",         "/backups", "--backup-keep",     "7",
+      "--report",    "/dev/termination-log", "--run-id", "sweetshop-g3-abc",  "--",
+      "2a3b7c4d5e07"};
   EXPECT_EQ(args, expected);
   EXPECT_EQ(container["terminationMessagePolicy"], "File");
 }
@@ -221,6 +211,63 @@ TEST(OperatorJobStatus, LatestTerminationWins) {
                                 {podExited(3, kFailedReport, "2026-01-01T00:05:00Z"),
                                  podExited(5, "", "2026-01-01T00:01:00Z")});
   EXPECT_EQ(seen.exitCode, 3);
+}
+
+json pendingPod(const char* created, json status) {
+  status["phase"] = "Pending";
+  return {{"metadata",
+           {{"name", std::string("sweetshop-g3-abc-") + created}, {"creationTimestamp", created}}},
+          {"status", status}};
+}
+
+TEST(OperatorJobStatus, ThePodsWaitingReasonIsRead) {
+  const json pull = pendingPod(
+      "2026-01-01T00:02:00Z",
+      {{"containerStatuses",
+        json::array({{{"name", "retort"},
+                      {"state",
+                       {{"waiting",
+                         {{"reason", "ErrImagePull"}, {"message", "pull access denied"}}}}}}})}});
+  const json older = pendingPod("2026-01-01T00:01:00Z", json::object());
+  JobObservation seen = classifyJob(jobWith(nullptr, ""), {older, pull});
+  ASSERT_TRUE(seen.podWaiting);
+  EXPECT_EQ(seen.podWaiting->reason, "ErrImagePull");
+  EXPECT_EQ(seen.podWaiting->message, "pull access denied");
+  EXPECT_EQ(seen.podWaiting->since, "2026-01-01T00:02:00Z");
+  EXPECT_TRUE(seen.podWaiting->cannotStart);
+
+  // A pod no node can take (a claim that does not exist): the scheduler's condition.
+  const json unschedulable = pendingPod(
+      "2026-01-01T00:02:00Z",
+      {{"conditions", json::array({{{"type", "PodScheduled"},
+                                    {"status", "False"},
+                                    {"reason", "Unschedulable"},
+                                    {"message", "persistentvolumeclaim \"nope\" not found"}}})}});
+  seen = classifyJob(jobWith(nullptr, ""), {unschedulable});
+  ASSERT_TRUE(seen.podWaiting);
+  EXPECT_EQ(seen.podWaiting->reason, "Unschedulable");
+  EXPECT_TRUE(seen.podWaiting->cannotStart);
+
+  // Creating the container is waiting, not a failure; an init container's reason counts.
+  const json creating = pendingPod(
+      "2026-01-01T00:02:00Z",
+      {{"initContainerStatuses",
+        json::array({{{"name", "retort-bundle"},
+                      {"state", {{"waiting", {{"reason", "CreateContainerConfigError"}}}}}}})},
+       {"containerStatuses",
+        json::array(
+            {{{"name", "retort"}, {"state", {{"waiting", {{"reason", "PodInitializing"}}}}}}})}});
+  seen = classifyJob(jobWith(nullptr, ""), {creating});
+  ASSERT_TRUE(seen.podWaiting);
+  EXPECT_EQ(seen.podWaiting->reason, "CreateContainerConfigError");
+  seen = classifyJob(jobWith(nullptr, ""), {pendingPod("2026-01-01T00:02:00Z", json::object())});
+  ASSERT_TRUE(seen.podWaiting);
+  EXPECT_FALSE(seen.podWaiting->cannotStart);
+
+  // A started pod waits on nothing.
+  json running = pendingPod("2026-01-01T00:02:00Z", json::object());
+  running["status"]["phase"] = "Running";
+  EXPECT_FALSE(classifyJob(jobWith(nullptr, ""), {running}).podWaiting);
 }
 
 TEST(OperatorRunReport, MalformedIsNoReport) {

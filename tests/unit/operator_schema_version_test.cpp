@@ -51,6 +51,37 @@ TEST(OperatorSchemaVersion, ErrorsNameTheFieldPath) {
   EXPECT_EQ(specErrorPath(spec), "(no error)");
 }
 
+// What can never be a target is refused when the object is read, as the CRD refuses it: an
+// omitted target is not taken to mean head, and nothing reaches `retort run` as a flag.
+TEST(OperatorSchemaVersion, TargetRevisionIsRequiredAndNeverAFlag) {
+  json spec = minimalSpec();
+  spec.erase("targetRevision");
+  EXPECT_EQ(specErrorPath(spec), "spec.targetRevision");
+  for (const char* bad :
+       {"", "--allow-downgrade", "head\t", "head\n--allow-downgrade", "head 1",
+        "h\xc3\xa9"
+        "ad",
+        "head\xff", "a;drop table x", "head-99999999999999999999", "+1234567890"}) {
+    spec["targetRevision"] = bad;
+    EXPECT_EQ(specErrorPath(spec), "spec.targetRevision") << bad;
+  }
+  spec["targetRevision"] = std::string("head\0x", 6);
+  EXPECT_EQ(specErrorPath(spec), "spec.targetRevision");
+  for (const char* good : {"head", "heads", "base", "2a3b7c4d5e07", "2a3b", "head-1", "+2", "-1",
+                           "shop@head", "ae10+2", "a1b2:c3d4", "head-999999999"}) {
+    spec["targetRevision"] = good;
+    EXPECT_EQ(specErrorPath(spec), "(no error)") << good;
+  }
+  spec["targetRevision"] = "head\n--allow-downgrade";
+  try {
+    specFromJson(spec);
+    FAIL() << "no error";
+  } catch (const SpecError& error) {
+    EXPECT_NE(std::string(error.what()).find("\"head\\x0a--allow-downgrade\""), std::string::npos)
+        << error.what();
+  }
+}
+
 TEST(OperatorSchemaVersion, ErrorMessageSaysWhatIsWrong) {
   json spec = minimalSpec();
   spec["job"] = {{"backoffLimit", -1}};

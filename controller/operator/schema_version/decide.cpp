@@ -4,6 +4,7 @@
 
 #include "operator/schema_version/conditions.hpp"
 #include "operator/schema_version/job_builder.hpp"
+#include "operator/schema_version/metric_values.hpp"
 
 namespace retort::op {
 namespace {
@@ -72,6 +73,71 @@ void recordReport(SchemaVersionStatus& status, const RunReport& report, const st
   if (report.backup && !report.backup->file.empty())
     status.lastBackup =
         LastBackup{report.backup->file, report.backup->bytes, report.backup->sha256, now};
+}
+
+// A running Job whose pod has not started: report what it waits on at once when that will not
+// heal by itself, and end the move once it has waited spec.job.podStartTimeout.
+void reportPodWaiting(Decision& d, ConditionSetter& set, const SchemaVersion& sv,
+                      const PodWaiting& waiting, const std::string& now) {
+  SchemaVersionStatus& st = d.status;
+  const std::optional<double> since = unixSeconds(waiting.since);
+  const std::optional<double> at = unixSeconds(now);
+  const auto waited = std::chrono::seconds(
+      since && at ? static_cast<std::int64_t>(std::max(0.0, *at - *since)) : 0);
+  const std::chrono::seconds limit = sv.spec.job.podStartTimeout;
+  const std::string cause =
+      waiting.reason + (waiting.message.empty() ? "" : ": " + waiting.message);
+  if (waited >= limit) {
+    const std::string message = "pod " + waiting.podName + " did not start within " +
+                                formatDuration(limit) + " (spec.job.podStartTimeout): " + cause +
+                                "; Job " + d.jobName + " deleted";
+    st.lastRun->outcome = "Failed";
+    st.lastRun->reason = waiting.reason;
+    st.lastRun->message = message;
+    st.lastRun->completionTime = now;
+    st.observedGeneration = sv.generation;
+    d.deleteJob = true;
+    d.events.push_back({true, "Stalled", "Migrate", message});
+    set(condition::kStalled, true, waiting.reason, message);
+    set(condition::kReady, false, waiting.reason, message);
+    set(condition::kReconciling, false, "Stalled", "");
+    return;
+  }
+  d.requeueAfter = std::chrono::duration_cast<Duration>(limit - waited);
+  if (!waiting.cannotStart) {
+    setMigrating(set, d.jobName);
+    return;
+  }
+  const std::string message = "Job " + d.jobName + ": pod " + waiting.podName +
+                              " cannot start: " + cause + " (the move ends Stalled after " +
+                              formatDuration(limit) + ")";
+  if (st.lastRun->reason != waiting.reason)
+    d.events.push_back({true, waiting.reason, "Migrate", message});
+  st.lastRun->reason = waiting.reason;
+  st.lastRun->message = waiting.message;
+  set(condition::kReconciling, true, waiting.reason, message);
+  set(condition::kReady, false, waiting.reason, message);
+  set(condition::kStalled, false, waiting.reason, "");
+}
+
+// The reconciler found the move cannot start (MoveRefusal): Stalled, with an Event the first
+// time this reason and message are seen.
+void reportRefusal(Decision& d, ConditionSetter& set, const SchemaVersion& sv,
+                   const MoveRefusal& refusal, const std::string& now) {
+  SchemaVersionStatus& st = d.status;
+  const Condition* stalled = findCondition(sv.status.conditions, condition::kStalled);
+  const bool reported = stalled && stalled->status == "True" && stalled->reason == refusal.reason &&
+                        stalled->message == refusal.message;
+  if (!reported) d.events.push_back({true, "Stalled", "Migrate", refusal.message});
+  if (refusal.final) {
+    st.lastRun = LastRun{d.jobName, now, now, "Invalid", refusal.reason, refusal.message};
+    st.observedGeneration = sv.generation;
+  } else {
+    d.requeueAfter = std::chrono::duration_cast<Duration>(kMissingSecretRecheck);
+  }
+  set(condition::kStalled, true, refusal.reason, refusal.message);
+  set(condition::kReady, false, refusal.reason, refusal.message);
+  set(condition::kReconciling, false, "Stalled", "");
 }
 
 }  // namespace
@@ -150,7 +216,15 @@ Decision decide(const Observation& observed) {
           run.message = "";
           st.lastRun = run;
         }
-        setMigrating(set, d.jobName);
+        if (job.podWaiting) {
+          reportPodWaiting(d, set, sv, *job.podWaiting, observed.now);
+        } else {
+          if (st.lastRun->reason != "JobCreated" && st.lastRun->reason != "JobRunning") {
+            st.lastRun->reason = "JobRunning";  // the pod started after all
+            st.lastRun->message = "";
+          }
+          setMigrating(set, d.jobName);
+        }
         break;
       case JobPhase::Succeeded: {
         run.outcome = job.report ? job.report->outcome : "Succeeded";
@@ -230,6 +304,8 @@ Decision decide(const Observation& observed) {
         "spec.suspend is true: not starting the move to " + sv.spec.targetRevision);
     set(condition::kReconciling, false, "Suspended", "");
     set(condition::kStalled, false, "Suspended", "");
+  } else if (observed.moveRefused) {
+    reportRefusal(d, set, sv, *observed.moveRefused, observed.now);
   } else {
     d.createJob = buildMigrationJob(sv, d.jobName, from);
     st.lastRun = LastRun{d.jobName, observed.now, "", "Running", "JobCreated", ""};

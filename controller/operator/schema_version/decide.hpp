@@ -25,6 +25,16 @@ struct DriftObservation {
   std::string error;               // non-empty: the read failed (reported, not fatal)
 };
 
+// Found by the reconciler when decide() asked it to start a move, and handed back: the move
+// cannot start. DatabaseSecretMissing (the Secret or its key does not exist; checked again
+// later, no Job is created) or InvalidJobSpec (the API server refused the Job; final for this
+// move, as no retry can heal it).
+struct MoveRefusal {
+  std::string reason;
+  std::string message;
+  bool final = false;
+};
+
 struct Observation {
   SchemaVersion schemaVersion;
   std::optional<JobObservation> job;  // the Job named currentMoveJobName(), if it exists
@@ -33,6 +43,7 @@ struct Observation {
   // Time left before a transiently failed move's Job may be recreated (TransientBackoff);
   // nullopt: no wait pending.
   std::optional<Duration> transientRetryIn = std::nullopt;
+  std::optional<MoveRefusal> moveRefused = std::nullopt;
 };
 
 struct EventToRecord {
@@ -61,6 +72,10 @@ std::string currentMoveJobName(const SchemaVersion& schemaVersion,
 // How long to wait before recreating the Job of a move after its (attempt+1)-th transient
 // failure: 30 s doubling to 16 min.
 Duration transientRetryDelay(int attempt);
+
+// How long a move whose Job is refused or whose database Secret is missing waits before it is
+// tried again (the Secret may be created meanwhile; no Secret informer wakes the controller).
+inline constexpr std::chrono::seconds kMissingSecretRecheck{30};
 
 Decision decide(const Observation& observed);
 

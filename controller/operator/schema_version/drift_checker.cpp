@@ -1,12 +1,11 @@
 #include "operator/schema_version/drift_checker.hpp"
 
-#include <cpprest/asyncrt_utils.h>
-
 #include <algorithm>
 #include <vector>
 
 #include "engine/util/log.hpp"
 #include "operator/runtime/log_fields.hpp"
+#include "operator/schema_version/database_secret.hpp"
 #include "operator/schema_version/drift_schedule.hpp"
 #include "operator/schema_version/metric_values.hpp"
 
@@ -84,21 +83,9 @@ DriftObservation DriftChecker::check(const std::string& key, std::string& basis)
   if (sv.status.lastRun && sv.status.lastRun->outcome == "Running")
     throw std::out_of_range("a run is in progress");
   basis = driftBasis(sv.status);
-  const std::string& secretName = sv.spec.database.name;
-  const std::string& secretKey = sv.spec.database.key;
-  std::string url;
-  try {
-    const nlohmann::json secret =
-        options_.client->get(kube::resources::secrets(), sv.ns, secretName);
-    const auto data = secret.find("data");
-    if (data == secret.end() || !data->contains(secretKey) || !(*data)[secretKey].is_string())
-      return {{}, "Secret " + sv.ns + "/" + secretName + " has no key \"" + secretKey + "\""};
-    const std::vector<unsigned char> bytes =
-        utility::conversions::from_base64((*data)[secretKey].get<std::string>());
-    url.assign(bytes.begin(), bytes.end());
-  } catch (const std::exception& error) {
-    return {{}, "reading Secret " + sv.ns + "/" + secretName + ": " + error.what()};
-  }
+  const DatabaseSecret secret = readDatabaseSecret(*options_.client, sv);
+  if (!secret.problem.empty()) return {{}, secret.problem};
+  const std::string& url = secret.url;
   try {
     return {options_.readHeads(url), ""};
   } catch (const std::exception& error) {

@@ -64,7 +64,7 @@ std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec,
                                             const std::string& runId) {
   const std::string& location =
       spec.migrations.alembic ? spec.migrations.alembic->path : spec.migrations.path;
-  std::vector<std::string> args = {"-d", location, "run", spec.targetRevision};
+  std::vector<std::string> args = {"-d", location, "run"};
   if (spec.policy.allowDowngrade) args.push_back("--allow-downgrade");
   if (spec.policy.allowDataLoss) args.push_back("--allow-data-loss");
   args.push_back("--backup");
@@ -82,6 +82,8 @@ std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec,
   if (spec.migrations.alembic) {
     args.insert(args.end(), {"--executor", "alembic", "--python", spec.migrations.alembic->python});
   }
+  // Last, after "--": whatever the target says, `retort run` never reads it as a flag.
+  args.insert(args.end(), {"--", spec.targetRevision});
   return args;
 }
 

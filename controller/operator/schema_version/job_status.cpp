@@ -37,6 +37,60 @@ std::optional<Termination> retortTermination(const json& pod) {
   return std::nullopt;
 }
 
+bool isCannotStartReason(const std::string& reason) {
+  return reason == "ErrImagePull" || reason == "ImagePullBackOff" || reason == "InvalidImageName" ||
+         reason == "ErrImageNeverPull" || reason == "CreateContainerConfigError" ||
+         reason == "CreateContainerError" || reason == "Unschedulable";
+}
+
+// The newest pod, if none of its containers has started: what it waits on. An init
+// container's wait (the Alembic bundle copy) counts like the main container's.
+std::optional<PodWaiting> podWaitingOf(const std::vector<json>& pods) {
+  const json* newest = nullptr;
+  for (const json& pod : pods) {
+    if (!newest || stringAt(pod, json::json_pointer("/metadata/creationTimestamp")) >
+                       stringAt(*newest, json::json_pointer("/metadata/creationTimestamp")))
+      newest = &pod;
+  }
+  if (!newest) return std::nullopt;
+  const json& pod = *newest;
+  const std::string phase = stringAt(pod, json::json_pointer("/status/phase"));
+  if (phase != "Pending") return std::nullopt;
+  PodWaiting waiting;
+  waiting.podName = stringAt(pod, json::json_pointer("/metadata/name"));
+  waiting.since = stringAt(pod, json::json_pointer("/metadata/creationTimestamp"));
+  waiting.reason = "Pending";
+  for (const char* list : {"initContainerStatuses", "containerStatuses"}) {
+    const json::json_pointer path(std::string("/status/") + list);
+    if (!pod.contains(path) || !pod.at(path).is_array()) continue;
+    for (const json& status : pod.at(path)) {
+      const auto state = status.find("state");
+      if (state == status.end() || !state->is_object()) continue;
+      const auto wait = state->find("waiting");
+      if (wait == state->end() || !wait->is_object()) continue;
+      const std::string reason = wait->value("reason", "");
+      // A reason that will not heal wins over ContainerCreating or PodInitializing.
+      if (reason.empty() || waiting.cannotStart) continue;
+      if (isCannotStartReason(reason) || waiting.reason == "Pending") {
+        waiting.reason = reason;
+        waiting.message = wait->value("message", "");
+        waiting.cannotStart = isCannotStartReason(reason);
+      }
+    }
+  }
+  const json::json_pointer conditionsPath("/status/conditions");
+  if (!waiting.cannotStart && pod.contains(conditionsPath) && pod.at(conditionsPath).is_array()) {
+    for (const json& c : pod.at(conditionsPath)) {
+      if (c.value("type", "") == "PodScheduled" && c.value("status", "") == "False") {
+        waiting.reason = c.value("reason", "Unschedulable");
+        waiting.message = c.value("message", "");
+        waiting.cannotStart = isCannotStartReason(waiting.reason);
+      }
+    }
+  }
+  return waiting;
+}
+
 }  // namespace
 
 const char* jobPhaseName(JobPhase phase) {
@@ -97,7 +151,10 @@ JobObservation classifyJob(const json& job, const std::vector<json>& pods) {
     out.message = out.report ? out.report->message : "";
     return out;
   }
-  if (!failed) return out;
+  if (!failed) {
+    out.podWaiting = podWaitingOf(pods);
+    return out;
+  }
 
   // podFailurePolicy fails the Job at once on a permanent exit code; a deadline will not pass
   // on a retry either. Running out of retries on the transient code stays transient.

@@ -21,6 +21,19 @@ const char* jobPhaseName(JobPhase phase);
 bool isPermanentExitCode(int code);  // 1, 2, 3, 4, 6
 inline constexpr int kTransientExitCode = 5;
 
+// The newest pod of a running Job whose retort container has not started: waiting for an
+// image, a Secret, a volume or a node. `cannotStart` marks the waiting reasons that do not heal
+// by waiting a few seconds (ErrImagePull, CreateContainerConfigError, Unschedulable, ...), which
+// the SchemaVersion reports at once; any waiting counts towards spec.job.podStartTimeout.
+struct PodWaiting {
+  std::string podName;
+  std::string reason;
+  std::string message;
+  std::string since;  // the pod's creationTimestamp, RFC 3339
+  bool cannotStart = false;
+  bool operator==(const PodWaiting&) const = default;
+};
+
 struct JobObservation {
   std::string name;
   JobPhase phase = JobPhase::Running;
@@ -30,6 +43,7 @@ struct JobObservation {
   std::optional<RunReport> report;
   std::string startTime;
   std::string completionTime;
+  std::optional<PodWaiting> podWaiting;  // only while Running
 };
 
 // job: a batch/v1 Job; pods: the Job's pods (any order). The newest terminated retort

@@ -2,6 +2,9 @@
 
 #include <cctype>
 
+#include "engine/util/printable.hpp"
+#include "engine/util/utf8.hpp"
+
 namespace retort::op {
 namespace {
 
@@ -60,6 +63,35 @@ void readStrings(const json& object, const char* name, const std::string& path,
   }
 }
 
+// The CRD's pattern and rules for spec.targetRevision, for objects read from a server without
+// them: what reaches `retort run` is a target of Alembic's grammar, never a flag or a second
+// argument.
+void checkTargetRevision(const std::string& target, const std::string& path) {
+  if (target.empty()) throw SpecError(path, "must not be empty");
+  if (target.size() > 256) throw SpecError(path, "longer than 256 characters");
+  if (const size_t bad = engine::firstInvalidUtf8(target); bad != std::string::npos)
+    throw SpecError(path, "byte " + std::to_string(bad) + " is not UTF-8: not a revision target");
+  for (const char c : target) {
+    const bool allowed = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ||
+                         c == '@' || c == ':' || c == '+' || c == '-';
+    if (!allowed || static_cast<unsigned char>(c) >= 0x80)
+      throw SpecError(path, "\"" + engine::printable(target) +
+                                "\" is not a revision target: only letters, digits and _ . @ : + - "
+                                "are allowed");
+  }
+  for (size_t sign = target.find_first_of("+-"); sign != std::string::npos;
+       sign = target.find_first_of("+-", sign + 1)) {
+    size_t digits = 0;
+    while (sign + 1 + digits < target.size() &&
+           std::isdigit(static_cast<unsigned char>(target[sign + 1 + digits])))
+      ++digits;
+    if (digits > 9)
+      throw SpecError(path, "\"" + target + "\": a relative step has at most 9 digits");
+  }
+  if (target.rfind("--", 0) == 0)
+    throw SpecError(path, "\"" + target + "\" starts with \"--\": a target, never a flag");
+}
+
 BackupMode backupModeFrom(const std::string& text, const std::string& path) {
   if (text == "Required") return BackupMode::Required;
   if (text == "IfPossible") return BackupMode::IfPossible;
@@ -109,12 +141,25 @@ std::chrono::seconds parseDuration(const std::string& text, const std::string& p
   return std::chrono::seconds(total);
 }
 
+std::string formatDuration(std::chrono::seconds duration) {
+  const std::int64_t total = duration.count();
+  if (total == 0) return "0s";
+  std::string out;
+  if (total >= 3600) out += std::to_string(total / 3600) + "h";
+  if (total % 3600 >= 60) out += std::to_string(total % 3600 / 60) + "m";
+  if (total % 60 != 0) out += std::to_string(total % 60) + "s";
+  return out;
+}
+
 SchemaVersionSpec specFromJson(const json& spec) {
   const std::string path = "spec";
   requireObject(spec, path);
   SchemaVersionSpec out;
+  if (!member(spec, "targetRevision"))
+    throw SpecError("spec.targetRevision",
+                    "required (write head where the newest revision is meant)");
   readString(spec, "targetRevision", path, out.targetRevision);
-  if (out.targetRevision.empty()) throw SpecError("spec.targetRevision", "must not be empty");
+  checkTargetRevision(out.targetRevision, "spec.targetRevision");
 
   const json* database = member(spec, "database");
   if (!database) throw SpecError("spec.database", "required");
@@ -190,6 +235,13 @@ SchemaVersionSpec specFromJson(const json& spec) {
     readInt(*job, "activeDeadlineSeconds", jobPath, out.job.activeDeadlineSeconds, 1);
     readInt(*job, "ttlSecondsAfterFinished", jobPath, out.job.ttlSecondsAfterFinished, 0);
     readString(*job, "serviceAccountName", jobPath, out.job.serviceAccountName);
+    std::string podStartTimeout;
+    readString(*job, "podStartTimeout", jobPath, podStartTimeout);
+    if (!podStartTimeout.empty()) {
+      out.job.podStartTimeout = parseDuration(podStartTimeout, "spec.job.podStartTimeout");
+      if (out.job.podStartTimeout < std::chrono::seconds(10))
+        throw SpecError("spec.job.podStartTimeout", "must be at least 10s");
+    }
     if (const json* resources = member(*job, "resources"))
       out.job.resources = requireObject(*resources, "spec.job.resources");
     if (const json* selector = member(*job, "nodeSelector")) {

@@ -70,6 +70,9 @@ struct JobSettings {
   std::int64_t backoffLimit = 2;
   std::int64_t activeDeadlineSeconds = 3600;
   std::int64_t ttlSecondsAfterFinished = 86400;
+  // A pod that has not started after this long (an image that cannot be pulled, a missing
+  // Secret, volume or node) ends the move as Stalled, its Job deleted.
+  std::chrono::seconds podStartTimeout{300};
   nlohmann::json resources = nlohmann::json::object();
   std::string serviceAccountName;
   std::map<std::string, std::string> nodeSelector;
@@ -78,7 +81,7 @@ struct JobSettings {
 };
 
 struct SchemaVersionSpec {
-  std::string targetRevision = "head";
+  std::string targetRevision;  // required: no default (the CRD has none either)
   SecretKeyRef database;
   Migrations migrations;
   Backup backup;
@@ -150,6 +153,9 @@ struct SchemaVersion {
 
 // "30s", "5m", "1h30m" (Go's duration syntax, whole seconds, units h/m/s); throws SpecError.
 std::chrono::seconds parseDuration(const std::string& text, const std::string& path);
+
+// The inverse, for messages: 300 s is "5m", 5400 s "1h30m", 0 s "0s".
+std::string formatDuration(std::chrono::seconds duration);
 
 SchemaVersionSpec specFromJson(const nlohmann::json& spec);  // path prefix "spec"
 SchemaVersionStatus statusFromJson(const nlohmann::json& status);

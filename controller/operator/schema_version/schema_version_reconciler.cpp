@@ -3,8 +3,10 @@
 #include "kube/api_error.hpp"
 #include "operator/runtime/log_fields.hpp"
 #include "operator/schema_version/conditions.hpp"
+#include "operator/schema_version/database_secret.hpp"
 #include "operator/schema_version/decide.hpp"
 #include "operator/schema_version/job_builder.hpp"
+#include "operator/schema_version/job_refusal.hpp"
 #include "operator/schema_version/job_status.hpp"
 #include "operator/schema_version/metric_values.hpp"
 #include "operator/schema_version/schema_version.hpp"
@@ -108,9 +110,19 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
       sources_.transientBackoff->reset(key);
   }
 
-  const Decision decision = decide(
-      {sv, job, drift, sources_.now(),
-       sources_.transientBackoff ? sources_.transientBackoff->remaining(key) : std::nullopt});
+  Observation observation{
+      sv, job, drift, sources_.now(),
+      sources_.transientBackoff ? sources_.transientBackoff->remaining(key) : std::nullopt};
+  Decision decision = decide(observation);
+  // A move about to start: its Secret must exist, or the pod would wait on it for nothing. One
+  // read per move started, not per pass.
+  if (decision.createJob) {
+    const DatabaseSecret secret = readDatabaseSecret(*sources_.client, sv);
+    if (secret.missing) {
+      observation.moveRefused = MoveRefusal{"DatabaseSecretMissing", secret.problem, false};
+      decision = decide(observation);
+    }
+  }
 
   // The outcome is written before the failed Job is deleted: when the write fails (a 409 from a
   // stale cache), the Job is still there for the next pass to observe. Deleted first, the next
@@ -142,7 +154,14 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
       ++jobCreateRequests_;
       sources_.client->create(kube::resources::jobs(), sv.ns, *decision.createJob);
     } catch (const kube::ApiError& error) {
-      if (error.code() != 409) throw;  // AlreadyExists: this move's Job is there already
+      if (isJobRefusal(error.code())) {
+        observation.moveRefused = MoveRefusal{
+            "InvalidJobSpec",
+            jobRefusalMessage(error.code(), error.reason(), error.message(), error.causes()), true};
+        decision = decide(observation);
+      } else if (error.code() != 409) {
+        throw;  // AlreadyExists: this move's Job is there already
+      }
     }
   }
   if (!decision.deleteJob) writeStatus(*object, decision.status);

@@ -1,0 +1,23 @@
+// The database's connection URI, read from the Secret the SchemaVersion names
+// (spec.database.secretRef): by the drift checker before it reads the version table, and by the
+// reconciler before it starts a move, so that a missing Secret or key is reported in status
+// instead of as a pod that cannot start. `problem` says what is missing in words that name the
+// Secret and key but never carry the URI.
+#pragma once
+
+#include <string>
+
+#include "kube/api.hpp"
+#include "operator/schema_version/schema_version.hpp"
+
+namespace retort::op {
+
+struct DatabaseSecret {
+  std::string url;       // empty when problem is set
+  std::string problem;   // empty: url holds the URI
+  bool missing = false;  // the Secret or its key does not exist (not a failed request)
+};
+
+DatabaseSecret readDatabaseSecret(const kube::Api& api, const SchemaVersion& schemaVersion);
+
+}  // namespace retort::op
