@@ -6,10 +6,10 @@
 # The image holds the `retort` binary, `pg_dump` and `pg_restore` of the PostgreSQL major
 # version the tests use (the newest under /usr/lib/postgresql, as tests/support/postgres.sh
 # picks), exactly the shared libraries these three need (from ldd) and the dynamic loader, the
-# CA certificates, /etc/passwd and /etc/group with the non-root user 65532, and the SweetShop
-# migrations at /migrations, and at /opt/retort the self-contained bundle of
-# scripts/retort-bundle.sh (for application images that hold an Alembic project). There is no
-# shell. The entrypoint is `retort`, the user 65532.
+# CA certificates, the time zone database, /etc/passwd and /etc/group with the non-root user
+# 65532, and the SweetShop migrations at /migrations, and at /opt/retort the self-contained
+# bundle of scripts/retort-bundle.sh (for application images that hold an Alembic project).
+# There is no shell. The entrypoint is `retort`, the user 65532.
 #
 # Writes an OCI archive (default build/retort-image.tar). With --import CLUSTER_DIR (a node
 # cluster from `tests/cluster/cluster.sh up --node`), imports it into that cluster's containerd
@@ -69,6 +69,12 @@ done <"$work/libs"
 # project (spec.migrations.alembic; scripts/retort-bundle.sh, docs/alembic.md).
 RETORT="$retort" "$root/scripts/retort-bundle.sh" "$fs/opt/retort" --build-dir "$build"
 cp -L /etc/ssl/certs/ca-certificates.crt "$fs/etc/ssl/certs/ca-certificates.crt"
+# Maintenance windows' time zones (libdate-tz reads /usr/share/zoneinfo at run time); right/ is
+# the leap-second variant, which nothing reads.
+[ -f /usr/share/zoneinfo/Europe/Berlin ] || die "no time zone database (install tzdata)"
+mkdir -p "$fs/usr/share"
+cp -r /usr/share/zoneinfo "$fs/usr/share/zoneinfo"
+rm -rf "$fs/usr/share/zoneinfo/right"
 cat >"$fs/etc/passwd" <<EOF
 root:x:0:0:root:/root:/sbin/nologin
 retort:x:65532:65532:retort:/tmp:/sbin/nologin

@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang-format
   libcpprest-dev nlohmann-json3-dev libpq-dev prometheus-cpp-dev libgtest-dev libgmock-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libpg-query-dev libbenchmark-dev libssl-dev
+  libhowardhinnant-date-dev tzdata
   postgresql postgresql-client python3 python3-alembic python3-psycopg2 hyperfine
   openssl curl ca-certificates util-linux git ccache patchelf
   containerd runc umoci containernetworking-plugins nftables iptables conntrack iproute2
