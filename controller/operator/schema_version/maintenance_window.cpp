@@ -79,17 +79,6 @@ std::string twoDigits(long long n) {
   return (n < 10 ? "0" : "") + std::to_string(n);
 }
 
-std::string formatDuration(std::chrono::seconds duration) {
-  const auto h = std::chrono::duration_cast<std::chrono::hours>(duration);
-  const auto m = std::chrono::duration_cast<std::chrono::minutes>(duration - h);
-  const auto s = duration - h - m;
-  std::string out;
-  if (h.count() != 0) out += std::to_string(h.count()) + "h";
-  if (m.count() != 0) out += std::to_string(m.count()) + "m";
-  if (s.count() != 0 || out.empty()) out += std::to_string(s.count()) + "s";
-  return out;
-}
-
 }  // namespace
 
 std::vector<MaintenanceWindow> windowsFromJson(const json& windows, const std::string& path) {
