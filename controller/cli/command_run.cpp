@@ -364,6 +364,16 @@ int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport
     } catch (const std::exception&) {
       report.to.clear();  // the connection is gone: unknown
     }
+    if (e.connectionLost()) {
+      std::string revision = report.failedStep->revision;
+      throw RunStop{engine::RunExit::Transient, "ConnectionLost",
+                    "the connection to the database was lost during the step " +
+                        (revision.empty() ? std::string() : "of revision " + revision + " ") + "(" +
+                        e.file() +
+                        "); PostgreSQL rolls back an unfinished step, and a new run reads the "
+                        "version table again: " +
+                        e.what()};
+    }
     if (isTransientSqlstate(e.sqlstate()))
       throw RunStop{engine::RunExit::Transient, "TransientFailure", e.what()};
     throw RunStop{engine::RunExit::StepFailed, "StepFailed", e.what()};
@@ -390,9 +400,11 @@ void runRun(const GlobalOptions& options, const RunArgs& args) {
     report.reason = stop.reason;
     report.message = stop.message;
   } catch (const engine::DatabaseError& e) {
-    code = isTransientSqlstate(e.sqlstate()) ? engine::RunExit::Transient
-                                             : engine::RunExit::StepFailed;
-    report.reason = code == engine::RunExit::Transient ? "TransientFailure" : "DatabaseError";
+    bool transient = e.connectionLost() || isTransientSqlstate(e.sqlstate());
+    code = transient ? engine::RunExit::Transient : engine::RunExit::StepFailed;
+    report.reason = e.connectionLost() ? "ConnectionLost"
+                    : transient        ? "TransientFailure"
+                                       : "DatabaseError";
     report.message = "while " + stage + ": " + e.what();
   } catch (const engine::Error& e) {
     // The engine's own refusals (a script it cannot run, a step awaiting `retort resolve`).
