@@ -5,6 +5,7 @@
 // created once the run is allowed to move the database. With `--executor alembic` an
 // unconverted Alembic project's .py steps run through the project's own Alembic
 // (engine/runtime/alembic_executor); lint then reads the SQL Alembic renders offline.
+#include <cxxabi.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,16 +17,20 @@
 #include <optional>
 #include <random>
 #include <thread>
+#include <typeinfo>
 
 #include "cli/context.hpp"
 #include "engine/backup/backup.hpp"
 #include "engine/lint/plan_annotation.hpp"
 #include "engine/revision/plan.hpp"
+#include "engine/revision/revision_errors.hpp"
 #include "engine/revision/run_report.hpp"
 #include "engine/runtime/alembic_executor.hpp"
 #include "engine/script/alembic_project.hpp"
 #include "engine/util/errors.hpp"
 #include "engine/util/log.hpp"
+#include "engine/util/printable.hpp"
+#include "engine/util/utf8.hpp"
 
 namespace retort::cli {
 namespace {
@@ -133,6 +138,37 @@ void writeReport(const std::string& path, const std::string& text) {
   if (fd >= 0) ::close(fd);
 }
 
+// The target as an operator can read it in a log line or the report: control bytes and bytes
+// that are not UTF-8 written as \xNN.
+std::string shown(const std::string& target) {
+  return "\"" + engine::printable(engine::escapeInvalidUtf8(target)) + "\"";
+}
+
+// Refuses, before connecting, a target no revision can match: no revision id or label holds a
+// control byte (scripts are UTF-8 text), and a relative count must fit the walk's int.
+void checkTarget(const std::string& target) {
+  if (target.find('\0') != std::string::npos || engine::hasControlByte(target))
+    throw RunStop{engine::RunExit::Invalid, "InvalidTarget",
+                  "target " + shown(target) + " holds a control byte"};
+  if (engine::firstInvalidUtf8(target) != std::string::npos)
+    throw RunStop{engine::RunExit::Invalid, "InvalidTarget",
+                  "target " + shown(target) + " is not valid UTF-8"};
+  try {
+    engine::parseRelativeTarget(target);
+  } catch (const engine::RevisionError& e) {
+    throw RunStop{engine::RunExit::Invalid, "InvalidTarget", e.what()};
+  }
+}
+
+// The dynamic type of `e`, for a message about an exception nobody expected.
+std::string typeName(const std::exception& e) {
+  int status = 0;
+  char* name = abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status);
+  std::string out = status == 0 && name ? name : typeid(e).name();
+  std::free(name);
+  return out;
+}
+
 std::string revisionOfFile(const engine::Plan& plan, const std::string& file) {
   for (const engine::PlannedStep& step : plan.steps)
     if (step.file == file) return step.revision;
@@ -208,7 +244,12 @@ void annotateAlembicPlan(engine::Plan& plan, const engine::RevisionGraph& graph,
         engine::Log::warning(kLogger, engine::lint::formatFinding(finding));
 }
 
-int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport& report) {
+// `stage` names what execute is doing, for the report of an exception of no expected kind.
+int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport& report,
+            std::string& stage) {
+  stage = "checking the target " + shown(args.target);
+  checkTarget(args.target);
+  stage = "loading the scripts";
   engine::ScriptDirectory scripts = [&] {
     try {
       return loadScripts(options);
@@ -220,7 +261,9 @@ int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport
   engine::RevisionResolver resolver(graph);
   std::string url = options.databaseUrl();
   std::optional<engine::AlembicExecutor> executor = alembicExecutor(options, args, url);
+  stage = "connecting to the database";
   std::unique_ptr<engine::Connection> connection = connectWithRetry(url, args.retryFor);
+  stage = "reading the version table";
   engine::Migrator migrator(*connection, graph, versionTableName(options), runOptions(options));
   migrator.begin(false);  // session settings only: no table is created before policy passes
   // Held from planning to the end; begin(true) takes it again (session advisory locks nest).
@@ -228,6 +271,7 @@ int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport
   std::vector<std::string> rows = migrator.currentRows();
   report.from = rows;
 
+  stage = "planning the migration to " + shown(args.target);
   engine::Plan plan = [&] {
     try {
       return engine::planMigration(resolver, rows, args.target);
@@ -276,6 +320,7 @@ int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport
   }
 
   if (args.backupMode != "disabled") {
+    stage = "backing up the database";
     try {
       engine::backup::BackupRequest request;
       request.databaseUrl = url;
@@ -300,8 +345,10 @@ int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport
     }
   }
 
+  stage = "preparing the version and history tables";
   migrator.historyTable().setRunId(report.runId);
   migrator.begin(true);
+  stage = "migrating to " + shown(args.target);
   try {
     if (executor) {
       engine::runStepsWithAlembic(*executor, migrator, *connection, graph, plan.migrationSteps(),
@@ -317,10 +364,21 @@ int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport
     } catch (const std::exception&) {
       report.to.clear();  // the connection is gone: unknown
     }
+    if (e.connectionLost()) {
+      std::string revision = report.failedStep->revision;
+      throw RunStop{engine::RunExit::Transient, "ConnectionLost",
+                    "the connection to the database was lost during the step " +
+                        (revision.empty() ? std::string() : "of revision " + revision + " ") + "(" +
+                        e.file() +
+                        "); PostgreSQL rolls back an unfinished step, and a new run reads the "
+                        "version table again: " +
+                        e.what()};
+    }
     if (isTransientSqlstate(e.sqlstate()))
       throw RunStop{engine::RunExit::Transient, "TransientFailure", e.what()};
     throw RunStop{engine::RunExit::StepFailed, "StepFailed", e.what()};
   }
+  stage = "reading the version table after the run";
   report.to = migrator.currentRows();
   report.outcome = "Succeeded";
   report.reason = "Succeeded";
@@ -334,21 +392,31 @@ void runRun(const GlobalOptions& options, const RunArgs& args) {
   report.runId = args.runId.empty() ? newRunId() : args.runId;
   report.target = {args.target};
   int code;
+  std::string stage = "starting";
   try {
-    code = execute(options, args, report);
+    code = execute(options, args, report, stage);
   } catch (const RunStop& stop) {
     code = stop.exitCode;
     report.reason = stop.reason;
     report.message = stop.message;
   } catch (const engine::DatabaseError& e) {
-    code = isTransientSqlstate(e.sqlstate()) ? engine::RunExit::Transient
-                                             : engine::RunExit::StepFailed;
-    report.reason = code == engine::RunExit::Transient ? "TransientFailure" : "DatabaseError";
-    report.message = e.what();
+    bool transient = e.connectionLost() || isTransientSqlstate(e.sqlstate());
+    code = transient ? engine::RunExit::Transient : engine::RunExit::StepFailed;
+    report.reason = e.connectionLost() ? "ConnectionLost"
+                    : transient        ? "TransientFailure"
+                                       : "DatabaseError";
+    report.message = "while " + stage + ": " + e.what();
+  } catch (const engine::Error& e) {
+    // The engine's own refusals (a script it cannot run, a step awaiting `retort resolve`).
+    code = engine::RunExit::StepFailed;
+    report.reason = "Error";
+    report.message = "while " + stage + ": " + e.what();
   } catch (const std::exception& e) {
+    // what() of a standard exception can be a bare function name ("stoi"): say where it came
+    // from and what it is, so the report alone tells what failed.
     code = engine::RunExit::StepFailed;
     report.reason = "InternalError";
-    report.message = e.what();
+    report.message = "unexpected " + typeName(e) + " while " + stage + ": " + e.what();
   }
   if (code != engine::RunExit::Ok) {
     report.outcome = engine::outcomeFor(code);

@@ -3,6 +3,8 @@
 #
 #   postgres.sh up DIR [extra postgres -c settings...]   prints the server's URI as its last line
 #   postgres.sh down DIR                                  stops it and removes DIR
+#   postgres.sh stop DIR                                  stops it at once (-m immediate), kept
+#   postgres.sh start DIR                                 starts it again, on the same port
 #
 # The server listens on 127.0.0.1 only, on a free port; RETORT_PG_EXTRA_LISTEN adds one more
 # address (the test node's bridge address, so that pods reach the server) and
@@ -23,6 +25,12 @@ fi
 
 as_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# The cluster's own directory: the `postgres` user may not traverse DIR's parents to follow
+# DIR/cluster.
+cluster_of() {
+  readlink -f "$1/cluster"
 }
 
 free_port() {
@@ -58,6 +66,7 @@ case "$cmd" in
       if as_owner "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
           -o "-p $port ${settings[*]}" start >/dev/null 2>&1; then
         echo "$port" >"$dir/port"
+        echo "-p $port ${settings[*]}" >"$dir/options"
         echo "postgresql://retort@127.0.0.1:$port/postgres"
         exit 0
       fi
@@ -67,13 +76,23 @@ case "$cmd" in
     ;;
   down)
     if [ -d "$dir/cluster/data" ]; then
-      as_owner "$pg_bin/pg_ctl" -D "$dir/cluster/data" -m immediate stop >/dev/null 2>&1 || true
+      as_owner "$pg_bin/pg_ctl" -D "$(cluster_of "$dir")/data" -m immediate stop >/dev/null 2>&1 ||
+        true
     fi
     [ -L "$dir/cluster" ] && rm -rf "$(readlink "$dir/cluster")"
     rm -rf "$dir"
     ;;
+  stop)
+    cluster=$(cluster_of "$dir")
+    as_owner "$pg_bin/pg_ctl" -D "$cluster/data" -m immediate -w stop >/dev/null
+    ;;
+  start)
+    cluster=$(cluster_of "$dir")
+    as_owner "$pg_bin/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -t 60 \
+      -o "$(cat "$cluster/options")" start >/dev/null
+    ;;
   *)
-    echo "postgres.sh: unknown command '$cmd' (expected up or down)" >&2
+    echo "postgres.sh: unknown command '$cmd' (expected up, down, stop or start)" >&2
     exit 2
     ;;
 esac

@@ -50,6 +50,22 @@ PostgresServer::~PostgresServer() {
   std::filesystem::remove_all(dir_);
 }
 
+void PostgresServer::control(const std::string& command) {
+  std::string output;
+  std::string script = std::string(RETORT_SOURCE_DIR) + "/tests/support/postgres.sh";
+  if (runCommand(script + " " + command + " " + dir_ + "/pg 2>&1", &output) != 0) {
+    throw std::runtime_error("postgres.sh " + command + " failed: " + output);
+  }
+}
+
+void PostgresServer::stopImmediately() {
+  control("stop");
+}
+
+void PostgresServer::start() {
+  control("start");
+}
+
 std::string PostgresServer::uri(const std::string& database) const {
   return baseUri_ + "/" + database;
 }

@@ -1,5 +1,6 @@
 // A real PostgreSQL server for integration tests, started once per test executable through
-// tests/support/postgres.sh and stopped when the executable exits (also after failures).
+// tests/support/postgres.sh and stopped when the executable exits (also after failures); a test
+// that must stop the server under a run takes one of its own.
 // Each test takes a fresh database from it so tests never see each other's tables.
 #pragma once
 
@@ -11,6 +12,13 @@ class PostgresServer {
  public:
   // The server shared by the whole executable, started on first use.
   static PostgresServer& shared();
+  // A server of its own, for a test that stops and starts it; removed by the destructor.
+  PostgresServer();
+
+  // `pg_ctl stop -m immediate`: every session ends at once, like a crashed or evicted server.
+  void stopImmediately();
+  // Starts the stopped server again, on the same port and with the same settings.
+  void start();
 
   // URI of an existing database on the server (default: the maintenance database).
   std::string uri(const std::string& database = "postgres") const;
@@ -28,7 +36,7 @@ class PostgresServer {
   ~PostgresServer();
 
  private:
-  PostgresServer();
+  void control(const std::string& command);
   std::string dir_;
   std::string baseUri_;
   int counter_ = 0;

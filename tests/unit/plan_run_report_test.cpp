@@ -46,6 +46,32 @@ TEST(RunReportTest, HugePlansAreCutWithACount) {
   EXPECT_EQ(j["outcome"], "Refused");
 }
 
+TEST(RunReportTest, InvalidUtf8IsEscapedNotFatal) {
+  // nlohmann::json's dump throws on a string that is not UTF-8: the run then wrote no report.
+  RunReport r;
+  r.outcome = "Invalid";
+  r.reason = "InvalidTarget";
+  r.target = {"head\xff"};
+  r.message = "target \"head\xff\xfe\" is not valid UTF-8; caf\xc3\xa9 stays";
+  r.from = {"\xc3"};
+  r.failedStep = RunReport::FailedStep{"r\x80", "versions/\xe9.sql", "", 0};
+  std::string text;
+  ASSERT_NO_THROW(text = renderRunReport(r));
+  nlohmann::json j = nlohmann::json::parse(text);
+  EXPECT_EQ(j["target"][0], "head\\xff");
+  EXPECT_EQ(j["message"], "target \"head\\xff\\xfe\" is not valid UTF-8; caf\xc3\xa9 stays");
+  EXPECT_EQ(j["from"][0], "\\xc3");
+  EXPECT_EQ(j["failedStep"]["revision"], "r\\x80");
+  EXPECT_EQ(j["failedStep"]["file"], "versions/\\xe9.sql");
+}
+
+TEST(RunReportTest, ControlBytesStayJsonEscaped) {
+  RunReport r;
+  r.target = {std::string("head\x01\0", 6)};
+  nlohmann::json j = nlohmann::json::parse(renderRunReport(r));
+  EXPECT_EQ(j["target"][0], std::string("head\x01\0", 6));
+}
+
 TEST(RunReportTest, OutcomesFollowExitCodes) {
   EXPECT_EQ(outcomeFor(RunExit::Refused), "Refused");
   EXPECT_EQ(outcomeFor(RunExit::BackupFailed), "BackupFailed");

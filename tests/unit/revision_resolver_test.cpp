@@ -217,6 +217,30 @@ TEST_F(ResolverTest, HistoryRangesAndTheirErrors) {
             "along the same branch");
 }
 
+TEST_F(ResolverTest, RelativeCountsBeyondAnIntNameTheTarget) {
+  // Each was the bare text "stoi" (or "stol") of an escaping std::out_of_range.
+  EXPECT_EQ(commandError([&] { resolver.upgradePlan({"aaaa1111"}, "head-99999999999999999999"); }),
+            "relative revision \"head-99999999999999999999\": the number is too large (at most "
+            "2147483647 steps)");
+  EXPECT_EQ(commandError([&] { resolver.upgradePlan({"aaaa1111"}, "+99999999999999999999"); }),
+            "relative revision \"+99999999999999999999\": the number is too large (at most "
+            "2147483647 steps)");
+  EXPECT_EQ(
+      commandError([&] { resolver.downgradePlan({"bbbb2222"}, "-99999999999999999999"); }),
+      "relative revision \"-99999999999999999999\": the number is too large (at most 2147483647 "
+      "steps)");
+  // Fits a long but not the walk's int: once silently truncated by a cast.
+  EXPECT_NE(commandError([&] { resolver.getRevisions("-3000000000"); }).find("too large"),
+            std::string::npos);
+  // INT_MIN itself cannot be negated by the walk.
+  EXPECT_NE(commandError([&] {
+              resolver.upgradePlan({"bbbb2222"}, "head-2147483648");
+            }).find("too large"),
+            std::string::npos);
+  EXPECT_EQ(commandError([&] { resolver.downgradePlan({"bbbb2222"}, "-2147483647"); }),
+            "Relative revision -2147483647 didn't produce 2147483647 migrations");
+}
+
 TEST(RelativeTarget, ParsesAlembicsGrammar) {
   auto r = parseRelativeTarget("audit@head-2");
   ASSERT_TRUE(r);
@@ -225,6 +249,7 @@ TEST(RelativeTarget, ParsesAlembicsGrammar) {
   EXPECT_EQ(r->relative, -2);
   EXPECT_FALSE(parseRelativeTarget("aaaa1111"));
   EXPECT_EQ(parseRelativeTarget("+3")->relative, 3);
+  EXPECT_THROW(parseRelativeTarget("head+99999999999999999999"), RevisionError);
 }
 
 }  // namespace

@@ -20,5 +20,16 @@ TEST(FirstInvalidUtf8, FindsTheFirstBadByte) {
   EXPECT_EQ(firstInvalidUtf8("xy\xe2\x82"), 2u);         // cut short
 }
 
+TEST(EscapeInvalidUtf8, WritesEachBadByteAsHex) {
+  EXPECT_EQ(escapeInvalidUtf8("caf\xc3\xa9"), "caf\xc3\xa9");
+  EXPECT_EQ(escapeInvalidUtf8("head\xff"), "head\\xff");
+  EXPECT_EQ(escapeInvalidUtf8("\xe2\x82x"), "\\xe2\\x82x");         // a sequence cut short
+  EXPECT_EQ(escapeInvalidUtf8("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // a surrogate
+  EXPECT_EQ(escapeInvalidUtf8(""), "");
+  EXPECT_EQ(firstInvalidUtf8(escapeInvalidUtf8("a\x80\xc0\xaf\xf5"
+                                               "b")),
+            std::string_view::npos);
+}
+
 }  // namespace
 }  // namespace retort::engine

@@ -93,7 +93,9 @@ Plan planMigration(const RevisionResolver& resolver, const std::vector<std::stri
 
 Plan planMigration(const RevisionResolver& resolver, const std::vector<std::string>& rows,
                    const std::string& target) {
-  if (auto rel = parseRelativeTarget(target); rel && rel->symbol.empty()) {
+  std::optional<RelativeTarget> rel =
+      translateRevisionErrors({}, [&] { return parseRelativeTarget(target); });
+  if (rel && rel->symbol.empty()) {
     Direction d = rel->relative > 0 ? Direction::Upgrade : Direction::Downgrade;
     return planMigration(resolver, rows, target, d);
   }

@@ -1,9 +1,13 @@
 #include "engine/revision/revision_resolver.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <climits>
 #include <regex>
+#include <string_view>
 
 #include "engine/revision/revision_errors.hpp"
+#include "engine/util/printable.hpp"
 
 namespace retort::engine {
 
@@ -18,10 +22,29 @@ bool startsWith(const std::string& s, const std::string& prefix) {
   return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
 }
 
-std::optional<long> parseInt(const std::string& s) {
-  static const std::regex kInteger(R"(^\s*[+-]?\d+\s*$)");
-  if (!std::regex_match(s, kInteger)) return std::nullopt;
-  return std::stol(s);
+// `number` is a sign and digits (the callers' regexes checked). The walk counts steps in an int
+// and negates it, so a count whose magnitude exceeds INT_MAX is refused here, naming `target`.
+int relativeCount(std::string_view number, const std::string& target) {
+  bool negative = !number.empty() && number.front() == '-';
+  if (!number.empty() && (number.front() == '-' || number.front() == '+')) number.remove_prefix(1);
+  long long magnitude = 0;
+  auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), magnitude);
+  if (error == std::errc::result_out_of_range || (error == std::errc() && magnitude > INT_MAX)) {
+    throw RevisionError("relative revision \"" + printable(target) +
+                        "\": the number is too large (at most " + std::to_string(INT_MAX) +
+                        " steps)");
+  }
+  if (error != std::errc() || end != number.data() + number.size()) {
+    throw RevisionError("relative revision \"" + printable(target) + "\": not a number");
+  }
+  return static_cast<int>(negative ? -magnitude : magnitude);
+}
+
+std::optional<int> parseInt(const std::string& s) {
+  static const std::regex kInteger(R"(^\s*([+-]?\d+)\s*$)");
+  std::smatch m;
+  if (!std::regex_match(s, m, kInteger)) return std::nullopt;
+  return relativeCount(m[1].str(), s);
 }
 
 }  // namespace
@@ -36,7 +59,7 @@ std::optional<RelativeTarget> parseRelativeTarget(const std::string& target) {
   r.branchLabel = m[1].str();
   r.symbol = m[2].str();
   r.relativeText = m[3].str();
-  r.relative = std::stoi(r.relativeText);
+  r.relative = relativeCount(r.relativeText, target);
   return r;
 }
 
@@ -82,7 +105,7 @@ RevisionSet RevisionResolver::getRevisions(const std::string& id) const {
             std::find(labels.begin(), labels.end(), r.branchLabel) == labels.end()) {
           continue;
         }
-        RevisionIndex walked = walk(head, static_cast<int>(*steps));
+        RevisionIndex walked = walk(head, *steps);
         if (walked == kNoRevision) throw RevisionError("Walked too far");
         if (walked != kBase) result.push_back(walked);
       }

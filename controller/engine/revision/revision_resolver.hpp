@@ -79,7 +79,8 @@ class RevisionResolver {
   const std::vector<std::string>& warnings() const { return warnings_; }
 };
 
-// Alembic's `(?:(.+?)@)?(\w+)?((?:\+|-)\d+)`, matched at the start of a target.
+// Alembic's `(?:(.+?)@)?(\w+)?((?:\+|-)\d+)`, matched at the start of a target. Python's
+// integers have no bound; a count beyond an int's throws RevisionError naming the target.
 struct RelativeTarget {
   std::string branchLabel;
   std::string symbol;

@@ -4,13 +4,14 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/util/errors.hpp"
+#include "engine/util/utf8.hpp"
 
 namespace retort::engine {
 namespace {
 
 nlohmann::json cutList(const std::vector<std::string>& items, size_t keep) {
   nlohmann::json out = nlohmann::json::array();
-  for (size_t i = 0; i < items.size() && i < keep; ++i) out.push_back(items[i]);
+  for (size_t i = 0; i < items.size() && i < keep; ++i) out.push_back(escapeInvalidUtf8(items[i]));
   if (items.size() > keep)
     out.push_back("... and " + std::to_string(items.size() - keep) + " more");
   return out;
@@ -20,7 +21,10 @@ double rounded(double seconds) {
   return std::round(seconds * 1000) / 1000;
 }
 
-std::string cutText(const std::string& text, size_t keep) {
+// Every string of the report comes through here or cutList: a target or a message may hold
+// bytes that are not UTF-8 (from argv, a script, the server), and JSON text must be UTF-8.
+std::string cutText(const std::string& raw, size_t keep) {
+  std::string text = escapeInvalidUtf8(raw);
   if (text.size() <= keep) return text;
   // Do not cut inside a UTF-8 sequence.
   while (keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80) --keep;
@@ -33,25 +37,25 @@ nlohmann::json toJson(const RunReport& r, size_t listKeep, size_t textKeep) {
   j["kind"] = "RunReport";
   j["runId"] = cutText(r.runId, 128);
   j["outcome"] = r.outcome;
-  j["reason"] = r.reason;
+  j["reason"] = cutText(r.reason, 128);
   j["message"] = cutText(r.message, textKeep);
   j["from"] = cutList(r.from, listKeep);
   j["to"] = cutList(r.to, listKeep);
   j["target"] = cutList(r.target, listKeep);
   j["direction"] = r.direction;
   j["steps"] = r.steps;
-  j["planHash"] = r.planHash;
+  j["planHash"] = cutText(r.planHash, 128);
   j["dataLoss"] = r.dataLoss;
   if (r.failedStep) {
     j["failedStep"] = {{"revision", cutText(r.failedStep->revision, 128)},
                        {"file", cutText(r.failedStep->file, std::max<size_t>(textKeep, 64))},
                        {"line", r.failedStep->line},
-                       {"sqlstate", r.failedStep->sqlstate}};
+                       {"sqlstate", cutText(r.failedStep->sqlstate, 16)}};
   }
   if (r.backup) {
     j["backup"] = {{"file", cutText(r.backup->file, std::max<size_t>(textKeep, 64))},
                    {"bytes", r.backup->bytes},
-                   {"sha256", r.backup->sha256},
+                   {"sha256", cutText(r.backup->sha256, 128)},
                    {"seconds", rounded(r.backup->seconds)}};
   }
   j["seconds"] = rounded(r.seconds);
@@ -95,7 +99,9 @@ std::string renderRunReport(const RunReport& report, size_t limit) {
   size_t texts[] = {2048, 1024, 512, 256, 64, 0};
   for (size_t listKeep : lists) {
     for (size_t textKeep : texts) {
-      std::string text = toJson(report, listKeep, textKeep).dump();
+      // Replace, not throw, on a byte cutText missed: a report with U+FFFD beats no report.
+      std::string text = toJson(report, listKeep, textKeep)
+                             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       if (text.size() <= limit) return text;
     }
   }
@@ -104,7 +110,7 @@ std::string renderRunReport(const RunReport& report, size_t limit) {
                             {"kind", "RunReport"},
                             {"outcome", report.outcome},
                             {"reason", cutText(report.reason, 64)}};
-  return minimal.dump();
+  return minimal.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace retort::engine

@@ -32,6 +32,10 @@ DatabaseError errorFrom(PGconn* conn, const PGresult* result) {
     }
     details.primary = message;
   }
+  const std::string& state = details.sqlstate;
+  details.connectionLost = (conn && PQstatus(conn) == CONNECTION_BAD) ||
+                           state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" ||
+                           state == "57P03";
   std::string message = details.primary;
   if (!details.detail.empty()) message += "\nDETAIL:  " + details.detail;
   if (!details.hint.empty()) message += "\nHINT:  " + details.hint;
@@ -169,7 +173,7 @@ Connection::Connection(const std::string& uri) : conn_(open(uri), &closeConnecti
     // libpq quotes tokens it cannot parse, a badly percent-encoded password among them.
     message = maskSecrets(message, passwordsIn(uri));
     throw DatabaseError("could not connect to the database: " + message,
-                        {"08001", message, "", "", std::nullopt});
+                        {"08001", message, "", "", std::nullopt, false});
   }
   // Notices (e.g. "table does not exist, skipping") would otherwise go to stderr unformatted.
   PQsetNoticeProcessor(
@@ -216,7 +220,12 @@ std::vector<Result> Connection::execBatch(const std::string& sql) {
 }
 
 bool Connection::inTransaction() const {
-  return PQtransactionStatus(conn_.get()) != PQTRANS_IDLE;
+  PGTransactionStatusType status = PQtransactionStatus(conn_.get());
+  return status != PQTRANS_IDLE && status != PQTRANS_UNKNOWN;
+}
+
+bool Connection::isOpen() const {
+  return PQstatus(conn_.get()) == CONNECTION_OK;
 }
 
 std::string Connection::option(std::string_view keyword) const {

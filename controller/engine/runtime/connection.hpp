@@ -32,11 +32,15 @@ class DatabaseError : public std::runtime_error {
     std::string detail;
     std::string hint;
     std::optional<int> position;  // 1-based character offset into the statement, when known
+    // The session is gone (libpq's CONNECTION_BAD, SQLSTATE class 08, or 57P01-57P03: the server
+    // shut down or crashed), so its open transaction was rolled back by the server.
+    bool connectionLost = false;
   };
   DatabaseError(std::string message, Details details)
       : std::runtime_error(std::move(message)), details_(std::move(details)) {}
   const Details& details() const { return details_; }
   const std::string& sqlstate() const { return details_.sqlstate; }
+  bool connectionLost() const { return details_.connectionLost; }
 
  private:
   Details details_;
@@ -72,7 +76,11 @@ class Connection {
   // statement. On the first failing statement throws StatementError with its index.
   std::vector<Result> execBatch(const std::string& sql);
 
+  // False on a lost connection too: the server rolled its transaction back, and a ROLLBACK
+  // sent over it would only fail.
   bool inTransaction() const;
+  // libpq still holds a usable session (PQstatus is CONNECTION_OK).
+  bool isOpen() const;
   // The value libpq uses for a connection option (e.g. "connect_timeout"); empty when unset.
   std::string option(std::string_view keyword) const;
   std::string quoteIdentifier(std::string_view name) const;

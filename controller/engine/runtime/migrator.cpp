@@ -107,7 +107,7 @@ void Migrator::acquireLock() {
       std::string message = "canceling the wait for the migration lock on " +
                             versionTable_.name().qualified() + " due to lock timeout (" +
                             formatMs(timeoutMs) + "): another migration run holds it";
-      throw DatabaseError(message, {"55P03", message, "", "", std::nullopt});
+      throw DatabaseError(message, {"55P03", message, "", "", std::nullopt, false});
     }
     pause = std::min(pause * 2, std::chrono::milliseconds(250));
   }
@@ -216,9 +216,11 @@ long Migrator::runStatementsOneByOne(const MigrationStep& step, const std::strin
     } catch (const DatabaseError& e) {
       const double elapsedMs = millisecondsSince(start);
       MigrationFailed failure(e.what(), script.path.string(), statement.line);
+      bool abandoned = false;
       try {
         if (done == 0) {
           historyTable_.abandonStep(id, e.what(), elapsedMs);
+          abandoned = true;
         } else {
           historyTable_.keepStepInterrupted(id, e.what());
         }
@@ -226,7 +228,9 @@ long Migrator::runStatementsOneByOne(const MigrationStep& step, const std::strin
         Log::warning(kLogger, std::string("could not record the failure in the history table: ") +
                                   recordError.what());
       }
-      if (done == 0) throw failure;
+      // Unless abandoned, the step stays marked started (a lost connection cannot clear it),
+      // and the next run will refuse until `retort resolve`: say so now.
+      if (abandoned) throw failure;
       HistoryTable::InterruptedStep interrupted{id, graph_.id(step.revision),
                                                 historyRecordFor(graph_, step, 0).operation, done,
                                                 e.what()};
@@ -285,6 +289,17 @@ void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChang
         historyTable_.keepStepInterrupted(*progressId, error.what());
       } catch (const std::exception&) {
       }
+      // A lost connection must not read as transient: the committed statements stay, and
+      // the next run refuses until `retort resolve`.
+      if (auto* db = dynamic_cast<const DatabaseError*>(&error); db && db->connectionLost()) {
+        const Script& script = graph_.script(step.revision);
+        const int statements = static_cast<int>(
+            splitStatements(sectionFor(graph_, step), script.path.string()).size());
+        HistoryTable::InterruptedStep interrupted{*progressId, graph_.id(step.revision),
+                                                  historyRecordFor(graph_, step, 0).operation,
+                                                  statements, error.what()};
+        throw MigrationFailed(interruptedStepMessage(graph_, interrupted), script.path.string(), 0);
+      }
       throw;
     }
     fail(step, error, millisecondsSince(start), prefix);
@@ -294,7 +309,10 @@ void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChang
 
 void Migrator::fail(const MigrationStep& step, const std::exception& error, double elapsedMs,
                     const std::string& batchPrefix) {
-  if (connection_.inTransaction()) connection_.exec("ROLLBACK");
+  auto* db = dynamic_cast<const DatabaseError*>(&error);
+  // Nothing can be rolled back or recorded over a lost session; the server rolled it back.
+  const bool lost = (db && db->connectionLost()) || !connection_.isOpen();
+  if (!lost && connection_.inTransaction()) connection_.exec("ROLLBACK");
   std::string file;
   int line = 0;
   std::string message = error.what();
@@ -321,7 +339,7 @@ void Migrator::fail(const MigrationStep& step, const std::exception& error, doub
     }
   }
   try {
-    recordFailure(step, message, elapsedMs);
+    if (!lost) recordFailure(step, message, elapsedMs);
   } catch (const std::exception& e) {
     Log::warning(kLogger,
                  std::string("could not record the failure in the history table: ") + e.what());
@@ -329,10 +347,13 @@ void Migrator::fail(const MigrationStep& step, const std::exception& error, doub
   std::string where =
       file.empty() ? "" : file + (line > 0 ? ":" + std::to_string(line) : "") + ": ";
   std::string sqlstate;
-  if (auto* db = dynamic_cast<const DatabaseError*>(&error)) sqlstate = db->sqlstate();
+  if (db) sqlstate = db->sqlstate();
   if (auto* failed = dynamic_cast<const MigrationFailed*>(&error)) sqlstate = failed->sqlstate();
+  // A `transactional: false` step may have committed statements before its session ended.
+  const bool rolledBack =
+      step.kind == MigrationStep::Kind::Stamp || graph_.script(step.revision).transactional;
   throw MigrationFailed(step.shortLog(graph_) + " failed at " + where + message, file, line,
-                        sqlstate);
+                        sqlstate, lost && rolledBack);
 }
 
 void Migrator::recordFailure(const MigrationStep& step, const std::string& message,

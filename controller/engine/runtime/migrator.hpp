@@ -36,19 +36,25 @@ std::string interruptedStepMessage(const RevisionGraph& graph,
 // A step that failed: names the script file and the line of the failing statement.
 class MigrationFailed : public std::runtime_error {
  public:
-  MigrationFailed(const std::string& message, std::string file, int line, std::string sqlstate = {})
+  MigrationFailed(const std::string& message, std::string file, int line, std::string sqlstate = {},
+                  bool connectionLost = false)
       : std::runtime_error(message),
         file_(std::move(file)),
         line_(line),
-        sqlstate_(std::move(sqlstate)) {}
+        sqlstate_(std::move(sqlstate)),
+        connectionLost_(connectionLost) {}
   const std::string& file() const { return file_; }
   int line() const { return line_; }
   const std::string& sqlstate() const { return sqlstate_; }  // empty when not a server error
+  // A transactional step (or stamp) whose session ended under it: the server rolled it back,
+  // so running the plan again is safe. Never set for a `transactional: false` step.
+  bool connectionLost() const { return connectionLost_; }
 
  private:
   std::string file_;
   int line_;
   std::string sqlstate_;
+  bool connectionLost_;
 };
 
 class Migrator {

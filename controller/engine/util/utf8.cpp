@@ -1,5 +1,7 @@
 #include "engine/util/utf8.hpp"
 
+#include <cstdio>
+
 namespace retort::engine {
 
 size_t firstInvalidUtf8(std::string_view text) {
@@ -33,6 +35,20 @@ size_t firstInvalidUtf8(std::string_view text) {
     i += length;
   }
   return std::string_view::npos;
+}
+
+std::string escapeInvalidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t bad; (bad = firstInvalidUtf8(text)) != std::string_view::npos;) {
+    out.append(text.substr(0, bad));
+    char escaped[5];
+    std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned char>(text[bad]));
+    out += escaped;
+    text.remove_prefix(bad + 1);
+  }
+  out.append(text);
+  return out;
 }
 
 }  // namespace retort::engine
