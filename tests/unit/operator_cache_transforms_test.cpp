@@ -115,6 +115,32 @@ TEST(OperatorCacheTransforms, AJobAndItsPodsClassifyTheSameWhenTrimmed) {
   EXPECT_EQ(trimmed.report->to, whole.report->to);
 }
 
+TEST(OperatorCacheTransforms, WhatAPodThatCannotStartWaitsOnSurvivesTheTrim) {
+  json pod = {
+      {"metadata", {{"name", "p"}, {"creationTimestamp", "2026-01-01T00:00:00Z"}}},
+      {"spec", {{"containers", json::array()}}},
+      {"status",
+       {{"phase", "Pending"},
+        {"conditions", json::array({{{"type", "Initialized"}, {"status", "True"}},
+                                    {{"type", "PodScheduled"},
+                                     {"status", "False"},
+                                     {"reason", "Unschedulable"},
+                                     {"message", "persistentvolumeclaim \"x\" not found"}}})},
+        {"initContainerStatuses",
+         json::array({{{"name", "retort-bundle"},
+                       {"image", "i"},
+                       {"state", {{"waiting", {{"reason", "ErrImagePull"}}}}}}})}}}};
+  const JobObservation whole = classifyJob({{"metadata", {{"name", "j"}}}}, {pod});
+  trimPodForCache(pod);
+  EXPECT_EQ(pod["status"]["conditions"].size(), 1u);
+  EXPECT_FALSE(pod["status"]["initContainerStatuses"][0].contains("image"));
+  const JobObservation trimmed = classifyJob({{"metadata", {{"name", "j"}}}}, {pod});
+  ASSERT_TRUE(trimmed.podWaiting);
+  EXPECT_EQ(trimmed.podWaiting, whole.podWaiting);
+  EXPECT_EQ(trimmed.podWaiting->reason, "ErrImagePull");
+  EXPECT_EQ(trimmed.podWaiting->since, "2026-01-01T00:00:00Z");
+}
+
 TEST(OperatorCacheTransforms, NonObjectsAreLeftAlone) {
   json nothing = nullptr;
   trimJobForCache(nothing);

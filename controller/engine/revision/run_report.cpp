@@ -46,6 +46,7 @@ nlohmann::json toJson(const RunReport& r, size_t listKeep, size_t textKeep) {
   j["steps"] = r.steps;
   j["planHash"] = cutText(r.planHash, 128);
   j["dataLoss"] = r.dataLoss;
+  if (!r.planSteps.empty()) j["planSteps"] = cutList(r.planSteps, listKeep);
   if (r.failedStep) {
     j["failedStep"] = {{"revision", cutText(r.failedStep->revision, 128)},
                        {"file", cutText(r.failedStep->file, std::max<size_t>(textKeep, 64))},
@@ -72,6 +73,16 @@ void RunReport::describePlan(const Plan& plan) {
   steps = static_cast<int>(plan.steps.size());
   planHash = engine::planHash(plan);
   dataLoss = plan.dataLoss();
+  planSteps.clear();
+  for (const PlannedStep& step : plan.steps) {
+    std::string line =
+        step.revision + " " + step.file + " (" + (step.isUpgrade() ? "upgrade" : "downgrade") + ")";
+    if (step.dataLoss) line += ", data loss";
+    for (const lint::Finding& finding : step.findings)
+      if (!finding.acknowledged)
+        line += ", " + finding.ruleId + " at line " + std::to_string(finding.line);
+    planSteps.push_back(std::move(line));
+  }
 }
 
 std::string outcomeFor(int exitCode) {

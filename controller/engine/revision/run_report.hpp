@@ -25,6 +25,9 @@ struct RunReport {
   int steps = 0;
   std::string planHash;
   bool dataLoss = false;
+  // One line a step, for a person approving the plan: "<revision> <file> (<way>)", then
+  // "data loss" and each lint finding's rule and line where there are any.
+  std::vector<std::string> planSteps;
   struct FailedStep {
     std::string revision, file, sqlstate;
     int line = 0;

@@ -52,8 +52,10 @@ void trimPodForCache(json& pod) {
   if (status != pod.end() && status->is_object()) {
     json kept = json::object();
     copyIfPresent(kept, *status, "phase");
-    const auto containers = status->find("containerStatuses");
-    if (containers != status->end() && containers->is_array()) {
+    // The init containers' and the scheduler's word too: what a pod that cannot start waits on.
+    for (const char* list : {"initContainerStatuses", "containerStatuses"}) {
+      const auto containers = status->find(list);
+      if (containers == status->end() || !containers->is_array()) continue;
       json statuses = json::array();
       for (json& container : *containers) {
         if (!container.is_object()) continue;
@@ -62,7 +64,15 @@ void trimPodForCache(json& pod) {
           copyIfPresent(keptContainer, container, key);
         statuses.push_back(std::move(keptContainer));
       }
-      kept["containerStatuses"] = std::move(statuses);
+      kept[list] = std::move(statuses);
+    }
+    const auto conditions = status->find("conditions");
+    if (conditions != status->end() && conditions->is_array()) {
+      json scheduled = json::array();
+      for (json& condition : *conditions)
+        if (condition.is_object() && condition.value("type", "") == "PodScheduled")
+          scheduled.push_back(std::move(condition));
+      if (!scheduled.empty()) kept["conditions"] = std::move(scheduled);
     }
     trimmed["status"] = std::move(kept);
   }

@@ -37,6 +37,7 @@ struct RunReport {
   std::int64_t steps = 0;
   std::string planHash;
   bool dataLoss = false;
+  std::vector<std::string> planSteps;  // a line a step (revision, file, way, findings)
   std::optional<FailedStep> failedStep;
   std::optional<BackupReport> backup;
   double seconds = 0;
