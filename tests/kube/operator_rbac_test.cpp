@@ -51,6 +51,8 @@ TEST(OperatorRbacTest, LeastPrivilegeForTheController) {
            {"watch", "jobs.batch"},
            {"list", "pods"},
            {"get", "secrets"},
+           {"create", "configmaps"},
+           {"patch", "configmaps"},
            {"create", "events.events.k8s.io"},
            {"patch", "events.events.k8s.io"}})
     EXPECT_TRUE(canI(verb, resource, "shop")) << verb << " " << resource;
@@ -64,6 +66,8 @@ TEST(OperatorRbacTest, LeastPrivilegeForTheController) {
            {"list", "secrets"},
            {"watch", "secrets"},
            {"create", "secrets"},
+           {"list", "configmaps"},
+           {"delete", "configmaps"},
            {"create", "pods"},
            {"create", "pods/exec"},
            {"update", "jobs.batch"},

@@ -17,7 +17,7 @@ TEST(OperatorMetricValues, GaugesOfAReadySchemaVersion) {
   SchemaVersionStatus status;
   status.currentRevisions = {"b2", "a1"};
   status.targetRevisions = {"a1", "b2"};
-  status.plan = Plan{"upgrade", 3, {}, {"a1", "b2"}, false, "h"};
+  status.plan = Plan{"upgrade", 3, {}, {"a1", "b2"}, false, "h", "", ""};
   status.lastRun =
       LastRun{"job", "2026-01-01T00:00:00Z", "2026-01-01T00:00:03Z", "Succeeded", "Migrated", ""};
   status.lastBackup = LastBackup{"/backups/x.dump", 1, "s", "2026-01-01T00:00:01.500Z"};
@@ -36,7 +36,7 @@ TEST(OperatorMetricValues, GaugesOfAReadySchemaVersion) {
 
 TEST(OperatorMetricValues, GaugesOfAStalledSchemaVersion) {
   SchemaVersionStatus status;
-  status.plan = Plan{"upgrade", 3, {}, {"b2"}, false, "h"};
+  status.plan = Plan{"upgrade", 3, {}, {"b2"}, false, "h", "", ""};
   status.lastRun = LastRun{"job", "", "2026-01-01T00:00:03Z", "Failed", "StepFailed", "x"};
   status.conditions = {condition("Ready", "False"), condition("Stalled", "True")};
   const SchemaVersionGauges g = schemaVersionGauges(status);

@@ -82,6 +82,45 @@ TEST(OperatorSchemaVersion, TargetRevisionIsRequiredAndNeverAFlag) {
   }
 }
 
+TEST(OperatorSchemaVersion, GatesAreReadWithTheirFieldPaths) {
+  json spec = minimalSpec();
+  spec["mode"] = "Plan";
+  spec["approval"] = {{"required", true}, {"approvedPlan", "sha256:ab"}};
+  spec["promotion"] = {
+      {"after", json::array({{{"namespace", "staging"}, {"name", "shop"}, {"readyFor", "1h"}}})}};
+  spec["windows"] = json::array({{{"days", {"Sat", "Sun"}},
+                                  {"start", "02:00"},
+                                  {"duration", "2h"},
+                                  {"timeZone", "Europe/Berlin"}}});
+  const SchemaVersionSpec read = specFromJson(spec);
+  EXPECT_EQ(read.mode, Mode::Plan);
+  EXPECT_TRUE(read.approval.required);
+  EXPECT_EQ(read.approval.approvedPlan, "sha256:ab");
+  ASSERT_EQ(read.promotionAfter.size(), 1u);
+  EXPECT_EQ(read.promotionAfter[0], (PromotionSource{"staging", "shop", std::chrono::hours(1)}));
+  ASSERT_EQ(read.windows.size(), 1u);
+  EXPECT_EQ(read.windows[0].timeZone, "Europe/Berlin");
+  EXPECT_TRUE(read.plansFirst());
+  EXPECT_FALSE(specFromJson(minimalSpec()).plansFirst());
+
+  spec["mode"] = "Later";
+  EXPECT_EQ(specErrorPath(spec), "spec.mode");
+  spec["mode"] = "Apply";
+  spec["promotion"]["after"][0].erase("name");
+  EXPECT_EQ(specErrorPath(spec), "spec.promotion.after[0].name");
+  spec["promotion"]["after"][0]["name"] = "shop";
+  spec["promotion"]["after"][0]["readyFor"] = "soon";
+  EXPECT_EQ(specErrorPath(spec), "spec.promotion.after[0].readyFor");
+  spec.erase("promotion");
+  spec["windows"][0]["timeZone"] = "Mars/Olympus";
+  EXPECT_EQ(specErrorPath(spec), "spec.windows[0].timeZone");
+
+  const SchemaVersion sv = schemaVersionFromJson(
+      {{"metadata", {{"name", "x"}, {"annotations", {{kApprovedPlanAnnotation, "sha256:cd"}}}}},
+       {"spec", minimalSpec()}});
+  EXPECT_EQ(approvedPlanOf(sv), "sha256:cd");
+}
+
 TEST(OperatorSchemaVersion, ErrorMessageSaysWhatIsWrong) {
   json spec = minimalSpec();
   spec["job"] = {{"backoffLimit", -1}};
@@ -106,9 +145,13 @@ TEST(OperatorSchemaVersion, StatusRoundTripsThroughJson) {
   status.observedGeneration = 3;
   status.currentRevisions = {"2a3b7c4d5e07"};
   status.targetRevisions = {"2a3b7c4d5e07"};
-  status.plan = Plan{"upgrade", 2, {"a1"}, {"2a3b7c4d5e07"}, false, "sha256:00"};
+  status.plan =
+      Plan{"upgrade", 2, {"a1"}, {"2a3b7c4d5e07"}, false, "sha256:00", "sv-g1-abc-plan", "sv-plan"};
   status.lastRun = LastRun{"sv-g3-0123456789", "t0", "t1", "Succeeded", "Succeeded", "ok"};
   status.lastBackup = LastBackup{"/backups/x.dump", 1024, "abc", "t1"};
+  status.gate = GateStatus{"Approval", "AwaitingApproval", "approve it", "t0"};
+  status.nextWindowStart = "2026-12-13T02:00:00Z";
+  status.planAttempt = 2;
   status.conditions.push_back({"Ready", "True", "Succeeded", "", 3, "t1"});
   EXPECT_EQ(statusFromJson(statusToJson(status)), status);
 }

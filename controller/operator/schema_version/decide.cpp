@@ -3,8 +3,10 @@
 #include <algorithm>
 
 #include "operator/schema_version/conditions.hpp"
+#include "operator/schema_version/gates.hpp"
 #include "operator/schema_version/job_builder.hpp"
 #include "operator/schema_version/metric_values.hpp"
+#include "operator/schema_version/plan_publication.hpp"
 
 namespace retort::op {
 namespace {
@@ -46,10 +48,13 @@ struct ConditionSetter {
 };
 
 // While a move's Job exists and has no outcome: the same conditions from its creation on.
-void setMigrating(ConditionSetter& set, const std::string& jobName) {
-  set(condition::kReconciling, true, "Migrating", "Job " + jobName + " is migrating the database");
-  set(condition::kReady, false, "Migrating", "Job " + jobName + " is migrating the database");
-  set(condition::kStalled, false, "Migrating", "");
+void setMigrating(ConditionSetter& set, const std::string& jobName, bool planning = false) {
+  const char* reason = planning ? "Planning" : "Migrating";
+  const std::string message =
+      "Job " + jobName + (planning ? " is computing the plan" : " is migrating the database");
+  set(condition::kReconciling, true, reason, message);
+  set(condition::kReady, false, reason, message);
+  set(condition::kStalled, false, reason, "");
 }
 
 // Only a run that applied steps (or found nothing to do) has moved the database to the report's
@@ -67,9 +72,16 @@ void recordReport(SchemaVersionStatus& status, const RunReport& report, const st
     status.currentRevisions = report.from;
   }
   if (!report.target.empty()) status.targetRevisions = report.target;
-  if (!report.direction.empty() || !report.planHash.empty())
-    status.plan = Plan{report.direction, report.steps,    report.from,
-                       report.to,        report.dataLoss, report.planHash};
+  if (!report.direction.empty() || !report.planHash.empty()) {
+    Plan plan{report.direction, report.steps,    report.from, report.to,
+              report.dataLoss,  report.planHash, "",          ""};
+    // The applied plan is the published one: keep where it came from and where it is shown.
+    if (status.plan && status.plan->hash == plan.hash) {
+      plan.jobName = status.plan->jobName;
+      plan.configMap = status.plan->configMap;
+    }
+    status.plan = plan;
+  }
   if (report.backup && !report.backup->file.empty())
     status.lastBackup =
         LastBackup{report.backup->file, report.backup->bytes, report.backup->sha256, now};
@@ -140,7 +152,71 @@ void reportRefusal(Decision& d, ConditionSetter& set, const SchemaVersion& sv,
   set(condition::kReconciling, false, "Stalled", "");
 }
 
+// The plan-only Job of a move that plans first succeeded: record its plan, publish it, and let
+// the gates judge it. A plan the policy would refuse ends the move here (Stalled): no approval
+// can make `retort run` accept it.
+bool recordPlan(Decision& d, ConditionSetter& set, const SchemaVersion& sv,
+                const JobObservation& job, const std::string& now) {
+  SchemaVersionStatus& st = d.status;
+  const RunReport report = job.report.value_or(RunReport{});
+  LastRun run{d.jobName, job.startTime, job.completionTime.empty() ? now : job.completionTime,
+              "Planned", report.reason, report.message};
+  if (!job.report || report.outcome != "Planned" || report.reason != "Planned") {
+    run.outcome = "Refused";
+    if (run.reason.empty()) run.reason = "PlanUnreadable";
+    if (run.message.empty()) run.message = "the plan-only Job " + d.jobName + " wrote no plan";
+    st.lastRun = run;
+    st.observedGeneration = sv.generation;
+    recordReport(st, report, now);
+    d.events.push_back({true, "Stalled", "Plan", run.reason + ": " + run.message});
+    set(condition::kStalled, true, run.reason, run.message);
+    set(condition::kReady, false, run.reason, run.message);
+    set(condition::kReconciling, false, "Stalled", "");
+    return false;
+  }
+  st.lastRun = run;
+  st.currentRevisions = report.from;
+  st.targetRevisions = report.target;
+  st.observedGeneration = sv.generation;
+  st.plan = Plan{report.direction, report.steps,    report.from, report.to,
+                 report.dataLoss,  report.planHash, d.jobName,   planConfigMapName(sv.name)};
+  d.publishPlan = planConfigMap(sv, report, d.jobName);
+  d.events.push_back({false, "Planned", "Plan",
+                      "plan " + report.planHash + ": " + report.direction + " from " +
+                          describe(report.from) + " to " + describe(report.to) + ", " +
+                          std::to_string(report.steps) + " steps (ConfigMap " + st.plan->configMap +
+                          ")"});
+  return true;
+}
+
+// A closed gate: the move waits, Progressing in kstatus terms, with an Event when it starts
+// waiting on this gate for this reason.
+void waitOnGate(Decision& d, ConditionSetter& set, const ClosedGate& closed,
+                const std::string& now) {
+  SchemaVersionStatus& st = d.status;
+  const bool same =
+      st.gate && st.gate->name == closed.name && st.gate->reason == closed.verdict.reason;
+  if (!same) d.events.push_back({false, closed.verdict.reason, "Gate", closed.verdict.message});
+  st.gate = GateStatus{closed.name, closed.verdict.reason, closed.verdict.message,
+                       same ? st.gate->since : now};
+  set(condition::kReconciling, true, closed.verdict.reason, closed.verdict.message);
+  set(condition::kReady, false, closed.verdict.reason, closed.verdict.message);
+  set(condition::kStalled, false, closed.verdict.reason, "");
+  d.requeueAfter = closed.verdict.recheckIn;
+}
+
 }  // namespace
+
+MoveJobNames moveJobNames(const SchemaVersion& sv, const std::vector<std::string>& from,
+                          std::int64_t planAttempt) {
+  return {migrationJobName(sv.name, sv.generation, from, planAttempt, true),
+          migrationJobName(sv.name, sv.generation, from, planAttempt, false)};
+}
+
+bool isPlanning(const SchemaVersion& sv, const SchemaVersionStatus& status,
+                const MoveJobNames& names) {
+  return sv.spec.plansFirst() && !(status.plan && status.plan->jobName == names.plan);
+}
 
 std::vector<std::string> startingRevisions(const SchemaVersion& sv,
                                            const std::optional<DriftObservation>& drift) {
@@ -150,7 +226,8 @@ std::vector<std::string> startingRevisions(const SchemaVersion& sv,
 
 std::string currentMoveJobName(const SchemaVersion& sv,
                                const std::optional<DriftObservation>& drift) {
-  return migrationJobName(sv.name, sv.generation, startingRevisions(sv, drift));
+  const MoveJobNames names = moveJobNames(sv, startingRevisions(sv, drift), sv.status.planAttempt);
+  return isPlanning(sv, sv.status, names) ? names.plan : names.apply;
 }
 
 Duration transientRetryDelay(int attempt) {
@@ -184,22 +261,40 @@ Decision decide(const Observation& observed) {
   }
 
   const std::vector<std::string> from = st.currentRevisions;
-  d.jobName = migrationJobName(sv.name, generation, from);
-  const bool targetKnown = st.observedGeneration == generation && !st.targetRevisions.empty();
-  const bool atTarget = targetKnown && sameRevisions(st.currentRevisions, st.targetRevisions);
-  const bool needsMove = st.observedGeneration != generation || (targetKnown && !atTarget);
-  const bool attempted = st.lastRun && st.lastRun->jobName == d.jobName;
+  const MoveJobNames names = moveJobNames(sv, from, st.planAttempt);
+  bool planning = isPlanning(sv, st, names);
+  d.jobName = planning ? names.plan : names.apply;
+  if (sv.spec.windows.empty())
+    st.nextWindowStart.clear();
+  else if (const std::optional<WallTime> at = wallTimeFrom(observed.now))
+    st.nextWindowStart = wallTimeText(evaluateWindows(sv.spec.windows, *at).nextStart);
+  // Read again after a plan is recorded in this pass, which resolves the target.
+  const auto needsMove = [&] {
+    const bool targetKnown = st.observedGeneration == generation && !st.targetRevisions.empty();
+    const bool atTarget = targetKnown && sameRevisions(st.currentRevisions, st.targetRevisions);
+    return st.observedGeneration != generation || (targetKnown && !atTarget);
+  };
+  const auto attempted = [&] { return st.lastRun && st.lastRun->jobName == d.jobName; };
 
-  if (observed.job && observed.job->name == d.jobName) {
+  bool jobHandled = false;
+  if (observed.job && observed.job->name == d.jobName && planning &&
+      observed.job->phase == JobPhase::Succeeded) {
+    jobHandled = !recordPlan(d, set, sv, *observed.job, observed.now);
+    if (!jobHandled) {
+      planning = false;
+      d.jobName = names.apply;
+    }
+  } else if (observed.job && observed.job->name == d.jobName) {
+    jobHandled = true;
     const JobObservation& job = *observed.job;
-    const std::string previousOutcome = attempted ? st.lastRun->outcome : "";
+    const std::string previousOutcome = attempted() ? st.lastRun->outcome : "";
     LastRun run{d.jobName, job.startTime, job.completionTime, "", job.reason, job.message};
     // A Job reports its outcome (the pod's exit, SuccessCriteriaMet) before the job controller
     // sets completionTime; the time the outcome was first seen stands in. Once recorded it is
     // kept, even when completionTime arrives later, so the status settles: no write in a steady
     // state (the last-success metric reads it).
     if (job.phase != JobPhase::Running) {
-      const bool recorded = attempted && !st.lastRun->completionTime.empty() &&
+      const bool recorded = attempted() && !st.lastRun->completionTime.empty() &&
                             previousOutcome != "Running" && previousOutcome != "Transient";
       if (recorded)
         run.completionTime = st.lastRun->completionTime;
@@ -210,7 +305,7 @@ Decision decide(const Observation& observed) {
       case JobPhase::Running:
         // The status written when the Job was created already says all of this: keep it
         // (including the start time recorded then), so the Job starting is no status write.
-        if (!(attempted && previousOutcome == "Running")) {
+        if (!(attempted() && previousOutcome == "Running")) {
           run.outcome = "Running";
           run.reason = "JobRunning";
           run.message = "";
@@ -223,7 +318,7 @@ Decision decide(const Observation& observed) {
             st.lastRun->reason = "JobRunning";  // the pod started after all
             st.lastRun->message = "";
           }
-          setMigrating(set, d.jobName);
+          setMigrating(set, d.jobName, planning);
         }
         break;
       case JobPhase::Succeeded: {
@@ -247,6 +342,23 @@ Decision decide(const Observation& observed) {
       }
       case JobPhase::FailedPermanent: {
         run.outcome = job.report ? job.report->outcome : "Failed";
+        if (sv.spec.plansFirst() && job.reason == "PlanMismatch") {
+          // The approved plan is not what would run now (a new image, a database moved by
+          // hand): nothing was touched. Plan again, under new names, and ask again.
+          st.lastRun = run;
+          if (previousOutcome != run.outcome) {
+            st.planAttempt += 1;
+            d.events.push_back({true, "PlanChanged", "Migrate",
+                                "Job " + d.jobName + " refused to apply: " + job.message +
+                                    "; the move is planned again and needs a new approval"});
+          }
+          if (job.report && !job.report->from.empty()) st.currentRevisions = job.report->from;
+          set(condition::kReconciling, true, "PlanChanged", job.message);
+          set(condition::kReady, false, "PlanChanged", job.message);
+          set(condition::kStalled, false, "PlanChanged", "");
+          d.requeueAfter = Duration::zero();
+          break;
+        }
         if (job.report) recordReport(st, *job.report, observed.now);
         st.observedGeneration = generation;
         st.lastRun = run;
@@ -284,19 +396,22 @@ Decision decide(const Observation& observed) {
         break;
       }
     }
-  } else if (!needsMove || (attempted && isFinalOutcome(st.lastRun->outcome))) {
+  }
+  if (jobHandled) {
+    // The Job of the move said what to do.
+  } else if (!needsMove() || (attempted() && isFinalOutcome(st.lastRun->outcome))) {
     // Nothing to do, or this move already ran to a final outcome (its Job may be gone by now):
     // the conditions that outcome set stand; only a settled success is re-stated.
     const bool settledSuccess = !st.lastRun || isSuccessOutcome(st.lastRun->outcome);
     // A Ready=True written by the success itself stands (its reason names the outcome).
-    if (!needsMove && settledSuccess && !isConditionTrue(st.conditions, condition::kReady)) {
+    if (!needsMove() && settledSuccess && !isConditionTrue(st.conditions, condition::kReady)) {
       set(condition::kReady, true, "UpToDate",
           "database at target " + describe(st.targetRevisions));
       set(condition::kReconciling, false, "UpToDate", "");
       set(condition::kStalled, false, "UpToDate", "");
     }
     d.requeueAfter = std::chrono::duration_cast<Duration>(sv.spec.driftCheckInterval);
-  } else if (attempted && st.lastRun->outcome == "Transient" && observed.transientRetryIn) {
+  } else if (attempted() && st.lastRun->outcome == "Transient" && observed.transientRetryIn) {
     // The move failed transiently and its backoff has not run out: wait, then recreate it.
     d.requeueAfter = observed.transientRetryIn;
   } else if (sv.spec.suspend) {
@@ -306,13 +421,35 @@ Decision decide(const Observation& observed) {
     set(condition::kStalled, false, "Suspended", "");
   } else if (observed.moveRefused) {
     reportRefusal(d, set, sv, *observed.moveRefused, observed.now);
-  } else {
-    d.createJob = buildMigrationJob(sv, d.jobName, from);
+  } else if (planning) {
+    d.createJob = buildMigrationJob(sv, d.jobName, from, MigrationRun{true, ""});
     st.lastRun = LastRun{d.jobName, observed.now, "", "Running", "JobCreated", ""};
-    d.events.push_back({false, "JobCreated", "Migrate",
-                        "created Job " + d.jobName + " to move from " + describe(from) + " to " +
-                            sv.spec.targetRevision});
-    setMigrating(set, d.jobName);
+    d.events.push_back({false, "JobCreated", "Plan",
+                        "created Job " + d.jobName + " to plan the move from " + describe(from) +
+                            " to " + sv.spec.targetRevision});
+    st.gate.reset();  // a new plan is judged afresh
+    setMigrating(set, d.jobName, true);
+  } else {
+    const std::optional<Plan> plan = sv.spec.plansFirst() ? st.plan : std::optional<Plan>();
+    const GateInput gates{sv, plan, wallTimeFrom(observed.now).value_or(WallTime{}),
+                          observed.promotionSources};
+    if (const std::optional<ClosedGate> closed = firstClosedGate(gates)) {
+      waitOnGate(d, set, *closed, observed.now);
+    } else {
+      if (st.gate) {
+        d.events.push_back({false, "GatesOpen", "Gate",
+                            "every gate is open (" + st.gate->name + " was the last closed)"});
+        st.gate.reset();
+      }
+      d.createJob =
+          buildMigrationJob(sv, d.jobName, from, MigrationRun{false, plan ? plan->hash : ""});
+      st.lastRun = LastRun{d.jobName, observed.now, "", "Running", "JobCreated", ""};
+      d.events.push_back({false, "JobCreated", "Migrate",
+                          "created Job " + d.jobName + " to move from " + describe(from) + " to " +
+                              sv.spec.targetRevision +
+                              (plan ? " with the approved plan " + plan->hash : "")});
+      setMigrating(set, d.jobName);
+    }
   }
 
   // Drifted: the database left a target it had reached, and has not been brought back yet.

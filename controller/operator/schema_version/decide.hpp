@@ -6,7 +6,10 @@
 //
 // A move is (generation, heads it starts from). Its Job has one deterministic name
 // (migrationJobName); a move whose Job already ran to a final outcome is never started again,
-// even after the Job was garbage-collected, because status.lastRun remembers its name.
+// even after the Job was garbage-collected, because status.lastRun remembers its name. A move
+// whose spec plans first (approval, promotion, plan mode) runs a plan-only Job, records and
+// publishes the plan, and starts the Job that applies it (with --expect-plan) only once every
+// gate (gates.hpp) is open.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -15,6 +18,7 @@
 #include <vector>
 
 #include "operator/runtime/clock.hpp"
+#include "operator/schema_version/gate.hpp"
 #include "operator/schema_version/job_status.hpp"
 #include "operator/schema_version/schema_version.hpp"
 
@@ -44,6 +48,8 @@ struct Observation {
   // nullopt: no wait pending.
   std::optional<Duration> transientRetryIn = std::nullopt;
   std::optional<MoveRefusal> moveRefused = std::nullopt;
+  // One per spec.promotion.after, read by the reconciler.
+  std::vector<PromotionSourceState> promotionSources = {};
 };
 
 struct EventToRecord {
@@ -61,7 +67,20 @@ struct Decision {
   bool deleteJob = false;  // the current move's Job failed transiently: delete, then recreate
   std::vector<EventToRecord> events;
   std::optional<Duration> requeueAfter;
+  std::optional<nlohmann::json> publishPlan;  // the plan's ConfigMap, to create or update
 };
+
+// A move that plans first has a plan-only Job and then the Job that applies the plan.
+struct MoveJobNames {
+  std::string plan;
+  std::string apply;
+};
+MoveJobNames moveJobNames(const SchemaVersion& schemaVersion,
+                          const std::vector<std::string>& fromRevisions, std::int64_t planAttempt);
+// Whether the move is still at its plan-only Job: it plans first and no plan of this move (of
+// names.plan) is recorded yet.
+bool isPlanning(const SchemaVersion& schemaVersion, const SchemaVersionStatus& status,
+                const MoveJobNames& names);
 
 // The heads the next move starts from: a fresh successful drift read, else the recorded ones.
 std::vector<std::string> startingRevisions(const SchemaVersion& schemaVersion,

@@ -43,12 +43,15 @@ const char* backupFlag(BackupMode mode) {
 }  // namespace
 
 std::string migrationJobName(const std::string& schemaVersionName, std::int64_t generation,
-                             std::vector<std::string> fromRevisions) {
+                             std::vector<std::string> fromRevisions, std::int64_t planAttempt,
+                             bool planOnly) {
   std::sort(fromRevisions.begin(), fromRevisions.end());
+  std::string hashed = joined(fromRevisions, ",");
+  if (planAttempt != 0) hashed += "#" + std::to_string(planAttempt);
   char hash[17];
-  std::snprintf(hash, sizeof hash, "%016llx",
-                static_cast<unsigned long long>(fnv1a(joined(fromRevisions, ","))));
-  const std::string suffix = "-g" + std::to_string(generation) + "-" + std::string(hash, 10);
+  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(fnv1a(hashed)));
+  const std::string suffix =
+      "-g" + std::to_string(generation) + "-" + std::string(hash, 10) + (planOnly ? "-plan" : "");
   std::string prefix = schemaVersionName.substr(0, 63 - suffix.size());
   while (!prefix.empty() && (prefix.back() == '-' || prefix.back() == '.')) prefix.pop_back();
   std::replace(prefix.begin(), prefix.end(), '.', '-');
@@ -60,8 +63,17 @@ std::string podNamePrefix(const std::string& jobName) {
   return (jobName + "-").substr(0, kMaxGeneratedNameLength);
 }
 
-std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec,
-                                            const std::string& runId) {
+json ownedBy(const SchemaVersion& sv) {
+  return json::array({{{"apiVersion", kApiVersion},
+                       {"kind", kKind},
+                       {"name", sv.name},
+                       {"uid", sv.uid},
+                       {"controller", true},
+                       {"blockOwnerDeletion", true}}});
+}
+
+std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec, const std::string& runId,
+                                            const MigrationRun& run) {
   const std::string& location =
       spec.migrations.alembic ? spec.migrations.alembic->path : spec.migrations.path;
   std::vector<std::string> args = {"-d", location, "run"};
@@ -75,6 +87,8 @@ std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec,
     args.push_back("--backup-keep");
     args.push_back(std::to_string(spec.backup.keep));
   }
+  if (run.planOnly) args.push_back("--plan-only");
+  if (!run.expectPlan.empty()) args.insert(args.end(), {"--expect-plan", run.expectPlan});
   args.push_back("--report");
   args.push_back("/dev/termination-log");
   args.push_back("--run-id");
@@ -88,7 +102,7 @@ std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec,
 }
 
 json buildMigrationJob(const SchemaVersion& sv, const std::string& jobName,
-                       const std::vector<std::string>& fromRevisions) {
+                       const std::vector<std::string>& fromRevisions, const MigrationRun& run) {
   const SchemaVersionSpec& spec = sv.spec;
   const json labels = {{kManagedByLabel, kManagedByValue},
                        {"app.kubernetes.io/name", "retort"},
@@ -150,7 +164,7 @@ json buildMigrationJob(const SchemaVersion& sv, const std::string& jobName,
       {"name", "retort"},
       {"image", image},
       {"command", json::array({command})},
-      {"args", retortRunArguments(spec, jobName)},
+      {"args", retortRunArguments(spec, jobName, run)},
       {"env", env},
       {"terminationMessagePath", "/dev/termination-log"},
       {"terminationMessagePolicy", "File"},
@@ -188,12 +202,7 @@ json buildMigrationJob(const SchemaVersion& sv, const std::string& jobName,
         {"annotations",
          {{kGenerationAnnotation, std::to_string(sv.generation)},
           {kFromRevisionsAnnotation, joined(fromRevisions, ",")}}},
-        {"ownerReferences", json::array({{{"apiVersion", kApiVersion},
-                                          {"kind", kKind},
-                                          {"name", sv.name},
-                                          {"uid", sv.uid},
-                                          {"controller", true},
-                                          {"blockOwnerDeletion", true}}})}}},
+        {"ownerReferences", ownedBy(sv)}}},
       {"spec",
        {{"backoffLimit", spec.job.backoffLimit},
         {"activeDeadlineSeconds", spec.job.activeDeadlineSeconds},

@@ -33,8 +33,23 @@ inline constexpr const char* kRetortBundleMountPath = "/retort";   // in the app
 // same name, so a restarted controller or a new leader finds the Job instead of adding one, and
 // a drift repair at the same generation (other starting heads) is a new name. At most 63
 // characters, so it is also valid as the job-name label.
+// A move that plans first (spec.plansFirst()) has two Jobs: the plan-only one, named with a
+// "-plan" suffix, and the one that applies the approved plan. `planAttempt` (status.planAttempt)
+// gives both new names when an approved plan no longer matched and the move is planned again.
 std::string migrationJobName(const std::string& schemaVersionName, std::int64_t generation,
-                             std::vector<std::string> fromRevisions);
+                             std::vector<std::string> fromRevisions, std::int64_t planAttempt = 0,
+                             bool planOnly = false);
+
+// How the Job runs `retort run`: --plan-only (change nothing, report the plan), or
+// --expect-plan HASH (refuse unless the plan is still the approved one).
+struct MigrationRun {
+  bool planOnly = false;
+  std::string expectPlan;
+};
+
+// The controller owner reference to the SchemaVersion, for everything it creates (the Jobs, the
+// plan's ConfigMap), so that they are deleted with it.
+nlohmann::json ownedBy(const SchemaVersion& schemaVersion);
 
 // What the names of the Job's pods start with: the Job controller generates them from
 // "<jobName>-", cut to 58 characters (the API server's generateName limit: 63 less a 5-character
@@ -43,10 +58,11 @@ std::string podNamePrefix(const std::string& jobName);
 
 // The arguments after the image's entry point: -d PATH run TARGET flags... (with
 // spec.migrations.alembic: -d <alembic.path> ... --executor alembic --python PYTHON).
-std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec,
-                                            const std::string& runId);
+std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec, const std::string& runId,
+                                            const MigrationRun& run = {});
 
 nlohmann::json buildMigrationJob(const SchemaVersion& schemaVersion, const std::string& jobName,
-                                 const std::vector<std::string>& fromRevisions);
+                                 const std::vector<std::string>& fromRevisions,
+                                 const MigrationRun& run = {});
 
 }  // namespace retort::op

@@ -95,8 +95,16 @@ Manager::Manager(kube::ClientConfig config, ManagerOptions options)
                                    // Status-only updates (our own writes) change no generation:
                                    // nothing new to decide unless the spec moved, which bumps the
                                    // generation.
+                                   // The approval annotation is the one metadata change that
+                                   // is news too.
+                                   const auto approval = [](const nlohmann::json& object) {
+                                     return object["metadata"]
+                                         .value("annotations", nlohmann::json::object())
+                                         .value(kApprovedPlanAnnotation, "");
+                                   };
                                    if (old["metadata"].value("generation", 0) !=
                                            o["metadata"].value("generation", 0) ||
+                                       approval(old) != approval(o) ||
                                        old["metadata"].value("resourceVersion", "") ==
                                            o["metadata"].value("resourceVersion", ""))
                                      queue_.add(objectKey(o));

@@ -102,6 +102,11 @@ BackupMode backupModeFrom(const std::string& text, const std::string& path) {
 
 }  // namespace
 
+std::string approvedPlanOf(const SchemaVersion& sv) {
+  return !sv.spec.approval.approvedPlan.empty() ? sv.spec.approval.approvedPlan
+                                                : sv.approvedPlanAnnotation;
+}
+
 const char* backupModeName(BackupMode mode) {
   switch (mode) {
     case BackupMode::Required:
@@ -228,6 +233,38 @@ SchemaVersionSpec specFromJson(const json& spec) {
       throw SpecError("spec.driftCheckInterval", "must be at least 10s");
   }
 
+  std::string mode = "Apply";
+  readString(spec, "mode", path, mode);
+  if (mode == "Plan")
+    out.mode = Mode::Plan;
+  else if (mode != "Apply")
+    throw SpecError("spec.mode", "unsupported value \"" + engine::printable(mode) +
+                                     "\": supported values are \"Apply\", \"Plan\"");
+  if (const json* approval = member(spec, "approval")) {
+    requireObject(*approval, "spec.approval");
+    readBool(*approval, "required", "spec.approval", out.approval.required);
+    readString(*approval, "approvedPlan", "spec.approval", out.approval.approvedPlan);
+  }
+  if (const json* promotion = member(spec, "promotion")) {
+    requireObject(*promotion, "spec.promotion");
+    if (const json* after = member(*promotion, "after")) {
+      if (!after->is_array()) throw SpecError("spec.promotion.after", "expected a list");
+      for (std::size_t i = 0; i < after->size(); ++i) {
+        const std::string itemPath = "spec.promotion.after[" + std::to_string(i) + "]";
+        const json& item = requireObject((*after)[i], itemPath);
+        PromotionSource source;
+        readString(item, "namespace", itemPath, source.ns);
+        readString(item, "name", itemPath, source.name);
+        if (source.name.empty()) throw SpecError(itemPath + ".name", "required");
+        std::string readyFor;
+        readString(item, "readyFor", itemPath, readyFor);
+        if (!readyFor.empty()) source.readyFor = parseDuration(readyFor, itemPath + ".readyFor");
+        out.promotionAfter.push_back(source);
+      }
+    }
+  }
+  if (const json* windows = member(spec, "windows")) out.windows = windowsFromJson(*windows);
+
   if (const json* job = member(spec, "job")) {
     const std::string jobPath = "spec.job";
     requireObject(*job, jobPath);
@@ -280,7 +317,19 @@ SchemaVersionStatus statusFromJson(const json& status) {
     readStrings(*plan, "to", "status.plan", p.to);
     readBool(*plan, "dataLoss", "status.plan", p.dataLoss);
     readString(*plan, "hash", "status.plan", p.hash);
+    readString(*plan, "jobName", "status.plan", p.jobName);
+    readString(*plan, "configMap", "status.plan", p.configMap);
     out.plan = p;
+  }
+  readString(status, "nextWindowStart", path, out.nextWindowStart);
+  readInt(status, "planAttempt", path, out.planAttempt, 0);
+  if (const json* gate = member(status, "gate"); gate && gate->is_object()) {
+    GateStatus g;
+    readString(*gate, "name", "status.gate", g.name);
+    readString(*gate, "reason", "status.gate", g.reason);
+    readString(*gate, "message", "status.gate", g.message);
+    readString(*gate, "since", "status.gate", g.since);
+    out.gate = g;
   }
   if (const json* run = member(status, "lastRun"); run && run->is_object()) {
     LastRun r;
@@ -326,6 +375,15 @@ json statusToJson(const SchemaVersionStatus& status) {
     const Plan& p = *status.plan;
     out["plan"] = {{"direction", p.direction}, {"steps", p.steps}, {"from", p.from}, {"to", p.to},
                    {"dataLoss", p.dataLoss},   {"hash", p.hash}};
+    if (!p.jobName.empty()) out["plan"]["jobName"] = p.jobName;
+    if (!p.configMap.empty()) out["plan"]["configMap"] = p.configMap;
+  }
+  if (!status.nextWindowStart.empty()) out["nextWindowStart"] = status.nextWindowStart;
+  if (status.planAttempt != 0) out["planAttempt"] = status.planAttempt;
+  if (status.gate) {
+    const GateStatus& g = *status.gate;
+    out["gate"] = {
+        {"name", g.name}, {"reason", g.reason}, {"message", g.message}, {"since", g.since}};
   }
   if (status.lastRun) {
     const LastRun& r = *status.lastRun;
@@ -363,6 +421,10 @@ SchemaVersion schemaVersionFromJson(const json& object) {
   readString(*metadata, "namespace", "metadata", out.ns);
   readString(*metadata, "uid", "metadata", out.uid);
   readInt(*metadata, "generation", "metadata", out.generation, 0);
+  if (const json* annotations = member(*metadata, "annotations");
+      annotations && annotations->is_object())
+    readString(*annotations, kApprovedPlanAnnotation, "metadata.annotations",
+               out.approvedPlanAnnotation);
   const json* spec = member(object, "spec");
   if (!spec) throw SpecError("spec", "required");
   out.spec = specFromJson(*spec);

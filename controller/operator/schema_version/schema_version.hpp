@@ -14,12 +14,16 @@
 #include <string>
 #include <vector>
 
+#include "operator/schema_version/maintenance_window.hpp"
+
 namespace retort::op {
 
 inline constexpr const char* kGroup = "retort.dev";
 inline constexpr const char* kVersion = "v1alpha1";
 inline constexpr const char* kApiVersion = "retort.dev/v1alpha1";
 inline constexpr const char* kKind = "SchemaVersion";
+// `kubectl annotate sv NAME retort.dev/approved-plan=sha256:...`: approval without a commit.
+inline constexpr const char* kApprovedPlanAnnotation = "retort.dev/approved-plan";
 
 // A field of the object is missing or has the wrong type or value; what() starts with its path.
 class SpecError : public std::runtime_error {
@@ -80,6 +84,23 @@ struct JobSettings {
   nlohmann::json imagePullSecrets = nlohmann::json::array();
 };
 
+// Apply moves the database; Plan only computes and publishes the plan (a production preview).
+enum class Mode { Apply, Plan };
+
+struct Approval {
+  bool required = false;     // a person approves the exact plan (its hash) before it runs
+  std::string approvedPlan;  // "sha256:..."; the annotation kApprovedPlanAnnotation also counts
+};
+
+// A SchemaVersion (staging) that must have been Ready at the same revision ids as this one's
+// plan ends at, for at least readyFor, before this one moves.
+struct PromotionSource {
+  std::string ns;
+  std::string name;
+  std::chrono::seconds readyFor{0};
+  bool operator==(const PromotionSource&) const = default;
+};
+
 struct SchemaVersionSpec {
   std::string targetRevision;  // required: no default (the CRD has none either)
   SecretKeyRef database;
@@ -89,6 +110,16 @@ struct SchemaVersionSpec {
   bool suspend = false;
   std::chrono::seconds driftCheckInterval{300};
   JobSettings job;
+  Mode mode = Mode::Apply;
+  Approval approval;
+  std::vector<PromotionSource> promotionAfter;  // spec.promotion.after
+  std::vector<MaintenanceWindow> windows;
+
+  // Whether a move is planned (a plan-only Job) before it is applied: the gates that read the
+  // plan (approval, promotion by revision ids, plan mode) need one.
+  bool plansFirst() const {
+    return mode == Mode::Plan || approval.required || !promotionAfter.empty();
+  }
 };
 
 struct Condition {
@@ -109,7 +140,18 @@ struct Plan {
   std::vector<std::string> to;
   bool dataLoss = false;
   std::string hash;
+  std::string jobName;    // the plan-only Job it came from; empty: the plan of an applied run
+  std::string configMap;  // where the whole plan is published (<name>-plan)
   bool operator==(const Plan&) const = default;
+};
+
+// The gate a move waits on (gates.hpp), since when.
+struct GateStatus {
+  std::string name;  // Mode, Window, Promotion, Approval
+  std::string reason;
+  std::string message;
+  std::string since;  // RFC 3339
+  bool operator==(const GateStatus&) const = default;
 };
 
 struct LastRun {
@@ -138,6 +180,11 @@ struct SchemaVersionStatus {
   std::optional<LastRun> lastRun;
   std::optional<LastBackup> lastBackup;
   std::string lastDriftCheckTime;
+  std::optional<GateStatus> gate;  // set while a move waits on a gate
+  std::string nextWindowStart;     // RFC 3339; with spec.windows only
+  // Bumped when an approved plan no longer matched at apply time: the move is planned again,
+  // under new Job names, and approved again.
+  std::int64_t planAttempt = 0;
   std::vector<Condition> conditions;
   bool operator==(const SchemaVersionStatus&) const = default;
 };
@@ -147,6 +194,7 @@ struct SchemaVersion {
   std::string ns;
   std::string uid;
   std::int64_t generation = 0;
+  std::string approvedPlanAnnotation;  // metadata.annotations[kApprovedPlanAnnotation]
   SchemaVersionSpec spec;
   SchemaVersionStatus status;
 };
@@ -164,5 +212,8 @@ nlohmann::json statusToJson(const SchemaVersionStatus& status);
 SchemaVersion schemaVersionFromJson(const nlohmann::json& object);
 
 const char* backupModeName(BackupMode mode);
+
+// The approval that counts: the spec's, else the annotation's.
+std::string approvedPlanOf(const SchemaVersion& schemaVersion);
 
 }  // namespace retort::op

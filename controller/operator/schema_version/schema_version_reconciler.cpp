@@ -39,6 +39,50 @@ void SchemaVersionReconciler::writeStatus(const nlohmann::json& object,
   ++statusWrites_;
 }
 
+PromotionSourceState SchemaVersionReconciler::readPromotionSource(const SchemaVersion& sv,
+                                                                  const PromotionSource& source) {
+  PromotionSourceState state;
+  state.ns = source.ns.empty() ? sv.ns : source.ns;
+  state.name = source.name;
+  // The cache holds it when the controller watches its namespace; else one GET, which the
+  // chart's promotionSourceNamespaces allows.
+  std::optional<nlohmann::json> object = sources_.schemaVersions->get(state.ns + "/" + state.name);
+  if (!object) {
+    try {
+      object = sources_.client->get(schemaVersionResource(), state.ns, state.name);
+    } catch (const kube::ApiError& error) {
+      state.problem = error.is_not_found() ? "not found"
+                      : error.code() == 403
+                          ? "cannot be read: forbidden (the chart's promotionSourceNamespaces "
+                            "grants the controller read access to other namespaces)"
+                          : std::string("cannot be read: ") + error.what();
+      return state;
+    }
+  }
+  const SchemaVersionStatus status = statusFromJson(object->value("status", nlohmann::json()));
+  const std::int64_t generation = (*object)["metadata"].value("generation", 0);
+  const Condition* ready = findCondition(status.conditions, condition::kReady);
+  state.ready = ready && ready->status == "True" && status.observedGeneration == generation;
+  state.readySince = ready ? ready->lastTransitionTime : "";
+  state.currentRevisions = status.currentRevisions;
+  return state;
+}
+
+void SchemaVersionReconciler::publishPlan(const nlohmann::json& configMap) {
+  const std::string ns = configMap["metadata"].value("namespace", "");
+  const std::string name = configMap["metadata"].value("name", "");
+  try {
+    sources_.client->create(kube::resources::config_maps(), ns, configMap);
+  } catch (const kube::ApiError& error) {
+    if (!error.is_already_exists()) throw;
+    sources_.client->patch(kube::resources::config_maps(), ns, name, kube::PatchType::Merge,
+                           {{"metadata",
+                             {{"labels", configMap["metadata"]["labels"]},
+                              {"ownerReferences", configMap["metadata"]["ownerReferences"]}}},
+                            {"data", configMap["data"]}});
+  }
+}
+
 ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
   struct CountOnExit {
     std::atomic<std::uint64_t>& count;
@@ -113,6 +157,8 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
   Observation observation{
       sv, job, drift, sources_.now(),
       sources_.transientBackoff ? sources_.transientBackoff->remaining(key) : std::nullopt};
+  for (const PromotionSource& source : sv.spec.promotionAfter)
+    observation.promotionSources.push_back(readPromotionSource(sv, source));
   Decision decision = decide(observation);
   // A move about to start: its Secret must exist, or the pod would wait on it for nothing. One
   // read per move started, not per pass.
@@ -164,6 +210,7 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
       }
     }
   }
+  if (decision.publishPlan) publishPlan(*decision.publishPlan);
   if (!decision.deleteJob) writeStatus(*object, decision.status);
   if (sources_.metrics) {
     sources_.metrics->recordSchemaVersion(sv.ns, sv.name, decision.status);

@@ -20,6 +20,7 @@
 #include "kube/informer.hpp"
 #include "operator/runtime/reconciler.hpp"
 #include "operator/schema_version/drift_checker.hpp"
+#include "operator/schema_version/gate.hpp"
 #include "operator/schema_version/metrics.hpp"
 #include "operator/schema_version/schema_version.hpp"
 #include "operator/schema_version/transient_backoff.hpp"
@@ -54,6 +55,9 @@ class SchemaVersionReconciler final : public Reconciler {
 
  private:
   void writeStatus(const nlohmann::json& object, const SchemaVersionStatus& status);
+  PromotionSourceState readPromotionSource(const SchemaVersion& schemaVersion,
+                                           const PromotionSource& source);
+  void publishPlan(const nlohmann::json& configMap);
   ReconcilerSources sources_;
   std::atomic<std::uint64_t> statusWrites_{0};
   std::atomic<std::uint64_t> jobCreateRequests_{0};

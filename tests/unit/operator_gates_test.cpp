@@ -1,0 +1,323 @@
+// The gates (gates.hpp) through decide(): the plan-only Job, the published plan, the order
+// mode -> window -> promotion -> approval, what each waits for, when it looks again, stale
+// approvals and a plan that changed between approval and apply. Times are fixed RFC 3339
+// instants: no wall clock.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "operator/schema_version/conditions.hpp"
+#include "operator/schema_version/decide.hpp"
+#include "operator/schema_version/plan_publication.hpp"
+
+namespace retort::op {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kHash =
+    "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+constexpr const char* kOtherHash =
+    "sha256:2222222222222222222222222222222222222222222222222222222222222222";
+
+SchemaVersion gated() {
+  SchemaVersion sv;
+  sv.name = "sweetshop";
+  sv.ns = "prod";
+  sv.uid = "uid-1";
+  sv.generation = 1;
+  sv.spec.targetRevision = "2a3b7c4d5e07";
+  sv.spec.database = {"sweetshop-db", "uri"};
+  sv.spec.migrations.image = "localhost/retort-sweetshop:0.2.0";
+  sv.spec.backup.claimName = "backups";
+  sv.spec.approval.required = true;
+  return sv;
+}
+
+std::string conditionOf(const SchemaVersionStatus& status, const char* type) {
+  const Condition* c = findCondition(status.conditions, type);
+  return c ? c->status + "/" + c->reason : "(none)";
+}
+
+std::string messageOf(const SchemaVersionStatus& status, const char* type) {
+  const Condition* c = findCondition(status.conditions, type);
+  return c ? c->message : "";
+}
+
+std::vector<std::string> argsOf(const json& job) {
+  return job["spec"]["template"]["spec"]["containers"][0]["args"];
+}
+
+bool has(const std::vector<std::string>& args, const std::string& flag) {
+  return std::find(args.begin(), args.end(), flag) != args.end();
+}
+
+JobObservation planSucceeded(const std::string& name, const char* hash = kHash) {
+  JobObservation job;
+  job.name = name;
+  job.phase = JobPhase::Succeeded;
+  RunReport report;
+  report.outcome = "Planned";
+  report.reason = "Planned";
+  report.message = "2 step(s) planned";
+  report.from = {};
+  report.to = {"2a3b7c4d5e07"};
+  report.target = {"2a3b7c4d5e07"};
+  report.direction = "upgrade";
+  report.steps = 2;
+  report.planHash = hash;
+  report.planSteps = {"1f0e2d3c4b01 versions/1f0e_users.sql (upgrade)",
+                      "2a3b7c4d5e07 versions/2a3b_sweets.sql (upgrade), data loss"};
+  job.report = report;
+  job.reason = "Planned";
+  return job;
+}
+
+struct Pass {
+  Decision decision;
+  std::string jobName;
+};
+
+// One reconcile: the Job the reconciler would look up is given when `jobs` knows it.
+Decision pass(SchemaVersion& sv, const std::optional<JobObservation>& job, const std::string& now,
+              std::vector<PromotionSourceState> sources = {}) {
+  Observation observed{sv, job, std::nullopt, now};
+  observed.promotionSources = std::move(sources);
+  Decision d = decide(observed);
+  sv.status = d.status;
+  return d;
+}
+
+// Up to the published plan: the plan-only Job created, then its success observed.
+Decision planned(SchemaVersion& sv, const std::string& now, const char* hash = kHash) {
+  const Decision first = pass(sv, std::nullopt, now);
+  EXPECT_TRUE(first.createJob);
+  return pass(sv, planSucceeded(first.jobName, hash), now);
+}
+
+TEST(OperatorGates, ApprovalRunsAPlanOnlyJobPublishesThePlanAndWaits) {
+  SchemaVersion sv = gated();
+  const Decision first = pass(sv, std::nullopt, "2026-12-06T10:00:00Z");
+  ASSERT_TRUE(first.createJob);
+  EXPECT_TRUE(first.jobName.ends_with("-plan")) << first.jobName;
+  EXPECT_TRUE(has(argsOf(*first.createJob), "--plan-only"));
+  EXPECT_EQ(conditionOf(first.status, condition::kReconciling), "True/Planning");
+  EXPECT_EQ(currentMoveJobName(sv, std::nullopt), first.jobName);
+
+  const Decision d = pass(sv, planSucceeded(first.jobName), "2026-12-06T10:00:10Z");
+  EXPECT_FALSE(d.createJob);
+  ASSERT_TRUE(d.publishPlan);
+  EXPECT_EQ((*d.publishPlan)["metadata"]["name"], "sweetshop-plan");
+  EXPECT_EQ((*d.publishPlan)["metadata"]["ownerReferences"][0]["uid"], "uid-1");
+  EXPECT_EQ((*d.publishPlan)["data"]["hash"], kHash);
+  const std::string text = (*d.publishPlan)["data"]["plan.txt"];
+  EXPECT_NE(text.find("2a3b7c4d5e07 versions/2a3b_sweets.sql (upgrade), data loss"),
+            std::string::npos)
+      << text;
+  ASSERT_TRUE(d.status.plan);
+  EXPECT_EQ(d.status.plan->hash, kHash);
+  EXPECT_EQ(d.status.plan->configMap, "sweetshop-plan");
+  EXPECT_EQ(conditionOf(d.status, condition::kReconciling), "True/AwaitingApproval");
+  EXPECT_EQ(conditionOf(d.status, condition::kReady), "False/AwaitingApproval");
+  EXPECT_EQ(conditionOf(d.status, condition::kStalled), "False/AwaitingApproval");
+  EXPECT_NE(messageOf(d.status, condition::kReady).find(std::string("plan ") + kHash),
+            std::string::npos);
+  EXPECT_NE(messageOf(d.status, condition::kReady).find("kubectl retort approve sweetshop -n prod"),
+            std::string::npos);
+  ASSERT_TRUE(d.status.gate);
+  EXPECT_EQ(d.status.gate->name, "Approval");
+  EXPECT_EQ(d.status.gate->since, "2026-12-06T10:00:10Z");
+  EXPECT_FALSE(d.requeueAfter);  // only an approval (a change of the object) opens it
+  std::vector<std::string> reasons;
+  for (const EventToRecord& event : d.events) reasons.push_back(event.reason);
+  EXPECT_EQ(reasons, (std::vector<std::string>{"Planned", "AwaitingApproval"}));
+  // The apply Job is now the move's Job; waiting again is no new Event and keeps `since`.
+  EXPECT_FALSE(currentMoveJobName(sv, std::nullopt).ends_with("-plan"));
+  const Decision again = pass(sv, std::nullopt, "2026-12-06T10:05:00Z");
+  EXPECT_TRUE(again.events.empty());
+  EXPECT_EQ(again.status.gate->since, "2026-12-06T10:00:10Z");
+  EXPECT_FALSE(again.createJob);
+}
+
+TEST(OperatorGates, TheApprovedHashByAnnotationOrSpecRunsExactlyThatPlan) {
+  for (const bool bySpec : {false, true}) {
+    SchemaVersion sv = gated();
+    planned(sv, "2026-12-06T10:00:00Z");
+    if (bySpec)
+      sv.spec.approval.approvedPlan = kHash;
+    else
+      sv.approvedPlanAnnotation = kHash;
+    const Decision d = pass(sv, std::nullopt, "2026-12-06T10:01:00Z");
+    ASSERT_TRUE(d.createJob) << bySpec;
+    const std::vector<std::string> args = argsOf(*d.createJob);
+    EXPECT_FALSE(has(args, "--plan-only"));
+    const auto expect = std::find(args.begin(), args.end(), "--expect-plan");
+    ASSERT_NE(expect, args.end());
+    EXPECT_EQ(*(expect + 1), kHash);
+    EXPECT_FALSE(d.status.gate);
+    EXPECT_EQ(d.events.front().reason, "GatesOpen");
+    EXPECT_EQ(conditionOf(d.status, condition::kReconciling), "True/Migrating");
+  }
+}
+
+TEST(OperatorGates, AnApprovalOfAnotherHashIsStaleNotUsed) {
+  SchemaVersion sv = gated();
+  planned(sv, "2026-12-06T10:00:00Z");
+  sv.approvedPlanAnnotation = kOtherHash;
+  const Decision d = pass(sv, std::nullopt, "2026-12-06T10:01:00Z");
+  EXPECT_FALSE(d.createJob);
+  EXPECT_EQ(conditionOf(d.status, condition::kReconciling), "True/AwaitingApproval");
+  const std::string message = messageOf(d.status, condition::kReconciling);
+  EXPECT_NE(message.find(std::string("the approval names ") + kOtherHash + ", which is stale"),
+            std::string::npos)
+      << message;
+}
+
+TEST(OperatorGates, APlanThatChangedBeforeApplyIsPlannedAndAskedForAgain) {
+  SchemaVersion sv = gated();
+  planned(sv, "2026-12-06T10:00:00Z");
+  sv.approvedPlanAnnotation = kHash;
+  const Decision apply = pass(sv, std::nullopt, "2026-12-06T10:01:00Z");
+  ASSERT_TRUE(apply.createJob);
+  JobObservation refused;
+  refused.name = apply.jobName;
+  refused.phase = JobPhase::FailedPermanent;
+  refused.reason = "PlanMismatch";
+  refused.message = std::string("the plan's hash is ") + kOtherHash + ", not the expected " + kHash;
+  RunReport report;
+  report.outcome = "Refused";
+  report.reason = "PlanMismatch";
+  report.message = refused.message;
+  refused.report = report;
+  const Decision d = pass(sv, refused, "2026-12-06T10:02:00Z");
+  EXPECT_EQ(d.status.planAttempt, 1);
+  EXPECT_EQ(conditionOf(d.status, condition::kStalled), "False/PlanChanged");
+  EXPECT_EQ(d.events.at(0).reason, "PlanChanged");
+  // A new plan-only Job, under a new name; its plan needs a new approval.
+  const Decision replan = pass(sv, std::nullopt, "2026-12-06T10:02:01Z");
+  ASSERT_TRUE(replan.createJob);
+  EXPECT_TRUE(replan.jobName.ends_with("-plan"));
+  EXPECT_NE(replan.jobName, apply.jobName);
+  const Decision waiting =
+      pass(sv, planSucceeded(replan.jobName, kOtherHash), "2026-12-06T10:03:00Z");
+  EXPECT_FALSE(waiting.createJob);
+  EXPECT_EQ(conditionOf(waiting.status, condition::kReconciling), "True/AwaitingApproval");
+  EXPECT_NE(messageOf(waiting.status, condition::kReconciling).find("stale"), std::string::npos);
+}
+
+TEST(OperatorGates, PlanModeNeverApplies) {
+  SchemaVersion sv = gated();
+  sv.spec.approval.required = false;
+  sv.spec.mode = Mode::Plan;
+  const Decision d = planned(sv, "2026-12-06T10:00:00Z");
+  EXPECT_FALSE(d.createJob);
+  ASSERT_TRUE(d.publishPlan);
+  EXPECT_EQ(conditionOf(d.status, condition::kReconciling), "True/PlanOnly");
+  EXPECT_EQ(d.status.gate->name, "Mode");
+  // Even approved, a Plan-mode object does not move the database.
+  sv.approvedPlanAnnotation = kHash;
+  EXPECT_FALSE(pass(sv, std::nullopt, "2026-12-06T11:00:00Z").createJob);
+}
+
+TEST(OperatorGates, APlanWithNothingToDoIsReadyWithoutApproval) {
+  SchemaVersion sv = gated();
+  sv.status.currentRevisions = {"2a3b7c4d5e07"};
+  const Decision first = pass(sv, std::nullopt, "2026-12-06T10:00:00Z");
+  JobObservation job = planSucceeded(first.jobName);
+  job.report->from = {"2a3b7c4d5e07"};
+  job.report->steps = 0;
+  job.report->direction = "none";
+  const Decision d = pass(sv, job, "2026-12-06T10:00:10Z");
+  EXPECT_FALSE(d.createJob);
+  EXPECT_EQ(conditionOf(d.status, condition::kReady), "True/UpToDate");
+}
+
+TEST(OperatorGates, AWindowInThePastWaitsUntilTheNextOneOpens) {
+  SchemaVersion sv = gated();
+  sv.spec.approval.required = false;
+  // Sundays 02:00 for 2h, UTC; 2026-12-06 is a Sunday.
+  sv.spec.windows =
+      windowsFromJson(json::parse(R"([{"days":["Sun"],"start":"02:00","duration":"2h"}])"));
+  Decision d = pass(sv, std::nullopt, "2026-12-06T10:00:00Z");
+  EXPECT_FALSE(d.createJob);
+  EXPECT_EQ(conditionOf(d.status, condition::kReconciling), "True/OutsideWindow");
+  EXPECT_EQ(d.status.nextWindowStart, "2026-12-13T02:00:00Z");
+  EXPECT_NE(
+      messageOf(d.status, condition::kReconciling).find("the next opens at 2026-12-13T02:00:00Z"),
+      std::string::npos);
+  EXPECT_EQ(d.requeueAfter, std::chrono::hours(24 * 6 + 16));
+  // Inside the next window it moves, without a plan (nothing here plans first).
+  d = pass(sv, std::nullopt, "2026-12-13T02:30:00Z");
+  ASSERT_TRUE(d.createJob);
+  EXPECT_FALSE(d.jobName.ends_with("-plan"));
+  EXPECT_FALSE(has(argsOf(*d.createJob), "--expect-plan"));
+  EXPECT_EQ(d.events.front().reason, "GatesOpen");
+}
+
+TEST(OperatorGates, PromotionWaitsForTheSourceToBeReadyAtTheSameIdsForReadyFor) {
+  SchemaVersion sv = gated();
+  sv.spec.approval.required = false;
+  sv.spec.promotionAfter = {{"staging", "sweetshop", std::chrono::hours(1)}};
+  planned(sv, "2026-12-06T10:00:00Z");
+  PromotionSourceState staging{"staging",       "sweetshop", "", true, "2026-12-06T09:30:00Z",
+                               {"1f0e2d3c4b01"}};
+  Decision d = pass(sv, std::nullopt, "2026-12-06T10:00:00Z", {staging});
+  EXPECT_EQ(conditionOf(d.status, condition::kReconciling), "True/WaitingForPromotion");
+  EXPECT_NE(messageOf(d.status, condition::kReconciling)
+                .find("staging/sweetshop is Ready at 1f0e2d3c4b01, not Ready at 2a3b7c4d5e07"),
+            std::string::npos)
+      << messageOf(d.status, condition::kReconciling);
+  EXPECT_EQ(d.requeueAfter, std::chrono::seconds(30));
+
+  staging.currentRevisions = {"2a3b7c4d5e07"};
+  staging.readySince = "2026-12-06T09:59:50Z";
+  d = pass(sv, std::nullopt, "2026-12-06T10:00:00Z", {staging});
+  EXPECT_FALSE(d.createJob);
+  EXPECT_NE(
+      messageOf(d.status, condition::kReconciling).find("needs 1h (until 2026-12-06T10:59:50Z)"),
+      std::string::npos)
+      << messageOf(d.status, condition::kReconciling);
+
+  staging.problem = "not found";
+  d = pass(sv, std::nullopt, "2026-12-06T11:00:00Z", {staging});
+  EXPECT_NE(messageOf(d.status, condition::kReconciling).find("staging/sweetshop not found"),
+            std::string::npos);
+  staging.problem.clear();
+  d = pass(sv, std::nullopt, "2026-12-06T11:00:00Z", {staging});
+  ASSERT_TRUE(d.createJob);
+  EXPECT_TRUE(has(argsOf(*d.createJob), "--expect-plan"));
+}
+
+TEST(OperatorGates, TheFirstClosedGateInOrderIsTheOneWaitedOn) {
+  SchemaVersion sv = gated();  // approval required
+  sv.spec.promotionAfter = {{"", "staging-shop", std::chrono::seconds(0)}};
+  sv.spec.windows = windowsFromJson(json::parse(R"([{"start":"02:00","duration":"1h"}])"));
+  sv.spec.mode = Mode::Plan;
+  planned(sv, "2026-12-06T10:00:00Z");
+  const PromotionSourceState missing{"prod", "staging-shop", "not found", false, "", {}};
+  const auto gateAt = [&](const std::string& now) {
+    return pass(sv, std::nullopt, now, {missing}).status.gate->name;
+  };
+  EXPECT_EQ(gateAt("2026-12-06T10:00:00Z"), "Mode");
+  sv.spec.mode = Mode::Apply;
+  EXPECT_EQ(gateAt("2026-12-06T10:00:00Z"), "Window");
+  EXPECT_EQ(gateAt("2026-12-07T02:10:00Z"), "Promotion");
+  sv.spec.promotionAfter.clear();
+  EXPECT_EQ(gateAt("2026-12-07T02:10:00Z"), "Approval");
+}
+
+TEST(OperatorGates, ADriftRepairPassesTheSameGates) {
+  SchemaVersion sv = gated();
+  sv.status.observedGeneration = 1;
+  sv.status.currentRevisions = {"2a3b7c4d5e07"};
+  sv.status.targetRevisions = {"2a3b7c4d5e07"};
+  sv.status.lastRun = LastRun{"sweetshop-g1-old", "t", "t", "Succeeded", "Migrated", ""};
+  Decision d =
+      decide({sv, std::nullopt, DriftObservation{{"1f0e2d3c4b01"}, ""}, "2026-12-06T10:00:00Z"});
+  sv.status = d.status;
+  ASSERT_TRUE(d.createJob);
+  EXPECT_TRUE(d.jobName.ends_with("-plan"));  // planned first, not applied at once
+}
+
+}  // namespace
+}  // namespace retort::op
