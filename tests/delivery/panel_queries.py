@@ -46,6 +46,8 @@ CONTRACT = {
     "retort_migrations_total", "retort_backups_total", "retort_drift_checks_total",
     "retort_reconcile_total", "retort_workqueue_depth", "retort_workqueue_adds_total",
     "retort_workqueue_retries_total", "retort_leader_is_leader",
+    # Added with the gates (issue 19; DESIGN.md is read-only here, docs/operator.md lists it).
+    "retort_schemaversion_gate_waiting_since_timestamp_seconds",
 }
 HISTOGRAMS = {
     "retort_migration_duration_seconds", "retort_backup_duration_seconds",

@@ -48,6 +48,20 @@ TEST(OperatorSchemaVersionSeries, WritesEveryGaugeOfAnObjectWithSortedLabels) {
   EXPECT_EQ(text.find("retort_drift_checks_total"), std::string::npos);
 }
 
+TEST(OperatorSchemaVersionSeries, AMoveWaitingOnAGateSaysWhichAndSinceWhen) {
+  SchemaVersionStatus status;
+  status.gate = GateStatus{"Approval", "AwaitingApproval", "m", "2026-01-01T00:00:03Z"};
+  SchemaVersionSeries series;
+  series.set("shop", "sweets", schemaVersionGauges(status));
+  const std::string text = scrape(series);
+  EXPECT_NE(text.find("retort_schemaversion_gate_waiting_since_timestamp_seconds{gate=\"Approval\","
+                      "name=\"sweets\",namespace=\"shop\"} 1767225603\n"),
+            std::string::npos)
+      << text;
+  series.set("shop", "sweets", schemaVersionGauges(SchemaVersionStatus{}));
+  EXPECT_EQ(scrape(series).find("gate=\"Approval\""), std::string::npos);
+}
+
 TEST(OperatorSchemaVersionSeries, ANewRevisionReplacesTheInfoSeries) {
   SchemaVersionSeries series;
   series.set("shop", "sweets", ready("a1", "b2"));

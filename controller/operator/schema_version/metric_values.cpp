@@ -42,6 +42,10 @@ std::optional<double> unixSeconds(const std::string& text) {
 
 SchemaVersionGauges schemaVersionGauges(const SchemaVersionStatus& status) {
   SchemaVersionGauges g;
+  if (status.gate) {
+    g.gate = status.gate->name;
+    g.gateWaitingSince = unixSeconds(status.gate->since);
+  }
   g.current = joinRevisions(status.currentRevisions);
   g.target = joinRevisions(status.targetRevisions);
   g.ready = isConditionTrue(status.conditions, condition::kReady) ? 1 : 0;

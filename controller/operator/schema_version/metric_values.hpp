@@ -21,6 +21,8 @@ struct SchemaVersionGauges {
   double pendingSteps = 0;                     // the last plan's steps, 0 once Ready
   std::optional<double> lastSuccessTimestamp;  // unix seconds of lastRun's completion, if a success
   std::optional<double> lastBackupTimestamp;   // unix seconds of lastBackup.time
+  std::string gate;                            // status.gate's name while a move waits on one
+  std::optional<double> gateWaitingSince;      // unix seconds of status.gate.since
 };
 
 SchemaVersionGauges schemaVersionGauges(const SchemaVersionStatus& status);

@@ -92,8 +92,8 @@ void addValue(MetricFamily& f, const Key& key, const SchemaVersionGauges& g) {
 
 }  // namespace
 
-const std::array<SchemaVersionSeries::FamilySpec, 8>& SchemaVersionSeries::families() {
-  static const std::array<FamilySpec, 8> specs = {{
+const std::array<SchemaVersionSeries::FamilySpec, 9>& SchemaVersionSeries::families() {
+  static const std::array<FamilySpec, 9> specs = {{
       {"retort_schemaversion_info",
        "SchemaVersion revisions: 1, labelled with the current and target ids", MetricType::Gauge,
        [](MetricFamily& f, const Key& key, const Row& row) {
@@ -136,6 +136,17 @@ const std::array<SchemaVersionSeries::FamilySpec, 8>& SchemaVersionSeries::famil
        [](MetricFamily& f, const Key& key, const Row& row) {
          if (row.hasGauges && row.gauges.lastBackupTimestamp)
            addGauge(f, key.first, key.second, *row.gauges.lastBackupTimestamp);
+       }},
+      {"retort_schemaversion_gate_waiting_since_timestamp_seconds",
+       "Unix time since which a move waits on a gate (Mode, Window, Promotion, Approval); no "
+       "series when none",
+       MetricType::Gauge,
+       [](MetricFamily& f, const Key& key, const Row& row) {
+         if (!row.hasGauges || !row.gauges.gateWaitingSince) return;
+         ClientMetric m;  // gate < name < namespace: the labels in name order
+         m.label = {{"gate", row.gauges.gate}, {"name", key.second}, {"namespace", key.first}};
+         m.gauge.value = *row.gauges.gateWaitingSince;
+         f.metric.push_back(std::move(m));
        }},
       {"retort_drift_checks_total", "Drift checks by result (in_sync, drifted, failed)",
        MetricType::Counter,

@@ -48,7 +48,7 @@ class SchemaVersionSeries final : public prometheus::Collectable {
     std::array<std::uint64_t, 3> driftChecks{};  // by DriftCheckResult
   };
   struct FamilySpec;
-  static const std::array<FamilySpec, 8>& families();
+  static const std::array<FamilySpec, 9>& families();
 
   mutable std::mutex mutex_;
   std::map<Key, Row> rows_;
