@@ -139,6 +139,31 @@ TEST(OperatorGates, ApprovalRunsAPlanOnlyJobPublishesThePlanAndWaits) {
   EXPECT_FALSE(again.createJob);
 }
 
+TEST(OperatorGates, APlanJobSeenCompleteBeforeItsReportIsWaitedFor) {
+  SchemaVersion sv = gated();
+  const Decision first = pass(sv, std::nullopt, "2026-12-06T10:00:00Z");
+  JobObservation early = planSucceeded(first.jobName);
+  early.report.reset();
+  Decision d = pass(sv, early, "2026-12-06T10:00:05Z");
+  EXPECT_EQ(conditionOf(d.status, condition::kReconciling), "True/Planning");
+  EXPECT_FALSE(d.status.plan);
+  EXPECT_EQ(d.requeueAfter, std::chrono::seconds(2));
+  d = pass(sv, planSucceeded(first.jobName), "2026-12-06T10:00:06Z");
+  EXPECT_EQ(conditionOf(d.status, condition::kReconciling), "True/AwaitingApproval");
+}
+
+TEST(OperatorGates, APlanThePolicyWouldRefuseStallsWithoutAskingForApproval) {
+  SchemaVersion sv = gated();
+  const Decision first = pass(sv, std::nullopt, "2026-12-06T10:00:00Z");
+  JobObservation refused = planSucceeded(first.jobName);
+  refused.report->reason = "DowngradeNotAllowed";
+  refused.report->message = "policy would refuse: a downgrade";
+  const Decision d = pass(sv, refused, "2026-12-06T10:00:05Z");
+  EXPECT_EQ(conditionOf(d.status, condition::kStalled), "True/DowngradeNotAllowed");
+  EXPECT_FALSE(d.createJob);
+  EXPECT_FALSE(pass(sv, refused, "2026-12-06T10:01:00Z").createJob);
+}
+
 TEST(OperatorGates, TheApprovedHashByAnnotationOrSpecRunsExactlyThatPlan) {
   for (const bool bySpec : {false, true}) {
     SchemaVersion sv = gated();

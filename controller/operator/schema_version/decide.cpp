@@ -152,19 +152,28 @@ void reportRefusal(Decision& d, ConditionSetter& set, const SchemaVersion& sv,
   set(condition::kReconciling, false, "Stalled", "");
 }
 
+enum class PlanRecord { Recorded, Refused, NotYetRead };
+
 // The plan-only Job of a move that plans first succeeded: record its plan, publish it, and let
 // the gates judge it. A plan the policy would refuse ends the move here (Stalled): no approval
 // can make `retort run` accept it.
-bool recordPlan(Decision& d, ConditionSetter& set, const SchemaVersion& sv,
-                const JobObservation& job, const std::string& now) {
+
+PlanRecord recordPlan(Decision& d, ConditionSetter& set, const SchemaVersion& sv,
+                      const JobObservation& job, const std::string& now) {
   SchemaVersionStatus& st = d.status;
-  const RunReport report = job.report.value_or(RunReport{});
+  if (!job.report) {
+    // The Job's completion can be seen before its pod's termination message (separate watch
+    // streams): wait for the report rather than judge the plan without it.
+    setMigrating(set, d.jobName, true);
+    d.requeueAfter = std::chrono::seconds(2);
+    return PlanRecord::NotYetRead;
+  }
+  const RunReport& report = *job.report;
   LastRun run{d.jobName, job.startTime, job.completionTime.empty() ? now : job.completionTime,
               "Planned", report.reason, report.message};
-  if (!job.report || report.outcome != "Planned" || report.reason != "Planned") {
+  if (report.outcome != "Planned" || report.reason != "Planned") {
     run.outcome = "Refused";
-    if (run.reason.empty()) run.reason = "PlanUnreadable";
-    if (run.message.empty()) run.message = "the plan-only Job " + d.jobName + " wrote no plan";
+    if (run.reason.empty()) run.reason = "PlanRefused";
     st.lastRun = run;
     st.observedGeneration = sv.generation;
     recordReport(st, report, now);
@@ -172,7 +181,7 @@ bool recordPlan(Decision& d, ConditionSetter& set, const SchemaVersion& sv,
     set(condition::kStalled, true, run.reason, run.message);
     set(condition::kReady, false, run.reason, run.message);
     set(condition::kReconciling, false, "Stalled", "");
-    return false;
+    return PlanRecord::Refused;
   }
   st.lastRun = run;
   st.currentRevisions = report.from;
@@ -186,7 +195,7 @@ bool recordPlan(Decision& d, ConditionSetter& set, const SchemaVersion& sv,
                           describe(report.from) + " to " + describe(report.to) + ", " +
                           std::to_string(report.steps) + " steps (ConfigMap " + st.plan->configMap +
                           ")"});
-  return true;
+  return PlanRecord::Recorded;
 }
 
 // A closed gate: the move waits, Progressing in kstatus terms, with an Event when it starts
@@ -279,7 +288,7 @@ Decision decide(const Observation& observed) {
   bool jobHandled = false;
   if (observed.job && observed.job->name == d.jobName && planning &&
       observed.job->phase == JobPhase::Succeeded) {
-    jobHandled = !recordPlan(d, set, sv, *observed.job, observed.now);
+    jobHandled = recordPlan(d, set, sv, *observed.job, observed.now) != PlanRecord::Recorded;
     if (!jobHandled) {
       planning = false;
       d.jobName = names.apply;
