@@ -35,6 +35,7 @@ ns=sweetshop-dev # the namespace of the dev overlay
 release=retort
 operator_ns=retort-system
 older=4e7f5a9b2c05 # "reviews": two revisions below head
+head=2a3b7c4d5e07  # "audit_log": the SweetShop's head
 
 t0=$(date +%s.%N)
 step_start=$t0
@@ -194,6 +195,17 @@ run kubectl -n "$ns" get jobs
 job=$(kubectl -n "$ns" get sv sweetshop -o jsonpath='{.status.lastRun.jobName}')
 echo "\$ kubectl -n $ns logs job/$job   (the downgrade's Job: plan, backup, steps)"
 kubectl -n "$ns" logs "job/$job" | tail -n 15
+
+step "A gated move: back to head with spec.approval.required, its exact plan approved (kubectl retort)"
+export PATH="$root/deploy/kubectl-plugin:$PATH"  # kubectl finds the plugin kubectl-retort there
+run kubectl -n "$ns" patch sv sweetshop --type merge -p '{"spec":{"targetRevision":"head","approval":{"required":true}}}'
+run kubectl -n "$ns" wait --for=jsonpath='{.status.gate.reason}'=AwaitingApproval sv/sweetshop --timeout=180s
+run kubectl retort status sweetshop -n "$ns"
+run kubectl retort plan sweetshop -n "$ns"
+run kubectl retort approve sweetshop -n "$ns"
+run kubectl -n "$ns" wait --for=jsonpath='{.status.currentRevisions[0]}'="$head" sv/sweetshop --timeout=300s
+run kubectl -n "$ns" wait --for=condition=Ready sv/sweetshop --timeout=120s
+run kubectl get sv -A
 
 step "The backups on the volume ($work/backups)"
 run ls -l "$work/backups"

@@ -185,6 +185,21 @@ TEST(OperatorGates, TheApprovedHashByAnnotationOrSpecRunsExactlyThatPlan) {
   }
 }
 
+TEST(OperatorGates, TheGateIsClearedEvenWhenThePassThatOpenedItWroteNoStatus) {
+  SchemaVersion sv = gated();
+  planned(sv, "2026-12-06T10:00:00Z");
+  sv.approvedPlanAnnotation = kHash;
+  const SchemaVersionStatus waiting = sv.status;
+  const Decision open = pass(sv, std::nullopt, "2026-12-06T10:01:00Z");
+  ASSERT_TRUE(open.createJob);
+  sv.status = waiting;  // that status write was lost (a 409); the Job exists
+  JobObservation running;
+  running.name = open.jobName;
+  const Decision d = pass(sv, running, "2026-12-06T10:01:05Z");
+  EXPECT_FALSE(d.status.gate);
+  EXPECT_EQ(conditionOf(d.status, condition::kReconciling), "True/Migrating");
+}
+
 TEST(OperatorGates, AnApprovalOfAnotherHashIsStaleNotUsed) {
   SchemaVersion sv = gated();
   planned(sv, "2026-12-06T10:00:00Z");

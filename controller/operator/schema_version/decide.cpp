@@ -286,6 +286,7 @@ Decision decide(const Observation& observed) {
   const auto attempted = [&] { return st.lastRun && st.lastRun->jobName == d.jobName; };
 
   bool jobHandled = false;
+  bool waitingOnGate = false;
   if (observed.job && observed.job->name == d.jobName && planning &&
       observed.job->phase == JobPhase::Succeeded) {
     jobHandled = recordPlan(d, set, sv, *observed.job, observed.now) != PlanRecord::Recorded;
@@ -436,7 +437,6 @@ Decision decide(const Observation& observed) {
     d.events.push_back({false, "JobCreated", "Plan",
                         "created Job " + d.jobName + " to plan the move from " + describe(from) +
                             " to " + sv.spec.targetRevision});
-    st.gate.reset();  // a new plan is judged afresh
     setMigrating(set, d.jobName, true);
   } else {
     const std::optional<Plan> plan = sv.spec.plansFirst() ? st.plan : std::optional<Plan>();
@@ -444,11 +444,11 @@ Decision decide(const Observation& observed) {
                           observed.promotionSources};
     if (const std::optional<ClosedGate> closed = firstClosedGate(gates)) {
       waitOnGate(d, set, *closed, observed.now);
+      waitingOnGate = true;
     } else {
       if (st.gate) {
         d.events.push_back({false, "GatesOpen", "Gate",
                             "every gate is open (" + st.gate->name + " was the last closed)"});
-        st.gate.reset();
       }
       d.createJob =
           buildMigrationJob(sv, d.jobName, from, MigrationRun{false, plan ? plan->hash : ""});
@@ -460,6 +460,10 @@ Decision decide(const Observation& observed) {
       setMigrating(set, d.jobName);
     }
   }
+
+  // status.gate says what the move waits on now, never what it waited on before (the pass that
+  // opened the gates may not have got its status written).
+  if (!waitingOnGate) st.gate.reset();
 
   // Drifted: the database left a target it had reached, and has not been brought back yet.
   const bool drifted =
