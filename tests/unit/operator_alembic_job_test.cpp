@@ -101,6 +101,8 @@ TEST(OperatorAlembicJob, AppContainerRunsTheCopyWithTheAlembicExecutor) {
   const std::vector<std::string> args = container["args"];
   const std::vector<std::string> expected = {"-d",
                                              "/app/alembic",
+                                             "--lock-timeout",
+                                             "2000ms",
                                              "run",
                                              "--backup",
                                              "disabled",

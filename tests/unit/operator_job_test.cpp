@@ -53,11 +53,24 @@ TEST(OperatorJobBuilder, RunsRetortRunWithPolicyFlagsAndTheReport) {
   const json job = buildMigrationJob(sv, "sweetshop-g3-abc", {"a1"});
   const json& container = job["spec"]["template"]["spec"]["containers"][0];
   const std::vector<std::string> args = container["args"];
-  const std::vector<std::string> expected = {
-      "-d",          "/migrations",          "run",      "--allow-downgrade", "--backup",
-      "required",    "--backup-dir",         "/backups", "--backup-keep",     "7",
-      "--report",    "/dev/termination-log", "--run-id", "sweetshop-g3-abc",  "--",
-      "2a3b7c4d5e07"};
+  const std::vector<std::string> expected = {"-d",
+                                             "/migrations",
+                                             "--lock-timeout",
+                                             "2000ms",
+                                             "run",
+                                             "--allow-downgrade",
+                                             "--backup",
+                                             "required",
+                                             "--backup-dir",
+                                             "/backups",
+                                             "--backup-keep",
+                                             "7",
+                                             "--report",
+                                             "/dev/termination-log",
+                                             "--run-id",
+                                             "sweetshop-g3-abc",
+                                             "--",
+                                             "2a3b7c4d5e07"};
   EXPECT_EQ(args, expected);
   EXPECT_EQ(container["terminationMessagePolicy"], "File");
 }

@@ -82,6 +82,20 @@ TEST(OperatorSchemaVersion, TargetRevisionIsRequiredAndNeverAFlag) {
   }
 }
 
+TEST(OperatorSchemaVersion, TheLockBudgetIsReadInMilliseconds) {
+  EXPECT_EQ(specFromJson(minimalSpec()).policy.lockTimeout, std::chrono::seconds(2));
+  json spec = minimalSpec();
+  spec["policy"] = {{"lockTimeout", "500ms"}, {"statementTimeout", "1m30s"}};
+  const SchemaVersionSpec read = specFromJson(spec);
+  EXPECT_EQ(read.policy.lockTimeout, std::chrono::milliseconds(500));
+  EXPECT_EQ(read.policy.statementTimeout, std::chrono::seconds(90));
+  EXPECT_EQ(parseMilliseconds("1s250ms", "x"), std::chrono::milliseconds(1250));
+  for (const char* bad : {"5", "ms", "2ms5s", "fast"}) {
+    spec["policy"]["lockTimeout"] = bad;
+    EXPECT_EQ(specErrorPath(spec), "spec.policy.lockTimeout") << bad;
+  }
+}
+
 TEST(OperatorSchemaVersion, GatesAreReadWithTheirFieldPaths) {
   json spec = minimalSpec();
   spec["mode"] = "Plan";

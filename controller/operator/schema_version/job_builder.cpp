@@ -76,7 +76,15 @@ std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec, const
                                             const MigrationRun& run) {
   const std::string& location =
       spec.migrations.alembic ? spec.migrations.alembic->path : spec.migrations.path;
-  std::vector<std::string> args = {"-d", location, "run"};
+  std::vector<std::string> args = {"-d", location};
+  // Session settings of every migration connection: global options, before the command.
+  if (spec.policy.lockTimeout.count() > 0)
+    args.insert(args.end(),
+                {"--lock-timeout", std::to_string(spec.policy.lockTimeout.count()) + "ms"});
+  if (spec.policy.statementTimeout.count() > 0)
+    args.insert(args.end(), {"--statement-timeout",
+                             std::to_string(spec.policy.statementTimeout.count()) + "ms"});
+  args.push_back("run");
   if (spec.policy.allowDowngrade) args.push_back("--allow-downgrade");
   if (spec.policy.allowDataLoss) args.push_back("--allow-data-loss");
   args.push_back("--backup");

@@ -146,6 +146,26 @@ std::chrono::seconds parseDuration(const std::string& text, const std::string& p
   return std::chrono::seconds(total);
 }
 
+std::chrono::milliseconds parseMilliseconds(const std::string& text, const std::string& path) {
+  // "500ms" and "1s500ms": the millisecond part is read apart, the rest as parseDuration reads.
+  std::string rest = text;
+  std::int64_t millis = 0;
+  const std::size_t ms = rest.find("ms");
+  if (ms != std::string::npos) {
+    if (ms + 2 != rest.size())
+      throw SpecError(path, "invalid duration \"" + text + "\": milliseconds come last");
+    std::size_t digits = ms;
+    while (digits > 0 && std::isdigit(static_cast<unsigned char>(rest[digits - 1]))) --digits;
+    if (digits == ms || ms - digits > 9)
+      throw SpecError(path, "invalid duration \"" + text + "\": expected e.g. 500ms, 2s, 1m");
+    millis = std::stoll(rest.substr(digits, ms - digits));
+    rest = rest.substr(0, digits);
+  }
+  const std::chrono::seconds seconds =
+      rest.empty() ? std::chrono::seconds(0) : parseDuration(rest, path);
+  return std::chrono::milliseconds(millis) + seconds;
+}
+
 std::string formatDuration(std::chrono::seconds duration) {
   const std::int64_t total = duration.count();
   if (total == 0) return "0s";
@@ -223,6 +243,13 @@ SchemaVersionSpec specFromJson(const json& spec) {
     requireObject(*policy, "spec.policy");
     readBool(*policy, "allowDowngrade", "spec.policy", out.policy.allowDowngrade);
     readBool(*policy, "allowDataLoss", "spec.policy", out.policy.allowDataLoss);
+    std::string text;
+    readString(*policy, "lockTimeout", "spec.policy", text);
+    if (!text.empty()) out.policy.lockTimeout = parseMilliseconds(text, "spec.policy.lockTimeout");
+    text.clear();
+    readString(*policy, "statementTimeout", "spec.policy", text);
+    if (!text.empty())
+      out.policy.statementTimeout = parseMilliseconds(text, "spec.policy.statementTimeout");
   }
   readBool(spec, "suspend", path, out.suspend);
   std::string interval;
@@ -375,11 +402,15 @@ json statusToJson(const SchemaVersionStatus& status) {
     const Plan& p = *status.plan;
     out["plan"] = {{"direction", p.direction}, {"steps", p.steps}, {"from", p.from}, {"to", p.to},
                    {"dataLoss", p.dataLoss},   {"hash", p.hash}};
-    if (!p.jobName.empty()) out["plan"]["jobName"] = p.jobName;
-    if (!p.configMap.empty()) out["plan"]["configMap"] = p.configMap;
+    // null, not absent: the status is written as a merge patch, where an absent key keeps the
+    // old value (the API server prunes the nulls of a full update).
+    out["plan"]["jobName"] = p.jobName.empty() ? json(nullptr) : json(p.jobName);
+    out["plan"]["configMap"] = p.configMap.empty() ? json(nullptr) : json(p.configMap);
   }
-  if (!status.nextWindowStart.empty()) out["nextWindowStart"] = status.nextWindowStart;
+  out["nextWindowStart"] =
+      status.nextWindowStart.empty() ? json(nullptr) : json(status.nextWindowStart);
   if (status.planAttempt != 0) out["planAttempt"] = status.planAttempt;
+  out["gate"] = nullptr;
   if (status.gate) {
     const GateStatus& g = *status.gate;
     out["gate"] = {

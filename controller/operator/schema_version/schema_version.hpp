@@ -68,6 +68,10 @@ struct Backup {
 struct Policy {
   bool allowDowngrade = false;
   bool allowDataLoss = false;
+  // The lock budget: how long a step may wait for a lock before it gives up (and is retried),
+  // so that an ALTER behind a long transaction does not queue the application behind it.
+  std::chrono::milliseconds lockTimeout{2000};
+  std::chrono::milliseconds statementTimeout{0};  // 0: none
 };
 
 struct JobSettings {
@@ -201,6 +205,9 @@ struct SchemaVersion {
 
 // "30s", "5m", "1h30m" (Go's duration syntax, whole seconds, units h/m/s); throws SpecError.
 std::chrono::seconds parseDuration(const std::string& text, const std::string& path);
+
+// The same syntax with milliseconds allowed too ("500ms", "2s", "1m30s"); throws SpecError.
+std::chrono::milliseconds parseMilliseconds(const std::string& text, const std::string& path);
 
 // The inverse, for messages: 300 s is "5m", 5400 s "1h30m", 0 s "0s".
 std::string formatDuration(std::chrono::seconds duration);
