@@ -64,6 +64,26 @@ bool settled(const op::Manager& manager) {
   });
 }
 
+// Plays the Job controller: creates a pod of the Job (its labels and owner, as the Job
+// controller makes them), for the test to give a status.
+json createPodOf(kube::ApiClient& client, const std::string& ns, const json& job,
+                 const std::string& suffix) {
+  const std::string jobName = job["metadata"]["name"];
+  const json pod = {
+      {"apiVersion", "v1"},
+      {"kind", "Pod"},
+      {"metadata",
+       {{"name", jobName + "-" + suffix},
+        {"labels", {{"job-name", jobName}, {op::kManagedByLabel, op::kManagedByValue}}},
+        {"ownerReferences", json::array({{{"apiVersion", "batch/v1"},
+                                          {"kind", "Job"},
+                                          {"name", jobName},
+                                          {"uid", job["metadata"]["uid"]},
+                                          {"controller", true}}})}}},
+      {"spec", job["spec"]["template"]["spec"]}};
+  return client.create(kube::resources::pods(), ns, pod);
+}
+
 std::string conditionOf(const json& object, const std::string& type) {
   for (const json& c : object.value("status", json::object()).value("conditions", json::array()))
     if (c["type"] == type) return c.value("status", "") + "/" + c.value("reason", "");
@@ -118,18 +138,7 @@ TEST(OperatorControllerTest, OneJobPerMoveAcrossRestartsAndOutcomeInStatus) {
                          {"sha256", "cd"},
                          {"seconds", 1.5}}},
                        {"seconds", 3.0}};
-  json pod = {{"apiVersion", "v1"},
-              {"kind", "Pod"},
-              {"metadata",
-               {{"name", jobName + "-abcde"},
-                {"labels", {{"job-name", jobName}, {op::kManagedByLabel, op::kManagedByValue}}},
-                {"ownerReferences", json::array({{{"apiVersion", "batch/v1"},
-                                                  {"kind", "Job"},
-                                                  {"name", jobName},
-                                                  {"uid", job["metadata"]["uid"]},
-                                                  {"controller", true}}})}}},
-              {"spec", job["spec"]["template"]["spec"]}};
-  pod = client->create(kube::resources::pods(), ns, pod);
+  json pod = createPodOf(*client, ns, job, "abcde");
   pod["status"] = {
       {"phase", "Succeeded"},
       {"containerStatuses", json::array({{{"name", "retort"},
@@ -469,18 +478,7 @@ TEST(OperatorControllerTest, AMoveThatCannotRunSaysWhy) {
       eventually([&] { return client->list(kube::resources::jobs(), ns).items.size() == 1; }));
   const json job = client->list(kube::resources::jobs(), ns).items[0];
   const std::string jobName = job["metadata"]["name"];
-  json pod = {{"apiVersion", "v1"},
-              {"kind", "Pod"},
-              {"metadata",
-               {{"name", jobName + "-abcde"},
-                {"labels", {{"job-name", jobName}, {op::kManagedByLabel, op::kManagedByValue}}},
-                {"ownerReferences", json::array({{{"apiVersion", "batch/v1"},
-                                                  {"kind", "Job"},
-                                                  {"name", jobName},
-                                                  {"uid", job["metadata"]["uid"]},
-                                                  {"controller", true}}})}}},
-              {"spec", job["spec"]["template"]["spec"]}};
-  pod = client->create(kube::resources::pods(), ns, pod);
+  json pod = createPodOf(*client, ns, job, "abcde");
   pod["status"] = {
       {"phase", "Pending"},
       {"containerStatuses",
