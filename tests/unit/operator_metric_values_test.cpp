@@ -82,6 +82,15 @@ TEST(OperatorMetricValues, ARunCountsItsResultReasonAndBackup) {
   EXPECT_EQ(runMetrics(backupFailed, false).reason, "BackupFailed");
 }
 
+TEST(OperatorMetricValues, ARunCountsTheStepsItTriedAgainAfterALockTimeout) {
+  const std::optional<RunReport> report = parseRunReport(
+      R"({"kind":"RunReport","outcome":"Succeeded","reason":"Migrated","lockRetries":3})");
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->lockRetries, 3);
+  EXPECT_EQ(runMetrics(*report, true).lockRetries, 3);
+  EXPECT_EQ(runMetrics(RunReport{}, true).lockRetries, 0);
+}
+
 TEST(OperatorBindAddress, FlagSpellingsBecomeCivetwebPorts) {
   EXPECT_EQ(civetwebPorts("127.0.0.1:8080"), "127.0.0.1:8080");
   EXPECT_EQ(civetwebPorts(":8080"), "8080");

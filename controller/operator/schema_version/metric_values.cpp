@@ -70,6 +70,7 @@ RunMetrics runMetrics(const RunReport& report, bool succeeded) {
              : !report.outcome.empty() ? report.outcome
                                        : (succeeded ? "Succeeded" : "Failed");
   m.migrationSeconds = report.seconds;
+  m.lockRetries = report.lockRetries;
   if (report.backup && !report.backup->file.empty()) {
     m.backupResult = "succeeded";
     m.backupSeconds = report.backup->seconds;

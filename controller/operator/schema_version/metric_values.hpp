@@ -35,6 +35,7 @@ struct RunMetrics {
   double migrationSeconds = 0;
   std::string backupResult;  // succeeded | failed | skipped
   std::optional<double> backupSeconds;
+  std::int64_t lockRetries = 0;
 };
 
 RunMetrics runMetrics(const RunReport& report, bool succeeded);

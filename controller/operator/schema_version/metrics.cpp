@@ -74,6 +74,10 @@ ControllerMetrics::ControllerMetrics() : registry_(std::make_shared<prometheus::
                      .Name("retort_migrations_total")
                      .Help("Migration runs by result and the report's reason")
                      .Register(r);
+  lockRetries_ = &prometheus::BuildCounter()
+                      .Name("retort_lock_retries_total")
+                      .Help("Steps tried again after they waited longer than the lock budget")
+                      .Register(r);
   backups_ = &prometheus::BuildCounter()
                   .Name("retort_backups_total")
                   .Help("Backups by result (succeeded, failed, skipped)")
@@ -171,6 +175,8 @@ void ControllerMetrics::recordRun(const std::string& ns, const std::string& name
   s.counter(migrations_, {{"result", run.result}, {"reason", run.reason}}).Increment();
   s.histogram(migrationDuration_, {{"direction", run.direction}}).Observe(run.migrationSeconds);
   s.counter(backups_, {{"result", run.backupResult}}).Increment();
+  if (run.lockRetries > 0)
+    s.counter(lockRetries_, {}).Increment(static_cast<double>(run.lockRetries));
   if (run.backupSeconds) s.histogram(backupDuration_, {}).Observe(*run.backupSeconds);
 }
 

@@ -66,6 +66,7 @@ class ControllerMetrics final : public WorkQueueObserver {
   prometheus::Family<prometheus::Histogram>* migrationDuration_;
   prometheus::Family<prometheus::Histogram>* backupDuration_;
   prometheus::Family<prometheus::Counter>* migrations_;
+  prometheus::Family<prometheus::Counter>* lockRetries_;
   prometheus::Family<prometheus::Counter>* backups_;
   prometheus::Family<prometheus::Counter>* reconciles_;
   prometheus::Histogram* reconcileDuration_;

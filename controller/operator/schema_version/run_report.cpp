@@ -56,6 +56,7 @@ std::optional<RunReport> parseRunReport(const std::string& terminationMessage) {
   report.steps = intOf(document, "steps");
   report.planHash = stringOf(document, "planHash");
   report.planSteps = stringsOf(document, "planSteps");
+  report.lockRetries = intOf(document, "lockRetries");
   if (const auto loss = document.find("dataLoss"); loss != document.end() && loss->is_boolean())
     report.dataLoss = loss->get<bool>();
   if (const auto step = document.find("failedStep"); step != document.end() && step->is_object())

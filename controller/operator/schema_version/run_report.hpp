@@ -38,6 +38,7 @@ struct RunReport {
   std::string planHash;
   bool dataLoss = false;
   std::vector<std::string> planSteps;  // a line a step (revision, file, way, findings)
+  std::int64_t lockRetries = 0;        // steps tried again after a lock timeout
   std::optional<FailedStep> failedStep;
   std::optional<BackupReport> backup;
   double seconds = 0;
