@@ -316,7 +316,9 @@ void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChang
       auto* db = dynamic_cast<const DatabaseError*>(&error);
       // 55P03 alone: a deadlock or serialization failure is a conflict of this very step, that
       // waiting a moment in this session does not resolve, and the operator retries the run.
-      if (db && db->sqlstate() == "55P03" && !db->connectionLost() && connection_.isOpen()) {
+      // Without a lock budget the failure reads as it always has (Alembic's commands).
+      if (options_.lockRetries > 0 && db && db->sqlstate() == "55P03" && !db->connectionLost() &&
+          connection_.isOpen()) {
         const std::string blockers =
             describeBlockers(watch_ ? watch_->lastSeen() : std::vector<LockBlocker>{});
         if (tries <= options_.lockRetries) {
