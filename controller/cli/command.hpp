@@ -17,6 +17,7 @@ struct GlobalOptions {
   std::string versionTableSchema;
   std::string lockTimeout;       // PostgreSQL interval text, e.g. "5s"; empty: server default
   std::string statementTimeout;  // likewise
+  int lockRetries = 0;           // new tries of a step that hit lock_timeout (engine/runtime)
   bool quiet = false;
 
   // The URL to connect with, after applying the defaults above.

@@ -357,6 +357,7 @@ int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport
       migrator.run(plan.migrationSteps(), rows);
     }
   } catch (const engine::MigrationFailed& e) {
+    report.lockRetries = migrator.lockRetriesMade();
     report.failedStep = engine::RunReport::FailedStep{revisionOfFile(plan, e.file()), e.file(),
                                                       e.sqlstate(), e.line()};
     try {
@@ -378,6 +379,7 @@ int execute(const GlobalOptions& options, const RunArgs& args, engine::RunReport
       throw RunStop{engine::RunExit::Transient, "TransientFailure", e.what()};
     throw RunStop{engine::RunExit::StepFailed, "StepFailed", e.what()};
   }
+  report.lockRetries = migrator.lockRetriesMade();
   stage = "reading the version table after the run";
   report.to = migrator.currentRows();
   report.outcome = "Succeeded";

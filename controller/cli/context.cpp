@@ -41,7 +41,14 @@ engine::VersionTableName versionTableName(const GlobalOptions& options) {
 }
 
 engine::RunOptions runOptions(const GlobalOptions& options) {
-  return {options.lockTimeout, options.statementTimeout};
+  engine::RunOptions run;
+  run.lockTimeout = options.lockTimeout;
+  run.statementTimeout = options.statementTimeout;
+  run.lockRetries = options.lockRetries;
+  run.connectWatcher = [url = options.databaseUrl()] {
+    return std::make_unique<engine::Connection>(url);
+  };
+  return run;
 }
 
 DatabaseSession openDatabase(const GlobalOptions& options, const engine::RevisionGraph& graph,

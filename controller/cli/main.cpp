@@ -62,6 +62,10 @@ int main(int argc, char** argv) {
                  "Schema of the version table");
   app.add_option("--lock-timeout", options.lockTimeout,
                  "lock_timeout for migration sessions, e.g. 5s");
+  app.add_option("--lock-retries", options.lockRetries,
+                 "Run a transactional step that hit the lock timeout again, up to N more times, "
+                 "with backoff (default 0)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--statement-timeout", options.statementTimeout,
                  "statement_timeout for migration sessions");
   app.add_flag("-q,--quiet", options.quiet, "Do not log INFO lines");

@@ -18,14 +18,16 @@ TEST(RunReportTest, HasTheContractsFields) {
   r.from = {"a"};
   r.failedStep = RunReport::FailedStep{"b", "versions/b.sql", "42P01", 5};
   r.backup = RunReport::Backup{"backups/x.dump", "abc", 12, 0.5};
+  r.lockRetries = 3;
   nlohmann::json j = nlohmann::json::parse(renderRunReport(r));
+  EXPECT_EQ(j["lockRetries"], 3);
   EXPECT_EQ(j["apiVersion"], "retort.dev/v1alpha1");
   EXPECT_EQ(j["kind"], "RunReport");
   EXPECT_EQ(j["failedStep"]["line"], 5);
   EXPECT_EQ(j["failedStep"]["sqlstate"], "42P01");
   EXPECT_EQ(j["backup"]["bytes"], 12);
   for (const char* key : {"runId", "outcome", "reason", "message", "from", "to", "target",
-                          "direction", "steps", "planHash", "dataLoss", "seconds"})
+                          "direction", "steps", "planHash", "dataLoss", "lockRetries", "seconds"})
     EXPECT_TRUE(j.contains(key)) << key;
 }
 

@@ -59,6 +59,7 @@ nlohmann::json toJson(const RunReport& r, size_t listKeep, size_t textKeep) {
                    {"sha256", cutText(r.backup->sha256, 128)},
                    {"seconds", rounded(r.backup->seconds)}};
   }
+  j["lockRetries"] = r.lockRetries;
   j["seconds"] = rounded(r.seconds);
   return j;
 }

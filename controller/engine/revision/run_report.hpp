@@ -39,6 +39,7 @@ struct RunReport {
     double seconds = 0;
   };
   std::optional<Backup> backup;
+  int lockRetries = 0;  // new tries of steps that hit lock_timeout, over the whole run
   double seconds = 0;
 
   // Copies direction, heads, steps, hash and data loss from `plan`.

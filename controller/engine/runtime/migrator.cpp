@@ -194,6 +194,13 @@ std::vector<std::string> Migrator::run(const std::vector<MigrationStep>& steps,
     return s.kind != MigrationStep::Kind::Stamp;
   });
   if (runsScripts) refuseWhileInterrupted();
+  // Kept for the migrator's life: the Alembic executor calls run() once a step.
+  if (options_.lockRetries > 0 && options_.connectWatcher && !steps.empty() && !watch_) {
+    const int pid = std::stoi(connection_.exec("SELECT pg_backend_pid()").value(0, 0));
+    // Well inside any useful lock_timeout, so a wait is seen before the timeout ends it.
+    watch_ =
+        std::make_unique<BlockerWatch>(options_.connectWatcher, pid, std::chrono::milliseconds(50));
+  }
   VersionHeads heads(graph_, std::move(rows));
   for (size_t i = 0; i < steps.size(); ++i) {
     std::vector<VersionChange> changes = heads.advance(steps[i]);
@@ -252,70 +259,115 @@ void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChang
   const bool isScript = step.kind != MigrationStep::Kind::Stamp;
   const bool transactional = !isScript || graph_.script(step.revision).transactional;
 
-  std::string prefix;
-  std::optional<long> progressId;
-  try {
-    if (isScript && !transactional) {
-      progressId = runStatementsOneByOne(step, versionSql, start);
-    }
-    prefix = std::string(kBegin);
-    if (isScript && transactional) {
-      prefix += sectionFor(graph_, step).sql;
-      prefix += "\n;\n";
-    }
-    std::vector<Result> results = connection_.execBatch(prefix + versionSql);
-    for (size_t k = 0; k < changes.size(); ++k) {
-      versionTable_.checkAffected(changes[k],
-                                  results[results.size() - changes.size() + k].affectedRows());
-    }
-    std::string record =
-        progressId
-            ? historyTable_.finishStepSql(*progressId, millisecondsSince(start))
-            : historyTable_.insertSql(historyRecordFor(graph_, step, millisecondsSince(start)));
-    connection_.execBatch(record + ";\n" + (last ? "SET LOCAL synchronous_commit = on;\n" : "") +
-                          "COMMIT");
-  } catch (const MigrationFailed& error) {
-    // Only the statement-by-statement path throws this, after recording the failure itself.
-    if (connection_.inTransaction()) connection_.exec("ROLLBACK");
-    throw MigrationFailed(step.shortLog(graph_) + " failed at " + error.file() +
-                              (error.line() > 0 ? ":" + std::to_string(error.line()) : "") + ": " +
-                              error.what(),
-                          error.file(), error.line());
-  } catch (const std::exception& error) {
-    if (progressId) {
-      // The statements committed but the version change did not: the mark stays for a human.
+  for (int tries = 1;; ++tries) {
+    std::string prefix;
+    std::optional<long> progressId;
+    if (watch_) watch_->forget();
+    try {
+      if (isScript && !transactional) {
+        progressId = runStatementsOneByOne(step, versionSql, start);
+      }
+      prefix = std::string(kBegin);
+      if (isScript && transactional) {
+        prefix += sectionFor(graph_, step).sql;
+        prefix += "\n;\n";
+      }
+      std::vector<Result> results = connection_.execBatch(prefix + versionSql);
+      for (size_t k = 0; k < changes.size(); ++k) {
+        versionTable_.checkAffected(changes[k],
+                                    results[results.size() - changes.size() + k].affectedRows());
+      }
+      std::string record =
+          progressId
+              ? historyTable_.finishStepSql(*progressId, millisecondsSince(start))
+              : historyTable_.insertSql(historyRecordFor(graph_, step, millisecondsSince(start)));
+      connection_.execBatch(record + ";\n" + (last ? "SET LOCAL synchronous_commit = on;\n" : "") +
+                            "COMMIT");
+    } catch (const MigrationFailed& error) {
+      // Only the statement-by-statement path throws this, after recording the failure itself.
       if (connection_.inTransaction()) connection_.exec("ROLLBACK");
-      try {
-        historyTable_.keepStepInterrupted(*progressId, error.what());
-      } catch (const std::exception&) {
+      throw MigrationFailed(step.shortLog(graph_) + " failed at " + error.file() +
+                                (error.line() > 0 ? ":" + std::to_string(error.line()) : "") +
+                                ": " + error.what(),
+                            error.file(), error.line());
+    } catch (const std::exception& error) {
+      if (progressId) {
+        // The statements committed but the version change did not: the mark stays for a human.
+        if (connection_.inTransaction()) connection_.exec("ROLLBACK");
+        try {
+          historyTable_.keepStepInterrupted(*progressId, error.what());
+        } catch (const std::exception&) {
+        }
+        // A lost connection must not read as transient: the committed statements stay, and
+        // the next run refuses until `retort resolve`.
+        if (auto* db = dynamic_cast<const DatabaseError*>(&error); db && db->connectionLost()) {
+          const Script& script = graph_.script(step.revision);
+          const int statements = static_cast<int>(
+              splitStatements(sectionFor(graph_, step), script.path.string()).size());
+          HistoryTable::InterruptedStep interrupted{*progressId, graph_.id(step.revision),
+                                                    historyRecordFor(graph_, step, 0).operation,
+                                                    statements, error.what()};
+          throw MigrationFailed(interruptedStepMessage(graph_, interrupted), script.path.string(),
+                                0);
+        }
+        throw;
       }
-      // A lost connection must not read as transient: the committed statements stay, and
-      // the next run refuses until `retort resolve`.
-      if (auto* db = dynamic_cast<const DatabaseError*>(&error); db && db->connectionLost()) {
-        const Script& script = graph_.script(step.revision);
-        const int statements = static_cast<int>(
-            splitStatements(sectionFor(graph_, step), script.path.string()).size());
-        HistoryTable::InterruptedStep interrupted{*progressId, graph_.id(step.revision),
-                                                  historyRecordFor(graph_, step, 0).operation,
-                                                  statements, error.what()};
-        throw MigrationFailed(interruptedStepMessage(graph_, interrupted), script.path.string(), 0);
+      std::string note;
+      auto* db = dynamic_cast<const DatabaseError*>(&error);
+      // 55P03 alone: a deadlock or serialization failure is a conflict of this very step, that
+      // waiting a moment in this session does not resolve, and the operator retries the run.
+      // Without a lock budget the failure reads as it always has (Alembic's commands).
+      if (options_.lockRetries > 0 && db && db->sqlstate() == "55P03" && !db->connectionLost() &&
+          connection_.isOpen()) {
+        const std::string blockers =
+            describeBlockers(watch_ ? watch_->lastSeen() : std::vector<LockBlocker>{});
+        if (tries <= options_.lockRetries) {
+          if (connection_.inTransaction()) connection_.exec("ROLLBACK");
+          std::uniform_real_distribution<double> jitter(-1.0, 1.0);
+          const std::chrono::milliseconds delay = lockRetryDelay(tries, jitter(jitter_));
+          char seconds[32];
+          std::snprintf(seconds, sizeof seconds, "%.1f",
+                        static_cast<double>(delay.count()) / 1000.0);
+          Log::warning(kLogger, "lock timeout on step " + stepName(step) + ", try " +
+                                    std::to_string(tries) + " of " +
+                                    std::to_string(options_.lockRetries + 1) + "; blocked by " +
+                                    blockers + "; retrying in " + seconds + " s");
+          ++lockRetriesMade_;
+          if (options_.sleep) {
+            options_.sleep(delay);
+          } else {
+            std::this_thread::sleep_for(delay);
+          }
+          continue;
+        }
+        note = "; lock timeout on step " + stepName(step) + " after " + std::to_string(tries) +
+               " tr" + (tries == 1 ? "y" : "ies") + ", blocked by " + blockers;
       }
-      throw;
+      fail(step, error, millisecondsSince(start), prefix, note);
     }
-    fail(step, error, millisecondsSince(start), prefix);
+    break;
   }
   Log::info(kLogger, "Done " + step.shortLog(graph_) + " in " + formatMs(millisecondsSince(start)));
 }
 
+std::string Migrator::stepName(const MigrationStep& step) const {
+  if (step.kind == MigrationStep::Kind::Stamp) {
+    std::string to;
+    for (const std::string& id : step.toRevisions(graph_)) to += (to.empty() ? "" : ",") + id;
+    return "stamp to " + (to.empty() ? std::string("base") : to);
+  }
+  return graph_.id(step.revision) + " (" + graph_.script(step.revision).path.string() + ")";
+}
+
 void Migrator::fail(const MigrationStep& step, const std::exception& error, double elapsedMs,
-                    const std::string& batchPrefix) {
+                    const std::string& batchPrefix, const std::string& note) {
   auto* db = dynamic_cast<const DatabaseError*>(&error);
   // Nothing can be rolled back or recorded over a lost session; the server rolled it back.
   const bool lost = (db && db->connectionLost()) || !connection_.isOpen();
   if (!lost && connection_.inTransaction()) connection_.exec("ROLLBACK");
   std::string file;
   int line = 0;
-  std::string message = error.what();
+  std::string message = error.what() + note;
   if (auto* failed = dynamic_cast<const MigrationFailed*>(&error)) {
     file = failed->file();
     line = failed->line();

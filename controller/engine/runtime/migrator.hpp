@@ -10,9 +10,16 @@
 // failed after others committed), script steps are refused until `retort resolve` clears it.
 // Steps commit with synchronous_commit off and the run's last commit is synchronous, so a
 // finished run is durable while a crash mid-run can only lose a suffix of whole steps.
+// A transactional step (or stamp) that fails on lock_timeout is run again, in a new transaction,
+// up to RunOptions::lockRetries times (engine/runtime/lock_retry.hpp); the steps before it
+// stay committed. A `transactional: false` step is never retried: its statements commit one
+// by one, and CREATE INDEX CONCURRENTLY leaves an invalid index behind when it fails.
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <memory>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -20,6 +27,7 @@
 #include "engine/revision/migration_step.hpp"
 #include "engine/runtime/connection.hpp"
 #include "engine/runtime/history_table.hpp"
+#include "engine/runtime/lock_retry.hpp"
 #include "engine/runtime/version_table.hpp"
 
 namespace retort::engine {
@@ -27,6 +35,12 @@ namespace retort::engine {
 struct RunOptions {
   std::string lockTimeout;       // PostgreSQL interval text; empty: server default
   std::string statementTimeout;  // likewise
+  int lockRetries = 0;           // new tries of a transactional step that hit lock_timeout
+  // Opens another session to the database, to see who blocks a step while lock retries are on;
+  // none: blockers are reported as unknown.
+  std::function<std::unique_ptr<Connection>()> connectWatcher;
+  // The pause between tries; none: std::this_thread::sleep_for. Tests make it short.
+  std::function<void(std::chrono::milliseconds)> sleep;
 };
 
 // Why a step cannot run or resume: an interrupted non-transactional step awaits a human.
@@ -82,6 +96,9 @@ class Migrator {
   // caller that must hold the lock earlier (retort run, from planning on) calls it first.
   void acquireLock();
 
+  // New tries made so far for steps that hit lock_timeout, over every step of this migrator.
+  int lockRetriesMade() const { return lockRetriesMade_; }
+
  private:
   void refuseTransactionControl(const MigrationStep& step) const;
   void refuseWhileInterrupted();
@@ -90,8 +107,11 @@ class Migrator {
   // id of its in-progress history row.
   long runStatementsOneByOne(const MigrationStep& step, const std::string& versionSql,
                              std::chrono::steady_clock::time_point start);
+  // `note` follows the error's message (who blocked a step that ran out of lock retries).
   [[noreturn]] void fail(const MigrationStep& step, const std::exception& error, double elapsedMs,
-                         const std::string& batchPrefix);
+                         const std::string& batchPrefix, const std::string& note = {});
+  // "<revision> (<file>)" for a script step; the target revisions for a stamp.
+  std::string stepName(const MigrationStep& step) const;
   void recordFailure(const MigrationStep& step, const std::string& message, double elapsedMs);
 
   Connection& connection_;
@@ -99,6 +119,9 @@ class Migrator {
   VersionTable versionTable_;
   HistoryTable historyTable_;
   RunOptions options_;
+  std::unique_ptr<BlockerWatch> watch_;  // from the first run() with lock retries on
+  int lockRetriesMade_ = 0;
+  std::mt19937 jitter_{std::random_device{}()};
 };
 
 }  // namespace retort::engine
