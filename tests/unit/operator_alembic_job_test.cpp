@@ -103,6 +103,8 @@ TEST(OperatorAlembicJob, AppContainerRunsTheCopyWithTheAlembicExecutor) {
                                              "/app/alembic",
                                              "--lock-timeout",
                                              "2000ms",
+                                             "--lock-retries",
+                                             "5",
                                              "run",
                                              "--backup",
                                              "disabled",

@@ -57,6 +57,8 @@ TEST(OperatorJobBuilder, RunsRetortRunWithPolicyFlagsAndTheReport) {
                                              "/migrations",
                                              "--lock-timeout",
                                              "2000ms",
+                                             "--lock-retries",
+                                             "5",
                                              "run",
                                              "--allow-downgrade",
                                              "--backup",

@@ -84,6 +84,7 @@ TEST(OperatorSchemaVersion, TargetRevisionIsRequiredAndNeverAFlag) {
 
 TEST(OperatorSchemaVersion, TheLockBudgetIsReadInMilliseconds) {
   EXPECT_EQ(specFromJson(minimalSpec()).policy.lockTimeout, std::chrono::seconds(2));
+  EXPECT_EQ(specFromJson(minimalSpec()).policy.lockRetries, 5);
   json spec = minimalSpec();
   spec["policy"] = {{"lockTimeout", "500ms"}, {"statementTimeout", "1m30s"}};
   const SchemaVersionSpec read = specFromJson(spec);

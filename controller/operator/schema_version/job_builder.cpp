@@ -81,6 +81,8 @@ std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec, const
   if (spec.policy.lockTimeout.count() > 0)
     args.insert(args.end(),
                 {"--lock-timeout", std::to_string(spec.policy.lockTimeout.count()) + "ms"});
+  if (spec.policy.lockTimeout.count() > 0 && spec.policy.lockRetries > 0)
+    args.insert(args.end(), {"--lock-retries", std::to_string(spec.policy.lockRetries)});
   if (spec.policy.statementTimeout.count() > 0)
     args.insert(args.end(), {"--statement-timeout",
                              std::to_string(spec.policy.statementTimeout.count()) + "ms"});

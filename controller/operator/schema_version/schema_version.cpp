@@ -243,6 +243,7 @@ SchemaVersionSpec specFromJson(const json& spec) {
     requireObject(*policy, "spec.policy");
     readBool(*policy, "allowDowngrade", "spec.policy", out.policy.allowDowngrade);
     readBool(*policy, "allowDataLoss", "spec.policy", out.policy.allowDataLoss);
+    readInt(*policy, "lockRetries", "spec.policy", out.policy.lockRetries, 0);
     std::string text;
     readString(*policy, "lockTimeout", "spec.policy", text);
     if (!text.empty()) out.policy.lockTimeout = parseMilliseconds(text, "spec.policy.lockTimeout");

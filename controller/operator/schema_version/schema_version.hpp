@@ -72,6 +72,9 @@ struct Policy {
   // so that an ALTER behind a long transaction does not queue the application behind it.
   std::chrono::milliseconds lockTimeout{2000};
   std::chrono::milliseconds statementTimeout{0};  // 0: none
+  // A step that hit the lock budget is tried again, in a new transaction, this many times
+  // (with backoff) before the run fails as transient.
+  std::int64_t lockRetries = 5;
 };
 
 struct JobSettings {
