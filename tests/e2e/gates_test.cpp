@@ -91,6 +91,27 @@ TEST(Gates, ApprovalByAnnotationRunsExactlyTheApprovedPlan) {
   EXPECT_NE(args.find("\"--expect-plan\",\"" + hash + "\""), std::string::npos) << args;
 }
 
+// The approval reviewed in a pull request: the hash in spec.approval.approvedPlan. The spec
+// change is a new generation, planned again; the same scripts and database give the same
+// hash, which is then approved.
+TEST(Gates, ApprovalInTheSpecRunsThePlanItNames) {
+  OperatorWorld world("spec-approval");
+  OperatorProcess op(world.ns);
+  apply(sweetshopSchemaVersion(world.ns, "sweetshop", "head", "  approval: {required: true}\n"));
+  ASSERT_TRUE(waitForReason(world.ns, "sweetshop", "Reconciling", "True/AwaitingApproval", 180))
+      << describeSv(world.ns, "sweetshop") << op.log();
+  const std::string hash = jsonpath(world.ns, "sv", "sweetshop", "{.status.plan.hash}");
+  ASSERT_EQ(
+      patchSpec(world.ns, "sweetshop",
+                R"({"spec":{"approval":{"required":true,"approvedPlan":")" + hash + R"("}}})"),
+      0);
+  ASSERT_TRUE(waitForSvCondition(world.ns, "sweetshop", "Ready", "True", 180))
+      << describeSv(world.ns, "sweetshop") << op.log();
+  EXPECT_EQ(jsonpath(world.ns, "sv", "sweetshop", "{.status.plan.hash}"), hash);
+  engine::Connection conn(world.db.local);
+  EXPECT_EQ(conn.exec("SELECT version_num FROM alembic_version").value(0, 0), sweetshopHead());
+}
+
 TEST(Gates, ScriptsThatChangedAfterTheApprovalAreRefusedAndPlannedAgain) {
   OperatorWorld world("replan");
   OperatorProcess op(world.ns);
