@@ -80,6 +80,20 @@ spec:
   migrations: {image: )" + e2e.retortImage +
                                  R"(, path: /scripts, configMaps: [failing-scripts]}
   backup: {mode: Disabled}
+---
+# A preview of the same move (plan mode): it waits on the Mode gate, for the gate panel.
+apiVersion: retort.dev/v1alpha1
+kind: SchemaVersion
+metadata: {name: preview, namespace: )" +
+                                 created->ns +
+                                 R"(}
+spec:
+  targetRevision: head
+  mode: Plan
+  database: {secretRef: {name: failing-db, key: uri}}
+  migrations: {image: )" + e2e.retortImage +
+                                 R"(, path: /scripts, configMaps: [failing-scripts]}
+  backup: {mode: Disabled}
 )";
     std::string output;
     if (e2e.cluster->apply(manifest, &output) != 0) {
