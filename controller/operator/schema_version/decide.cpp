@@ -11,22 +11,6 @@
 namespace retort::op {
 namespace {
 
-std::vector<std::string> sorted(std::vector<std::string> items) {
-  std::sort(items.begin(), items.end());
-  return items;
-}
-
-bool sameRevisions(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  return sorted(a) == sorted(b);
-}
-
-std::string describe(const std::vector<std::string>& revisions) {
-  if (revisions.empty()) return "(base)";
-  std::string out;
-  for (const std::string& r : sorted(revisions)) out += (out.empty() ? "" : ",") + r;
-  return out;
-}
-
 // Outcomes after which the same move is not tried again.
 bool isFinalOutcome(const std::string& outcome) {
   return outcome != "Running" && outcome != "Transient" && !outcome.empty();
@@ -47,14 +31,26 @@ struct ConditionSetter {
   }
 };
 
-// While a move's Job exists and has no outcome: the same conditions from its creation on.
-void setMigrating(ConditionSetter& set, const std::string& jobName, bool planning = false) {
-  const char* reason = planning ? "Planning" : "Migrating";
-  const std::string message =
-      "Job " + jobName + (planning ? " is computing the plan" : " is migrating the database");
+// A move under way or waiting (kstatus's Progressing): Reconciling=True, Ready=False,
+// Stalled=False, all with the same reason.
+void setProgressing(ConditionSetter& set, const std::string& reason, const std::string& message) {
   set(condition::kReconciling, true, reason, message);
   set(condition::kReady, false, reason, message);
   set(condition::kStalled, false, reason, "");
+}
+
+// A move that will not go on without a change of the object or its world.
+void setStalled(ConditionSetter& set, const std::string& reason, const std::string& message) {
+  set(condition::kStalled, true, reason, message);
+  set(condition::kReady, false, reason, message);
+  set(condition::kReconciling, false, "Stalled", "");
+}
+
+// While a move's Job exists and has no outcome: the same conditions from its creation on.
+void setMigrating(ConditionSetter& set, const std::string& jobName, bool planning = false) {
+  setProgressing(
+      set, planning ? "Planning" : "Migrating",
+      "Job " + jobName + (planning ? " is computing the plan" : " is migrating the database"));
 }
 
 // Only a run that applied steps (or found nothing to do) has moved the database to the report's
@@ -110,9 +106,7 @@ void reportPodWaiting(Decision& d, ConditionSetter& set, const SchemaVersion& sv
     st.observedGeneration = sv.generation;
     d.deleteJob = true;
     d.events.push_back({true, "Stalled", "Migrate", message});
-    set(condition::kStalled, true, waiting.reason, message);
-    set(condition::kReady, false, waiting.reason, message);
-    set(condition::kReconciling, false, "Stalled", "");
+    setStalled(set, waiting.reason, message);
     return;
   }
   d.requeueAfter = std::chrono::duration_cast<Duration>(limit - waited);
@@ -127,9 +121,7 @@ void reportPodWaiting(Decision& d, ConditionSetter& set, const SchemaVersion& sv
     d.events.push_back({true, waiting.reason, "Migrate", message});
   st.lastRun->reason = waiting.reason;
   st.lastRun->message = waiting.message;
-  set(condition::kReconciling, true, waiting.reason, message);
-  set(condition::kReady, false, waiting.reason, message);
-  set(condition::kStalled, false, waiting.reason, "");
+  setProgressing(set, waiting.reason, message);
 }
 
 // The reconciler found the move cannot start (MoveRefusal): Stalled, with an Event the first
@@ -147,9 +139,7 @@ void reportRefusal(Decision& d, ConditionSetter& set, const SchemaVersion& sv,
   } else {
     d.requeueAfter = std::chrono::duration_cast<Duration>(kMissingSecretRecheck);
   }
-  set(condition::kStalled, true, refusal.reason, refusal.message);
-  set(condition::kReady, false, refusal.reason, refusal.message);
-  set(condition::kReconciling, false, "Stalled", "");
+  setStalled(set, refusal.reason, refusal.message);
 }
 
 enum class PlanRecord { Recorded, Refused, NotYetRead };
@@ -178,9 +168,7 @@ PlanRecord recordPlan(Decision& d, ConditionSetter& set, const SchemaVersion& sv
     st.observedGeneration = sv.generation;
     recordReport(st, report, now);
     d.events.push_back({true, "Stalled", "Plan", run.reason + ": " + run.message});
-    set(condition::kStalled, true, run.reason, run.message);
-    set(condition::kReady, false, run.reason, run.message);
-    set(condition::kReconciling, false, "Stalled", "");
+    setStalled(set, run.reason, run.message);
     return PlanRecord::Refused;
   }
   st.lastRun = run;
@@ -192,9 +180,9 @@ PlanRecord recordPlan(Decision& d, ConditionSetter& set, const SchemaVersion& sv
   d.publishPlan = planConfigMap(sv, report, d.jobName);
   d.events.push_back({false, "Planned", "Plan",
                       "plan " + report.planHash + ": " + report.direction + " from " +
-                          describe(report.from) + " to " + describe(report.to) + ", " +
-                          std::to_string(report.steps) + " steps (ConfigMap " + st.plan->configMap +
-                          ")"});
+                          describeRevisions(report.from) + " to " + describeRevisions(report.to) +
+                          ", " + std::to_string(report.steps) + " steps (ConfigMap " +
+                          st.plan->configMap + ")"});
   return PlanRecord::Recorded;
 }
 
@@ -208,9 +196,7 @@ void waitOnGate(Decision& d, ConditionSetter& set, const ClosedGate& closed,
   if (!same) d.events.push_back({false, closed.verdict.reason, "Gate", closed.verdict.message});
   st.gate = GateStatus{closed.name, closed.verdict.reason, closed.verdict.message,
                        same ? st.gate->since : now};
-  set(condition::kReconciling, true, closed.verdict.reason, closed.verdict.message);
-  set(condition::kReady, false, closed.verdict.reason, closed.verdict.message);
-  set(condition::kStalled, false, closed.verdict.reason, "");
+  setProgressing(set, closed.verdict.reason, closed.verdict.message);
   d.requeueAfter = closed.verdict.recheckIn;
 }
 
@@ -263,8 +249,8 @@ Decision decide(const Observation& observed) {
       driftDetected = hadRecord && st.lastRun->outcome != "Running";
       if (hadRecord)
         d.events.push_back({true, "Drifted", "CheckDrift",
-                            "database is at " + describe(observed.drift->heads) +
-                                " but was recorded at " + describe(st.currentRevisions)});
+                            "database is at " + describeRevisions(observed.drift->heads) +
+                                " but was recorded at " + describeRevisions(st.currentRevisions)});
       st.currentRevisions = observed.drift->heads;
     }
   }
@@ -341,9 +327,9 @@ Decision decide(const Observation& observed) {
         if (previousOutcome != run.outcome)
           d.events.push_back(
               {false, "Succeeded", "Migrate",
-               "Job " + d.jobName + ": database at " + describe(st.currentRevisions)});
+               "Job " + d.jobName + ": database at " + describeRevisions(st.currentRevisions)});
         set(condition::kReady, true, run.outcome,
-            "database at target " + describe(st.targetRevisions));
+            "database at target " + describeRevisions(st.targetRevisions));
         set(condition::kReconciling, false, run.outcome, "");
         set(condition::kStalled, false, run.outcome, "");
         if (job.report && job.report->backup && !job.report->backup->file.empty())
@@ -363,9 +349,7 @@ Decision decide(const Observation& observed) {
                                     "; the move is planned again and needs a new approval"});
           }
           if (job.report && !job.report->from.empty()) st.currentRevisions = job.report->from;
-          set(condition::kReconciling, true, "PlanChanged", job.message);
-          set(condition::kReady, false, "PlanChanged", job.message);
-          set(condition::kStalled, false, "PlanChanged", "");
+          setProgressing(set, "PlanChanged", job.message);
           d.requeueAfter = Duration::zero();
           break;
         }
@@ -379,10 +363,7 @@ Decision decide(const Observation& observed) {
                               "Job " + d.jobName + " failed permanently (" +
                                   (run.reason.empty() ? "MigrationFailed" : run.reason) +
                                   "): " + message});
-        set(condition::kStalled, true, run.reason.empty() ? "MigrationFailed" : run.reason,
-            message);
-        set(condition::kReady, false, run.reason.empty() ? "MigrationFailed" : run.reason, message);
-        set(condition::kReconciling, false, "Stalled", "");
+        setStalled(set, run.reason.empty() ? "MigrationFailed" : run.reason, message);
         if (run.outcome == "BackupFailed")
           set(condition::kBackupSucceeded, false, "BackupFailed", message);
         break;
@@ -400,9 +381,7 @@ Decision decide(const Observation& observed) {
                    std::to_string(
                        std::chrono::duration_cast<std::chrono::seconds>(*d.requeueAfter).count()) +
                    "s"});
-        set(condition::kReconciling, true, "RetryingTransientFailure", run.message);
-        set(condition::kReady, false, "RetryingTransientFailure", run.message);
-        set(condition::kStalled, false, "RetryingTransientFailure", "");
+        setProgressing(set, "RetryingTransientFailure", run.message);
         break;
       }
     }
@@ -416,7 +395,7 @@ Decision decide(const Observation& observed) {
     // A Ready=True written by the success itself stands (its reason names the outcome).
     if (!needsMove() && settledSuccess && !isConditionTrue(st.conditions, condition::kReady)) {
       set(condition::kReady, true, "UpToDate",
-          "database at target " + describe(st.targetRevisions));
+          "database at target " + describeRevisions(st.targetRevisions));
       set(condition::kReconciling, false, "UpToDate", "");
       set(condition::kStalled, false, "UpToDate", "");
     }
@@ -435,8 +414,8 @@ Decision decide(const Observation& observed) {
     d.createJob = buildMigrationJob(sv, d.jobName, from, MigrationRun{true, ""});
     st.lastRun = LastRun{d.jobName, observed.now, "", "Running", "JobCreated", ""};
     d.events.push_back({false, "JobCreated", "Plan",
-                        "created Job " + d.jobName + " to plan the move from " + describe(from) +
-                            " to " + sv.spec.targetRevision});
+                        "created Job " + d.jobName + " to plan the move from " +
+                            describeRevisions(from) + " to " + sv.spec.targetRevision});
     setMigrating(set, d.jobName, true);
   } else {
     const std::optional<Plan> plan = sv.spec.plansFirst() ? st.plan : std::optional<Plan>();
@@ -454,8 +433,8 @@ Decision decide(const Observation& observed) {
           buildMigrationJob(sv, d.jobName, from, MigrationRun{false, plan ? plan->hash : ""});
       st.lastRun = LastRun{d.jobName, observed.now, "", "Running", "JobCreated", ""};
       d.events.push_back({false, "JobCreated", "Migrate",
-                          "created Job " + d.jobName + " to move from " + describe(from) + " to " +
-                              sv.spec.targetRevision +
+                          "created Job " + d.jobName + " to move from " + describeRevisions(from) +
+                              " to " + sv.spec.targetRevision +
                               (plan ? " with the approved plan " + plan->hash : "")});
       setMigrating(set, d.jobName);
     }
@@ -471,8 +450,8 @@ Decision decide(const Observation& observed) {
       st.observedGeneration == generation && !st.targetRevisions.empty() &&
       !sameRevisions(st.currentRevisions, st.targetRevisions);
   set(condition::kDrifted, drifted, drifted ? "OutOfBandChange" : "InSync",
-      drifted ? "database at " + describe(st.currentRevisions) + ", target " +
-                    describe(st.targetRevisions)
+      drifted ? "database at " + describeRevisions(st.currentRevisions) + ", target " +
+                    describeRevisions(st.targetRevisions)
               : "");
   return d;
 }

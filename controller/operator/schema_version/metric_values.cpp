@@ -15,6 +15,14 @@ std::string joinRevisions(std::vector<std::string> revisions) {
   return out;
 }
 
+std::string describeRevisions(const std::vector<std::string>& revisions) {
+  return revisions.empty() ? "(base)" : joinRevisions(revisions);
+}
+
+bool sameRevisions(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  return joinRevisions(a) == joinRevisions(b);
+}
+
 std::optional<double> unixSeconds(const std::string& text) {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0;
   double second = 0;

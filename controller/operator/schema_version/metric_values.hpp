@@ -45,5 +45,9 @@ std::optional<double> unixSeconds(const std::string& rfc3339);
 
 // "a,b" of the sorted ids ("" for none).
 std::string joinRevisions(std::vector<std::string> revisions);
+// The same for messages: "(base)" for none.
+std::string describeRevisions(const std::vector<std::string>& revisions);
+// The same heads, in any order.
+bool sameRevisions(const std::vector<std::string>& a, const std::vector<std::string>& b);
 
 }  // namespace retort::op

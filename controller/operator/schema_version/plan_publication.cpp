@@ -1,18 +1,9 @@
 #include "operator/schema_version/plan_publication.hpp"
 
 #include "operator/schema_version/job_builder.hpp"
+#include "operator/schema_version/metric_values.hpp"
 
 namespace retort::op {
-namespace {
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ",") + item;
-  return out.empty() ? "(base)" : out;
-}
-
-}  // namespace
-
 std::string planConfigMapName(const std::string& schemaVersionName) {
   return schemaVersionName.substr(0, 253 - 5) + "-plan";
 }
@@ -29,8 +20,9 @@ nlohmann::json planConfigMap(const SchemaVersion& sv, const RunReport& plan,
   std::string text = "SchemaVersion " + sv.ns + "/" + sv.name + ", generation " +
                      std::to_string(sv.generation) + ", target " + sv.spec.targetRevision + "\n";
   text += "plan " + plan.planHash + "\n";
-  text += plan.direction + " from " + joined(plan.from) + " to " + joined(plan.to) + ", " +
-          std::to_string(plan.steps) + " steps" + (plan.dataLoss ? ", LOSES DATA" : "") + "\n";
+  text += plan.direction + " from " + describeRevisions(plan.from) + " to " +
+          describeRevisions(plan.to) + ", " + std::to_string(plan.steps) + " steps" +
+          (plan.dataLoss ? ", LOSES DATA" : "") + "\n";
   if (!plan.reason.empty() && plan.reason != "Planned")
     text += "policy: " + plan.reason + (plan.message.empty() ? "" : ": " + plan.message) + "\n";
   for (const std::string& step : plan.planSteps) text += "  " + step + "\n";

@@ -1,22 +1,12 @@
 #include <algorithm>
 
 #include "operator/schema_version/gate.hpp"
+#include "operator/schema_version/metric_values.hpp"
 
 namespace retort::op {
 namespace {
 
 constexpr std::chrono::seconds kRecheck{30};
-
-std::vector<std::string> sorted(std::vector<std::string> items) {
-  std::sort(items.begin(), items.end());
-  return items;
-}
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ",") + item;
-  return out.empty() ? "(base)" : out;
-}
 
 }  // namespace
 
@@ -27,7 +17,7 @@ GateVerdict promotionGate(const GateInput& input) {
   const SchemaVersion& sv = input.schemaVersion;
   if (sv.spec.promotionAfter.empty()) return {};
   if (!input.plan) return {false, "WaitingForPromotion", "waiting for the plan", std::nullopt};
-  const std::vector<std::string> want = sorted(input.plan->to);
+  const std::vector<std::string>& want = input.plan->to;
   std::vector<std::string> missing;
   std::optional<Duration> soonest;
   for (std::size_t i = 0; i < sv.spec.promotionAfter.size(); ++i) {
@@ -39,17 +29,18 @@ GateVerdict promotionGate(const GateInput& input) {
       missing.push_back(key + " " + (state ? state->problem : "not read"));
       continue;
     }
-    if (!state->ready || sorted(state->currentRevisions) != want) {
+    if (!state->ready || !sameRevisions(state->currentRevisions, want)) {
       missing.push_back(key + " is " + (state->ready ? "Ready" : "not Ready") + " at " +
-                        joined(state->currentRevisions) + ", not Ready at " + joined(want));
+                        describeRevisions(state->currentRevisions) + ", not Ready at " +
+                        describeRevisions(want));
       continue;
     }
     const std::optional<WallTime> since = wallTimeFrom(state->readySince);
     const WallTime soakedAt = since.value_or(input.now) + source.readyFor;
     if (!since || soakedAt > input.now) {
-      missing.push_back(key + " is Ready at " + joined(want) + " since " + state->readySince +
-                        ", needs " + formatDuration(source.readyFor) + " (until " +
-                        wallTimeText(soakedAt) + ")");
+      missing.push_back(key + " is Ready at " + describeRevisions(want) + " since " +
+                        state->readySince + ", needs " + formatDuration(source.readyFor) +
+                        " (until " + wallTimeText(soakedAt) + ")");
       const auto left = std::chrono::duration_cast<Duration>(soakedAt - input.now);
       if (since && (!soonest || left < *soonest)) soonest = left;
     }

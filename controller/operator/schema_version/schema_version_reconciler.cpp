@@ -127,11 +127,10 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
     drift = sources_.drift->take(key, sv.status);
   }
   if (drift && sources_.metrics) {
-    const DriftCheckResult result =
-        !drift->error.empty() ? DriftCheckResult::Failed
-        : joinRevisions(drift->heads) == joinRevisions(sv.status.currentRevisions)
-            ? DriftCheckResult::InSync
-            : DriftCheckResult::Drifted;
+    const DriftCheckResult result = !drift->error.empty() ? DriftCheckResult::Failed
+                                    : sameRevisions(drift->heads, sv.status.currentRevisions)
+                                        ? DriftCheckResult::InSync
+                                        : DriftCheckResult::Drifted;
     sources_.metrics->recordDriftCheck(sv.ns, sv.name, result);
   }
 
