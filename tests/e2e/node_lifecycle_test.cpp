@@ -96,10 +96,18 @@ TEST(NodeClusterLifecycle, WarmUpIsQuickAndDownLeavesNothingBehind) {
           << "a new listener on " << output;
     }
 
-    const std::string during = machineState(dir);
+    // kube-proxy writes its nft table on its first sync, which can come after the pod runs
+    // on a loaded machine: wait for it (bounded) before taking the state `down` must undo.
+    std::string during;
+    EXPECT_TRUE(wait_until(
+        [&] {
+          during = machineState(dir);
+          return during.find("nft table ip kube-proxy") != std::string::npos;
+        },
+        std::chrono::seconds(60)))
+        << during;
     EXPECT_NE(during.find("link retort0"), std::string::npos) << during;
     EXPECT_NE(during.find("cgroup "), std::string::npos) << during;
-    EXPECT_NE(during.find("nft table ip kube-proxy"), std::string::npos) << during;
 
     EXPECT_EQ(cluster.stop(&output), 0) << output;
   }
