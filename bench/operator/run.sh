@@ -5,6 +5,10 @@
 # $OUT if set). Usage:
 #   bench/operator/run.sh [--count 1000] [--changes 50] [--drift-interval 60s] [--window 120]
 #                         [--baseline-retort OTHER_RETORT] [--library-floor build/bench/retort_library_floor]
+#                         [--peer [--rounds 2]] [--databases N]
+# --peer builds the controller-runtime peer (bench/peers/controller-runtime/build.sh, cached) and
+# runs it and Retort in turn on the same objects, --rounds times each, figures side by side.
+# --databases N: the N SchemaVersions share N databases (object i uses database i % N).
 # Needs a built `retort` (RETORT, default build/controller/cli/retort). RETORT_BENCH_PG_URI
 # reuses a running PostgreSQL (its bench_NNNN databases already at head are kept).
 set -euo pipefail
@@ -27,8 +31,16 @@ pg_uri=${RETORT_BENCH_PG_URI:-$("$root/tests/support/postgres.sh" up "$pg" fsync
 "$cluster/kubectl" --kubeconfig "$kubeconfig" apply -f "$root/crds/schemaversion.yaml" >/dev/null
 "$cluster/kubectl" --kubeconfig "$kubeconfig" wait --for=condition=Established --timeout=60s \
   crd/schemaversions.retort.dev >/dev/null
+args=()
+for arg in "$@"; do
+  if [ "$arg" = --peer ]; then
+    args+=(--peer "$("$root/bench/peers/controller-runtime/build.sh")")
+  else
+    args+=("$arg")
+  fi
+done
 scripts="$work/migrations"
 cp -r "$root/migrations" "$scripts"
 
 python3 "$root/bench/operator/operator_bench.py" --retort "$retort" --kubeconfig "$kubeconfig" \
-  --kubectl "$cluster/kubectl" --pg-uri "$pg_uri" --scripts "$scripts" --out "${OUT:--}" "$@"
+  --kubectl "$cluster/kubectl" --pg-uri "$pg_uri" --scripts "$scripts" --out "${OUT:--}" "${args[@]}"
