@@ -24,7 +24,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
-	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/client-go/tools/record"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
@@ -340,7 +339,6 @@ func migrationJob(sv *SchemaVersion, name string) *batchv1.Job {
 func ptr[T any](v T) *T { return &v }
 
 func main() {
-	kubeconfig := flag.String("kubeconfig", os.Getenv("KUBECONFIG"), "kubeconfig (empty: in-cluster)")
 	namespace := flag.String("namespace", "", "watch only this namespace (empty: all)")
 	metricsAddr := flag.String("metrics-bind-address", "127.0.0.1:8080", "Prometheus /metrics, 0 to disable")
 	probeAddr := flag.String("health-probe-bind-address", "0", "healthz/readyz, 0 to disable")
@@ -354,12 +352,13 @@ func main() {
 	ctrl.SetLogger(zap.New())
 	log := ctrl.Log.WithName("schemaversion-peer")
 
-	config, err := clientcmd.BuildConfigFromFlags("", *kubeconfig)
+	// --kubeconfig is controller-runtime's own flag (then $KUBECONFIG, then in-cluster); its
+	// client defaults are QPS 20, burst 30.
+	config, err := ctrl.GetConfig()
 	if err != nil {
 		log.Error(err, "kubeconfig")
 		os.Exit(1)
 	}
-	config.QPS, config.Burst = 20, 30
 	if *qps > 0 {
 		config.QPS = float32(*qps)
 	}
