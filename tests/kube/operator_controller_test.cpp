@@ -422,8 +422,9 @@ std::string conditionMessage(const json& object, const std::string& type) {
   return "";
 }
 
-// What a user sees when a move cannot run: a missing Secret before any Job, a Job the API server
-// refuses, a pod that cannot start; each a reason and a message naming the field, and an Event.
+// What a user sees when a move cannot run: a missing Secret or scripts ConfigMap before any Job,
+// a Job the API server refuses, a pod that cannot start; each a reason and a message naming the
+// field, and an Event.
 TEST(OperatorControllerTest, AMoveThatCannotRunSaysWhy) {
   installSchemaVersionCrd();
   auto client = admin_client();
@@ -446,11 +447,9 @@ TEST(OperatorControllerTest, AMoveThatCannotRunSaysWhy) {
     return false;
   }));
 
-  // The API server refuses the Job: a toleration's operator no CRD rule knows about.
-  json patch = {
-      {"spec",
-       {{"job", {{"tolerations", json::array({{{"key", "k"}, {"operator", "Sometimes"}}})}}}}}};
-  client->patch(op::schemaVersionResource(), ns, "sweetshop", kube::PatchType::Merge, patch);
+  // Scripts from a ConfigMap that does not exist: found once the Secret is there.
+  client->patch(op::schemaVersionResource(), ns, "sweetshop", kube::PatchType::Merge,
+                {{"spec", {{"migrations", {{"configMaps", json::array({"shop-scripts"})}}}}}});
   client->create(kube::resources::secrets(), ns,
                  {{"apiVersion", "v1"},
                   {"kind", "Secret"},
@@ -459,9 +458,30 @@ TEST(OperatorControllerTest, AMoveThatCannotRunSaysWhy) {
   ASSERT_TRUE(eventually(
       [&] {
         return conditionOf(client->get(op::schemaVersionResource(), ns, "sweetshop"), "Stalled") ==
-               "True/InvalidJobSpec";
+               "True/ScriptsConfigMapMissing";
       },
       std::chrono::seconds(60)));  // the missing Secret is checked again after 30 s
+  sv = client->get(op::schemaVersionResource(), ns, "sweetshop");
+  EXPECT_EQ(conditionMessage(sv, "Stalled"),
+            "ConfigMap " + ns + "/shop-scripts not found (spec.migrations.configMaps[0])");
+  EXPECT_TRUE(client->list(kube::resources::jobs(), ns).items.empty());
+
+  // The API server refuses the Job: a toleration's operator no CRD rule knows about.
+  client->create(kube::resources::config_maps(), ns,
+                 {{"apiVersion", "v1"},
+                  {"kind", "ConfigMap"},
+                  {"metadata", {{"name", "shop-scripts"}}},
+                  {"data", {{"0001_init.py", "revision = '0001'"}}}});
+  json patch = {
+      {"spec",
+       {{"job", {{"tolerations", json::array({{{"key", "k"}, {"operator", "Sometimes"}}})}}}}}};
+  client->patch(op::schemaVersionResource(), ns, "sweetshop", kube::PatchType::Merge, patch);
+  ASSERT_TRUE(eventually(
+      [&] {
+        return conditionOf(client->get(op::schemaVersionResource(), ns, "sweetshop"), "Stalled") ==
+               "True/InvalidJobSpec";
+      },
+      std::chrono::seconds(60)));
   sv = client->get(op::schemaVersionResource(), ns, "sweetshop");
   const std::string refused = conditionMessage(sv, "Stalled");
   EXPECT_NE(refused.find("spec.job.tolerations[0].operator (Job field "

@@ -51,6 +51,7 @@ TEST(OperatorRbacTest, LeastPrivilegeForTheController) {
            {"watch", "jobs.batch"},
            {"list", "pods"},
            {"get", "secrets"},
+           {"get", "configmaps"},
            {"create", "configmaps"},
            {"patch", "configmaps"},
            {"create", "events.events.k8s.io"},

@@ -137,7 +137,7 @@ void reportRefusal(Decision& d, ConditionSetter& set, const SchemaVersion& sv,
     st.lastRun = LastRun{d.jobName, now, now, "Invalid", refusal.reason, refusal.message};
     st.observedGeneration = sv.generation;
   } else {
-    d.requeueAfter = std::chrono::duration_cast<Duration>(kMissingSecretRecheck);
+    d.requeueAfter = std::chrono::duration_cast<Duration>(kMissingInputRecheck);
   }
   setStalled(set, refusal.reason, refusal.message);
 }

@@ -30,9 +30,9 @@ struct DriftObservation {
 };
 
 // Found by the reconciler when decide() asked it to start a move, and handed back: the move
-// cannot start. DatabaseSecretMissing (the Secret or its key does not exist; checked again
-// later, no Job is created) or InvalidJobSpec (the API server refused the Job; final for this
-// move, as no retry can heal it).
+// cannot start. DatabaseSecretMissing or ScriptsConfigMapMissing (what the pod would mount
+// does not exist; checked again later, no Job is created) or InvalidJobSpec (the API server
+// refused the Job; final for this move, as no retry can heal it).
 struct MoveRefusal {
   std::string reason;
   std::string message;
@@ -92,9 +92,10 @@ std::string currentMoveJobName(const SchemaVersion& schemaVersion,
 // failure: 30 s doubling to 16 min.
 Duration transientRetryDelay(int attempt);
 
-// How long a move whose Job is refused or whose database Secret is missing waits before it is
-// tried again (the Secret may be created meanwhile; no Secret informer wakes the controller).
-inline constexpr std::chrono::seconds kMissingSecretRecheck{30};
+// How long a move whose database Secret or scripts ConfigMap is missing waits before it is
+// tried again (it may be created meanwhile; no Secret or ConfigMap informer wakes the
+// controller).
+inline constexpr std::chrono::seconds kMissingInputRecheck{30};
 
 Decision decide(const Observation& observed);
 

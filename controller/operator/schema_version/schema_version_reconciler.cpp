@@ -3,12 +3,12 @@
 #include "kube/api_error.hpp"
 #include "operator/runtime/log_fields.hpp"
 #include "operator/schema_version/conditions.hpp"
-#include "operator/schema_version/database_secret.hpp"
 #include "operator/schema_version/decide.hpp"
 #include "operator/schema_version/job_builder.hpp"
 #include "operator/schema_version/job_refusal.hpp"
 #include "operator/schema_version/job_status.hpp"
 #include "operator/schema_version/metric_values.hpp"
+#include "operator/schema_version/move_inputs.hpp"
 #include "operator/schema_version/schema_version.hpp"
 
 namespace retort::op {
@@ -159,12 +159,11 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
   for (const PromotionSource& source : sv.spec.promotionAfter)
     observation.promotionSources.push_back(readPromotionSource(sv, source));
   Decision decision = decide(observation);
-  // A move about to start: its Secret must exist, or the pod would wait on it for nothing. One
-  // read per move started, not per pass.
+  // A move about to start: what its pod mounts must exist, or the pod would wait on it for
+  // nothing.
   if (decision.createJob) {
-    const DatabaseSecret secret = readDatabaseSecret(*sources_.client, sv);
-    if (secret.missing) {
-      observation.moveRefused = MoveRefusal{"DatabaseSecretMissing", secret.problem, false};
+    if (auto refusal = checkMoveInputs(*sources_.client, sv)) {
+      observation.moveRefused = std::move(refusal);
       decision = decide(observation);
     }
   }
