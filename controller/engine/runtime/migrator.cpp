@@ -202,11 +202,36 @@ std::vector<std::string> Migrator::run(const std::vector<MigrationStep>& steps,
         std::make_unique<BlockerWatch>(options_.connectWatcher, pid, std::chrono::milliseconds(50));
   }
   VersionHeads heads(graph_, std::move(rows));
-  for (size_t i = 0; i < steps.size(); ++i) {
-    std::vector<VersionChange> changes = heads.advance(steps[i]);
-    runStep(steps[i], changes, i + 1 == steps.size());
+  try {
+    for (const MigrationStep& step : steps) {
+      std::vector<VersionChange> changes = heads.advance(step);
+      runStep(step, changes);
+    }
+  } catch (...) {
+    // A step refused before it reached the server leaves the checked one before it uncommitted.
+    try {
+      commitPendingStep(true);
+    } catch (const std::exception& e) {
+      Log::warning(kLogger,
+                   std::string("could not commit the step before the failure: ") + e.what());
+    }
+    throw;
   }
+  // The run's last commit is synchronous: a finished run is durable.
+  commitPendingStep(true);
   return heads.rows();
+}
+
+void Migrator::commitPendingStep(bool synchronous) {
+  if (!pendingCommit_) return;
+  const PendingCommit pending = std::move(*pendingCommit_);
+  pendingCommit_.reset();
+  try {
+    connection_.execBatch(pending.recordSql + ";\n" +
+                          (synchronous ? "SET LOCAL synchronous_commit = on;\n" : "") + "COMMIT");
+  } catch (const std::exception& error) {
+    fail(*pending.step, error, pending.elapsedMs, {});
+  }
 }
 
 long Migrator::runStatementsOneByOne(const MigrationStep& step, const std::string& versionSql,
@@ -249,8 +274,7 @@ long Migrator::runStatementsOneByOne(const MigrationStep& step, const std::strin
   return id;
 }
 
-void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChange>& changes,
-                       bool last) {
+void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChange>& changes) {
   Log::info(kLogger, "Running " + step.longLog(graph_));
   auto start = std::chrono::steady_clock::now();
   std::string versionSql;
@@ -259,31 +283,63 @@ void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChang
   const bool isScript = step.kind != MigrationStep::Kind::Stamp;
   const bool transactional = !isScript || graph_.script(step.revision).transactional;
 
+  // A non-transactional step's statements commit one by one: the previous step first.
+  if (isScript && !transactional) commitPendingStep(false);
+  bool previousStepFailed = false;
   for (int tries = 1;; ++tries) {
-    std::string prefix;
+    BatchLayout batch;
     std::optional<long> progressId;
     if (watch_) watch_->forget();
     try {
       if (isScript && !transactional) {
         progressId = runStatementsOneByOne(step, versionSql, start);
       }
-      prefix = std::string(kBegin);
-      if (isScript && transactional) {
-        prefix += sectionFor(graph_, step).sql;
-        prefix += "\n;\n";
+      // The previous step's commit rides at the head of this batch (see pendingCommit_).
+      if (pendingCommit_) {
+        batch.sql = pendingCommit_->recordSql + ";\nCOMMIT;\n";
+        batch.statementsBefore = kPendingCommitStatements;
       }
-      std::vector<Result> results = connection_.execBatch(prefix + versionSql);
+      batch.sql += kBegin;
+      batch.statementsBefore += 1;
+      batch.scriptBegin = batch.scriptEnd = batch.sql.size();
+      if (isScript && transactional) {
+        batch.sql += sectionFor(graph_, step).sql;
+        batch.scriptEnd = batch.sql.size();
+        batch.sql += "\n;\n";
+      }
+      batch.sql += versionSql;
+      std::vector<Result> results;
+      try {
+        results = connection_.execBatch(batch.sql);
+      } catch (const DatabaseError& error) {
+        auto* statementError = dynamic_cast<const StatementError*>(&error);
+        if (pendingCommit_ &&
+            (!statementError || statementError->statementIndex() < kPendingCommitStatements)) {
+          // The previous step's own commit failed (a deferred constraint, a lost session) or
+          // was never sent: the server ran nothing of this step.
+          const PendingCommit pending = std::move(*pendingCommit_);
+          pendingCommit_.reset();
+          previousStepFailed = true;
+          fail(*pending.step, error, pending.elapsedMs, {});
+        }
+        pendingCommit_.reset();
+        throw;
+      }
+      pendingCommit_.reset();
       for (size_t k = 0; k < changes.size(); ++k) {
         versionTable_.checkAffected(changes[k],
                                     results[results.size() - changes.size() + k].affectedRows());
       }
-      std::string record =
-          progressId
-              ? historyTable_.finishStepSql(*progressId, millisecondsSince(start))
-              : historyTable_.insertSql(historyRecordFor(graph_, step, millisecondsSince(start)));
-      connection_.execBatch(record + ";\n" + (last ? "SET LOCAL synchronous_commit = on;\n" : "") +
-                            "COMMIT");
+      if (progressId) {
+        connection_.execBatch(historyTable_.finishStepSql(*progressId, millisecondsSince(start)) +
+                              ";\nSET LOCAL synchronous_commit = on;\nCOMMIT");
+      } else {
+        const double elapsedMs = millisecondsSince(start);
+        pendingCommit_ = PendingCommit{
+            historyTable_.insertSql(historyRecordFor(graph_, step, elapsedMs)), &step, elapsedMs};
+      }
     } catch (const MigrationFailed& error) {
+      if (previousStepFailed) throw;
       // Only the statement-by-statement path throws this, after recording the failure itself.
       if (connection_.inTransaction()) connection_.exec("ROLLBACK");
       throw MigrationFailed(step.shortLog(graph_) + " failed at " + error.file() +
@@ -343,7 +399,7 @@ void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChang
         note = "; lock timeout on step " + stepName(step) + " after " + std::to_string(tries) +
                " tr" + (tries == 1 ? "y" : "ies") + ", blocked by " + blockers;
       }
-      fail(step, error, millisecondsSince(start), prefix, note);
+      fail(step, error, millisecondsSince(start), batch, note);
     }
     break;
   }
@@ -360,7 +416,7 @@ std::string Migrator::stepName(const MigrationStep& step) const {
 }
 
 void Migrator::fail(const MigrationStep& step, const std::exception& error, double elapsedMs,
-                    const std::string& batchPrefix, const std::string& note) {
+                    const BatchLayout& batch, const std::string& note) {
   auto* db = dynamic_cast<const DatabaseError*>(&error);
   // Nothing can be rolled back or recorded over a lost session; the server rolled it back.
   const bool lost = (db && db->connectionLost()) || !connection_.isOpen();
@@ -375,17 +431,16 @@ void Migrator::fail(const MigrationStep& step, const std::exception& error, doub
     const Script& script = graph_.script(step.revision);
     const SqlSection& section = sectionFor(graph_, step);
     file = script.path.string();
-    if (auto* statementError = dynamic_cast<const StatementError*>(&error)) {
-      const size_t scriptBegin = kBegin.size(), scriptEnd = scriptBegin + section.sql.size();
+    auto* statementError = dynamic_cast<const StatementError*>(&error);
+    if (statementError && batch.scriptEnd > batch.scriptBegin) {
       if (statementError->details().position) {
-        size_t offset =
-            sql::byteOffsetOfCharacter(batchPrefix, *statementError->details().position);
-        if (offset >= scriptBegin && offset < scriptEnd)
-          line = lineAt(section.sql, offset - scriptBegin, section.firstLine);
+        size_t offset = sql::byteOffsetOfCharacter(batch.sql, *statementError->details().position);
+        if (offset >= batch.scriptBegin && offset < batch.scriptEnd)
+          line = lineAt(section.sql, offset - batch.scriptBegin, section.firstLine);
       }
-      if (line == 0 && statementError->statementIndex() > 0) {
+      if (line == 0 && statementError->statementIndex() >= batch.statementsBefore) {
         std::vector<Statement> statements = splitStatements(section, file);
-        size_t index = statementError->statementIndex() - 1;
+        size_t index = statementError->statementIndex() - batch.statementsBefore;
         if (index < statements.size()) line = statements[index].line;
       }
     }

@@ -9,7 +9,10 @@
 // table before its first statement; while such a mark stands (the runner died, or a statement
 // failed after others committed), script steps are refused until `retort resolve` clears it.
 // Steps commit with synchronous_commit off and the run's last commit is synchronous, so a
-// finished run is durable while a crash mid-run can only lose a suffix of whole steps.
+// finished run is durable while a crash mid-run can only lose a suffix of whole steps. A
+// transactional step costs one round trip: its version change is checked when the server
+// answers, and its history record and COMMIT go at the head of the next step's batch (or alone
+// at the end of run()), so nothing commits unchecked.
 // A transactional step (or stamp) that fails on lock_timeout is run again, in a new transaction,
 // up to RunOptions::lockRetries times (engine/runtime/lock_retry.hpp); the steps before it
 // stay committed. A `transactional: false` step is never retried: its statements commit one
@@ -19,6 +22,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -102,14 +106,30 @@ class Migrator {
  private:
   void refuseTransactionControl(const MigrationStep& step) const;
   void refuseWhileInterrupted();
-  void runStep(const MigrationStep& step, const std::vector<VersionChange>& changes, bool last);
+  // Where a step's script sits in the batch sent for it, to find the failing line.
+  struct BatchLayout {
+    std::string sql;
+    size_t scriptBegin = 0, scriptEnd = 0;  // bytes; equal when the batch holds no script
+    size_t statementsBefore = 0;            // statements of the batch before the script's
+  };
+  // A checked step not yet committed: its history record, then COMMIT, still to be sent.
+  struct PendingCommit {
+    std::string recordSql;
+    const MigrationStep* step;
+    double elapsedMs;
+  };
+  static constexpr size_t kPendingCommitStatements = 2;  // the record and COMMIT
+
+  void runStep(const MigrationStep& step, const std::vector<VersionChange>& changes);
+  // Sends the pending step's record and COMMIT on their own; a failure is that step's.
+  void commitPendingStep(bool synchronous);
   // Runs a non-transactional step's statements one by one, recording progress; returns the
   // id of its in-progress history row.
   long runStatementsOneByOne(const MigrationStep& step, const std::string& versionSql,
                              std::chrono::steady_clock::time_point start);
   // `note` follows the error's message (who blocked a step that ran out of lock retries).
   [[noreturn]] void fail(const MigrationStep& step, const std::exception& error, double elapsedMs,
-                         const std::string& batchPrefix, const std::string& note = {});
+                         const BatchLayout& batch, const std::string& note = {});
   // "<revision> (<file>)" for a script step; the target revisions for a stamp.
   std::string stepName(const MigrationStep& step) const;
   void recordFailure(const MigrationStep& step, const std::string& message, double elapsedMs);
@@ -121,6 +141,7 @@ class Migrator {
   RunOptions options_;
   std::unique_ptr<BlockerWatch> watch_;  // from the first run() with lock retries on
   int lockRetriesMade_ = 0;
+  std::optional<PendingCommit> pendingCommit_;
   std::mt19937 jitter_{std::random_device{}()};
 };
 
