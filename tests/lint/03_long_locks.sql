@@ -16,7 +16,7 @@ ALTER TABLE users ADD COLUMN bio TEXT;
 ALTER TABLE users ADD COLUMN country TEXT NOT NULL; -- expect: add-required-column
 ALTER TABLE purchases ALTER COLUMN sweet_id SET NOT NULL; -- expect: set-not-null
 ALTER TABLE purchases ADD CONSTRAINT purchases_note_not_null CHECK (note IS NOT NULL) NOT VALID;
-ALTER TABLE purchases VALIDATE CONSTRAINT purchases_note_not_null;
+ALTER TABLE purchases VALIDATE CONSTRAINT purchases_note_not_null; -- expect: work-while-locked
 ALTER TABLE purchases ALTER COLUMN note SET NOT NULL;
 ALTER TABLE purchases ADD CONSTRAINT purchases_sweet_fk FOREIGN KEY (sweet_id) REFERENCES sweets (id); -- expect: constraint-missing-not-valid
 ALTER TABLE purchases ADD CONSTRAINT purchases_sweet_fk2 FOREIGN KEY (sweet_id) REFERENCES sweets (id) NOT VALID;
