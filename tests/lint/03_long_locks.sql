@@ -8,7 +8,7 @@ CREATE INDEX users_email_idx ON users (email); -- expect: index-without-concurre
 CREATE UNIQUE INDEX purchases_token_idx ON purchases USING btree (token) WHERE note IS NOT NULL; -- expect: index-without-concurrently
 ALTER TABLE users ADD COLUMN api_key UUID DEFAULT gen_random_uuid(); -- expect: volatile-default
 ALTER TABLE users ADD COLUMN seen_at TIMESTAMPTZ DEFAULT clock_timestamp(); -- expect: volatile-default
-ALTER TABLE users ADD COLUMN legacy_id SERIAL; -- expect: volatile-default
+ALTER TABLE users ADD COLUMN legacy_id SERIAL; -- expect: volatile-default, prefer-bigint
 ALTER TABLE users ADD COLUMN double_karma INTEGER GENERATED ALWAYS AS (karma * 2) STORED; -- expect: volatile-default
 ALTER TABLE users ADD COLUMN created_at TIMESTAMPTZ NOT NULL DEFAULT now();
 ALTER TABLE users ADD COLUMN tier SMALLINT DEFAULT 1;

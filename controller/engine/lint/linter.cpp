@@ -222,6 +222,7 @@ class SectionLinter {
         if (!element.contains("ColumnDef")) continue;
         const json& column = element["ColumnDef"];
         columns[column.value("colname", "")] = formatTypeName(column["typeName"]);
+        preferBigint(key, column, line);
       }
     } else if (kind == "ViewStmt") {
       createdHere_.insert(tableKey(node["view"]));
@@ -564,6 +565,24 @@ class SectionLinter {
     if (strong) locked(key, line, "ALTER TABLE");
   }
 
+  // A 16- or 32-bit column fed by a sequence (serial, identity) runs out of values, and the
+  // widening that fixes it rewrites the table: the key is best made bigint from the start.
+  void preferBigint(const std::string& key, const json& definition, int line) {
+    const json& names = definition["typeName"]["names"];
+    if (names.empty()) return;
+    std::string raw = sql::stringOf(names.back());
+    bool serial = raw == "serial" || raw == "serial4" || raw == "smallserial" || raw == "serial2";
+    bool small = raw == "int4" || raw == "int2";
+    if (!serial && !(small && has(constraintTypes(definition), "CONSTR_IDENTITY"))) return;
+    report("prefer-bigint", line,
+           displayName(key) + "." + definition.value("colname", "") + " " +
+               (serial          ? raw
+                : raw == "int4" ? "integer"
+                                : "smallint") +
+               " takes its values from a sequence and can run out; widening it later rewrites "
+               "the table, so use bigint (bigint GENERATED ... AS IDENTITY)");
+  }
+
   bool hasValidatedNotNullCheck(const std::string& key, const std::string& column) const {
     auto checks = catalog_.notNullChecks.find(key);
     if (checks == catalog_.notNullChecks.end()) return false;
@@ -577,6 +596,7 @@ class SectionLinter {
     std::string column = definition.value("colname", "");
     std::string type = formatTypeName(definition["typeName"]);
     catalog_.tables[key][column] = type;
+    preferBigint(key, definition, line);
     if (!existing(key)) return;
     std::string where = displayName(key) + "." + column;
     std::vector<std::string> kinds = constraintTypes(definition);

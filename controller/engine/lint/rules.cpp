@@ -54,6 +54,9 @@ const std::vector<Rule>& allRules() {
        "the table keeps that lock for the whole scan; give it a step of its own"},
       {"lock-timeout-override", Severity::Warning, Category::Locking,
        "SET lock_timeout / statement_timeout in a script replaces the runner's lock budget"},
+      {"prefer-bigint", Severity::Info, Category::Locking,
+       "a serial/identity key of type integer or smallint runs out; widening it later rewrites "
+       "the table"},
       {"rename-table", Severity::Warning, Category::Compatibility,
        "RENAME of a table or view breaks the running application's queries"},
       {"rename-column", Severity::Warning, Category::Compatibility,
