@@ -12,6 +12,7 @@ DROP INDEX coupons_code_idx;
 CLUSTER coupons USING coupons_pkey;
 LOCK TABLE coupons;
 ALTER TABLE coupons ADD COLUMN seat INTEGER UNIQUE;
+ALTER TABLE coupons ADD COLUMN meta JSON;
 ALTER TABLE coupons ADD COLUMN owner_id BIGINT CHECK (owner_id > 0);
 ALTER TABLE coupons ADD CONSTRAINT coupons_one_per_user EXCLUDE USING gist (user_id WITH =);
 ALTER TABLE coupons ADD CONSTRAINT coupons_code_check CHECK (code <> '');

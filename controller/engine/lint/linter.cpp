@@ -1,6 +1,7 @@
 #include "engine/lint/linter.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "engine/lint/acknowledgement.hpp"
 #include "engine/lint/rules.hpp"
@@ -139,6 +140,8 @@ class SectionLinter {
       : file_(file), section_(section), transactional_(transactional), catalog_(catalog) {}
 
   std::vector<Finding> run(const SqlSection& sql) {
+    text_ = sql.sql;
+    firstLine_ = sql.firstLine;
     // One statement's tree at a time: a section of a million statements is linted in memory
     // proportional to its text.
     std::optional<sql::SyntaxError> error =
@@ -210,26 +213,38 @@ class SectionLinter {
   }
 
   void lintStatement(const ParsedStatement& statement) {
+    statementFirst_ = statement.firstLine;
+    statementLast_ = statement.lastLine;
     const json& node = statement.node;
     int line = statement.firstLine;
     const std::string& kind = statement.kind;
     if (kind == "CreateStmt") {
       std::string key = tableKey(node["relation"]);
       createdHere_.insert(key);
+      identifier(node["relation"].value("relname", ""), line);
       auto& columns = catalog_.tables[key];
       columns.clear();
       for (const json& element : node.value("tableElts", json::array())) {
+        if (element.contains("Constraint")) {
+          identifier(element["Constraint"].value("conname", ""), line);
+        }
         if (!element.contains("ColumnDef")) continue;
         const json& column = element["ColumnDef"];
         columns[column.value("colname", "")] = formatTypeName(column["typeName"]);
+        identifier(column.value("colname", ""), line);
+        for (const json& constraint : column.value("constraints", json::array())) {
+          identifier(constraint["Constraint"].value("conname", ""), line);
+        }
         preferBigint(key, column, line);
       }
     } else if (kind == "ViewStmt") {
       createdHere_.insert(tableKey(node["view"]));
+      identifier(node["view"].value("relname", ""), line);
     } else if (kind == "CreateTableAsStmt") {
       createdHere_.insert(tableKey(node["into"]["rel"]));
     } else if (kind == "CreateSchemaStmt") {
       createdSchemas_.insert(node.value("schemaname", ""));
+      identifier(node.value("schemaname", ""), line);
     } else if (kind == "CreateEnumStmt") {
       createdTypes_.insert(qualifiedKey(sql::stringsOf(node["typeName"])));
     } else if (kind == "CreateDomainStmt") {
@@ -249,6 +264,7 @@ class SectionLinter {
       std::string key = tableKey(node["relation"]);
       std::string index = node.value("idxname", "");
       if (!index.empty()) createdIndexes_.insert(key.substr(0, key.find('.') + 1) + index);
+      identifier(index, line);
       if (node.value("concurrent", false)) {
         concurrently(line, "CREATE INDEX");
       } else if (existing(key)) {
@@ -425,6 +441,7 @@ class SectionLinter {
   void lintRename(const json& node, int line) {
     std::string type = node.value("renameType", "");
     std::string newName = node.value("newname", "");
+    identifier(newName, line);
     if (type == "OBJECT_SCHEMA") {
       std::string schema = node.value("subname", "");
       if (createdSchemas_.count(schema) == 0) {
@@ -565,6 +582,47 @@ class SectionLinter {
     if (strong) locked(key, line, "ALTER TABLE");
   }
 
+  // PostgreSQL cuts a name longer than NAMEDATALEN - 1 bytes (with only a NOTICE).
+  // PostgreSQL's scanner cuts a name longer than NAMEDATALEN - 1 = 63 bytes (at a character
+  // boundary, with only a NOTICE), so the tree holds the cut name: one of 60 to 63 bytes is
+  // looked up in the text, where a longer spelling goes on with more identifier characters.
+  void identifier(const std::string& name, int line) {
+    if (name.size() < 60 || name.size() > 63) return;
+    if (!reportedNames_.insert(std::to_string(line) + " " + name).second) return;
+    if (lineStarts_.empty()) {
+      lineStarts_.push_back(0);
+      for (size_t i = 0; i < text_.size(); ++i) {
+        if (text_[i] == '\n') lineStarts_.push_back(i + 1);
+      }
+    }
+    auto offsetOf = [&](int sectionLine) {
+      size_t index = static_cast<size_t>(std::max(0, sectionLine - firstLine_));
+      return index < lineStarts_.size() ? lineStarts_[index] : text_.size();
+    };
+    auto lower = [](std::string_view text) {
+      std::string value(text);
+      for (char& c : value) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      return value;
+    };
+    size_t from = offsetOf(statementFirst_);
+    std::string statement = lower(text_.substr(from, offsetOf(statementLast_ + 1) - from));
+    std::string needle = lower(name);
+    for (size_t at = statement.find(needle); at != std::string::npos;
+         at = statement.find(needle, at + 1)) {
+      size_t after = at + needle.size();
+      if (after >= statement.size()) break;
+      auto next = static_cast<unsigned char>(statement[after]);
+      if (std::isalnum(next) || next == '_' || next == '$' || next >= 0x80) {
+        report("identifier-too-long", line,
+               "an identifier longer than 63 bytes is cut to " + name +
+                   " by PostgreSQL, so the database's name is not the script's; shorten it");
+        return;
+      }
+    }
+  }
+
   // A 16- or 32-bit column fed by a sequence (serial, identity) runs out of values, and the
   // widening that fixes it rewrites the table: the key is best made bigint from the start.
   void preferBigint(const std::string& key, const json& definition, int line) {
@@ -596,6 +654,10 @@ class SectionLinter {
     std::string column = definition.value("colname", "");
     std::string type = formatTypeName(definition["typeName"]);
     catalog_.tables[key][column] = type;
+    identifier(column, line);
+    for (const json& constraint : definition.value("constraints", json::array())) {
+      identifier(constraint["Constraint"].value("conname", ""), line);
+    }
     preferBigint(key, definition, line);
     if (!existing(key)) return;
     std::string where = displayName(key) + "." + column;
@@ -604,6 +666,13 @@ class SectionLinter {
     std::string rawType;
     const json& names = definition["typeName"]["names"];
     if (!names.empty()) rawType = sql::stringOf(names.back());
+    if (rawType == "json") {
+      report("add-json-column", line,
+             "ADD COLUMN " + where +
+                 " json: json has no equality operator, so the application's SELECT DISTINCT, "
+                 "UNION and GROUP BY over " +
+                 displayName(key) + "'s rows fail; use jsonb");
+    }
     if (rawType.find("serial") != std::string::npos) {
       report("volatile-default", line,
              "ADD COLUMN " + where + " " + rawType +
@@ -666,6 +735,7 @@ class SectionLinter {
   void lintAddConstraint(const std::string& key, const json& constraint, int line) {
     std::string kind = constraint.value("contype", "");
     std::string name = constraint.value("conname", "");
+    identifier(name, line);
     std::string label = name.empty() ? kind : name;
     std::string column;
     bool notValid = constraint.value("skip_validation", false);
@@ -737,6 +807,12 @@ class SectionLinter {
   bool transactional_;
   LintCatalog& catalog_;
   std::set<std::string> createdHere_;
+  std::string_view text_;
+  int firstLine_ = 1;
+  int statementFirst_ = 0;  // lines of the statement being linted
+  int statementLast_ = 0;
+  std::vector<size_t> lineStarts_;        // offsets of the text's lines, made when first needed
+  std::set<std::string> reportedNames_;   // "line name" of identifier-too-long findings
   std::set<std::string> createdIndexes_;  // "schema.index" created in this section
   std::set<std::string> createdSchemas_;
   std::set<std::string> createdTypes_;  // enums and domains, "schema.name"

@@ -57,6 +57,9 @@ const std::vector<Rule>& allRules() {
       {"prefer-bigint", Severity::Info, Category::Locking,
        "a serial/identity key of type integer or smallint runs out; widening it later rewrites "
        "the table"},
+      {"add-json-column", Severity::Warning, Category::Compatibility,
+       "ADD COLUMN of type json breaks the application's SELECT DISTINCT over the table; use "
+       "jsonb"},
       {"rename-table", Severity::Warning, Category::Compatibility,
        "RENAME of a table or view breaks the running application's queries"},
       {"rename-column", Severity::Warning, Category::Compatibility,
@@ -72,6 +75,8 @@ const std::vector<Rule>& allRules() {
        "transaction; mark the script `transactional: false`"},
       {"transaction-control", Severity::Error, Category::Transaction,
        "BEGIN/COMMIT/ROLLBACK in a script fight Retort's own transaction per step"},
+      {"identifier-too-long", Severity::Warning, Category::Script,
+       "a name longer than 63 bytes, which PostgreSQL silently cuts"},
       {"missing-downgrade", Severity::Warning, Category::Script,
        "the script has no downgrade section, so it cannot be rolled back"},
       {"syntax-error", Severity::Error, Category::Script, "PostgreSQL's parser rejects the SQL"},
