@@ -15,8 +15,8 @@ ALTER TABLE users ALTER COLUMN email TYPE TEXT;
 ALTER TABLE sweets ALTER COLUMN price TYPE NUMERIC(12,2);
 DROP TABLE -- expect: drop-table
     sweets;
-DROP INDEX IF EXISTS purchases_user_id_idx;
-DELETE FROM purchases WHERE quantity > 100;
+DROP INDEX IF EXISTS purchases_user_id_idx; -- expect: drop-index-without-concurrently
+DELETE FROM purchases WHERE quantity > 100; -- expect: work-while-locked
 
 -- migrate:downgrade
 SELECT 1;

@@ -8,7 +8,7 @@ CREATE INDEX users_email_idx ON users (email); -- expect: index-without-concurre
 CREATE UNIQUE INDEX purchases_token_idx ON purchases USING btree (token) WHERE note IS NOT NULL; -- expect: index-without-concurrently
 ALTER TABLE users ADD COLUMN api_key UUID DEFAULT gen_random_uuid(); -- expect: volatile-default
 ALTER TABLE users ADD COLUMN seen_at TIMESTAMPTZ DEFAULT clock_timestamp(); -- expect: volatile-default
-ALTER TABLE users ADD COLUMN legacy_id SERIAL; -- expect: volatile-default
+ALTER TABLE users ADD COLUMN legacy_id SERIAL; -- expect: volatile-default, prefer-bigint
 ALTER TABLE users ADD COLUMN double_karma INTEGER GENERATED ALWAYS AS (karma * 2) STORED; -- expect: volatile-default
 ALTER TABLE users ADD COLUMN created_at TIMESTAMPTZ NOT NULL DEFAULT now();
 ALTER TABLE users ADD COLUMN tier SMALLINT DEFAULT 1;
@@ -16,7 +16,7 @@ ALTER TABLE users ADD COLUMN bio TEXT;
 ALTER TABLE users ADD COLUMN country TEXT NOT NULL; -- expect: add-required-column
 ALTER TABLE purchases ALTER COLUMN sweet_id SET NOT NULL; -- expect: set-not-null
 ALTER TABLE purchases ADD CONSTRAINT purchases_note_not_null CHECK (note IS NOT NULL) NOT VALID;
-ALTER TABLE purchases VALIDATE CONSTRAINT purchases_note_not_null;
+ALTER TABLE purchases VALIDATE CONSTRAINT purchases_note_not_null; -- expect: work-while-locked
 ALTER TABLE purchases ALTER COLUMN note SET NOT NULL;
 ALTER TABLE purchases ADD CONSTRAINT purchases_sweet_fk FOREIGN KEY (sweet_id) REFERENCES sweets (id); -- expect: constraint-missing-not-valid
 ALTER TABLE purchases ADD CONSTRAINT purchases_sweet_fk2 FOREIGN KEY (sweet_id) REFERENCES sweets (id) NOT VALID;

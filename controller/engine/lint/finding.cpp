@@ -20,6 +20,8 @@ std::string toString(Category category) {
       return "data-loss";
     case Category::Locking:
       return "locking";
+    case Category::Compatibility:
+      return "compatibility";
     case Category::Transaction:
       return "transaction";
     case Category::Script:

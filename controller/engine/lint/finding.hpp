@@ -1,5 +1,6 @@
 // A lint finding: which rule fired, how bad it is, what kind of risk it is (the operator's
-// allowDataLoss policy looks at the DataLoss category), and where (file and 1-based line).
+// allowDataLoss policy looks at the DataLoss category; Compatibility is a change the running
+// application may not survive, such as a rename), and where (file and 1-based line).
 // A finding an author acknowledged in the script with `-- retort:ack <rule> <reason>` is still
 // reported, marked as acknowledged, and does not fail `retort lint`.
 #pragma once
@@ -11,7 +12,7 @@
 namespace retort::engine::lint {
 
 enum class Severity { Info, Warning, Error };
-enum class Category { DataLoss, Locking, Transaction, Script };
+enum class Category { DataLoss, Locking, Compatibility, Transaction, Script };
 
 struct Finding {
   std::string ruleId;
