@@ -118,6 +118,32 @@ TEST_F(MigrationTest, FailingStepLeavesNothingBehindAndNamesFileAndLine) {
             (std::vector<std::string>{"aaaa0001:true", "bbbb0002:false"}));
 }
 
+// A step's COMMIT is sent at the head of the next step's batch: a step that fails only at
+// COMMIT (a deferred constraint) is still that step's failure, and nothing after it runs.
+TEST_F(MigrationTest, AStepThatFailsAtCommitIsNamedAndTheNextDoesNotRun) {
+  std::filesystem::path location = emptyScriptLocation();
+  writeScript(
+      location, "1_a.sql",
+      "-- revision: aaaa0001\n-- message: a\n\n-- migrate:upgrade\nCREATE TABLE a (id int);\n");
+  writeScript(location, "2_b.sql",
+              "-- revision: bbbb0002\n-- down_revision: aaaa0001\n-- message: b\n\n"
+              "-- migrate:upgrade\nCREATE TABLE parent (id int PRIMARY KEY);\n"
+              "CREATE TABLE child (parent_id int REFERENCES parent DEFERRABLE INITIALLY "
+              "DEFERRED);\nINSERT INTO child VALUES (7);\n");
+  writeScript(location, "3_c.sql",
+              "-- revision: cccc0003\n-- down_revision: bbbb0002\n-- message: c\n\n"
+              "-- migrate:upgrade\nCREATE TABLE c (id int);\n");
+  CliResult result = runRetort("-d " + location.string() + " upgrade head", url);
+  EXPECT_EQ(result.exitCode, 1);
+  EXPECT_NE(result.err.find("2_b.sql"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("violates foreign key constraint"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("3_c.sql"), std::string::npos) << result.err;
+  EXPECT_EQ(rows(), std::vector<std::string>{"aaaa0001"});
+  EXPECT_EQ(userTables(), std::vector<std::string>{"a"});
+  EXPECT_EQ(query("SELECT revision || ':' || success FROM alembic_version_history ORDER BY id"),
+            (std::vector<std::string>{"aaaa0001:true", "bbbb0002:false"}));
+}
+
 TEST_F(MigrationTest, ErrorWithoutPositionStillNamesTheStatementLine) {
   std::filesystem::path location = emptyScriptLocation();
   writeScript(location, "1_a.sql",
