@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "engine/runtime/connection.hpp"
@@ -195,6 +196,79 @@ TEST(Operator, DatabaseStoppedDuringARunThenBackBecomesReady) {
       << output << describeSv(world.ns, "sweetshop") << op.log();
   EXPECT_EQ(jsonpath(world.ns, "sv", "sweetshop", "{.status.currentRevisions}"),
             "[\"" + sweetshopHead() + "\"]");
+}
+
+// One step that sleeps before it creates its table, so the server can be stopped inside it.
+std::string sleepingScripts(const std::string& ns) {
+  return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: sleeping-scripts\n  namespace: " +
+         ns +
+         "\ndata:\n"
+         "  2026_11_03_0900-e2e0sleeps01_sleeps.sql: |\n"
+         "    -- revision: e2e0sleeps01\n"
+         "    -- down_revision:\n"
+         "    -- message: sleeps\n"
+         "\n"
+         "    -- migrate:upgrade\n"
+         "    SELECT pg_sleep(15);\n"
+         "    CREATE TABLE e2e_after_sleep (id integer);\n"
+         "\n"
+         "    -- migrate:downgrade\n"
+         "    DROP TABLE e2e_after_sleep;\n";
+}
+
+// The server stopped while a transactional step runs (issue 23): the step rolled back on the
+// server, so the run is transient (exit 5, ConnectionLost, naming the step), the Job retries it
+// in a new pod, and the SchemaVersion becomes Ready once the database is back.
+TEST(Operator, DatabaseStoppedMidStepIsTransientAndTheRetryFinishes) {
+  OperatorWorld world("pgmidstep");
+  std::string output;
+  ASSERT_EQ(E2e::get().cluster->apply(sleepingScripts(world.ns), &output), 0) << output;
+  OperatorProcess op(world.ns);
+  ASSERT_EQ(E2e::get().cluster->apply(
+                sweetshopSchemaVersion(world.ns, "sleeps", "head", "",
+                                       "    path: /scripts\n    configMaps: [sleeping-scripts]\n"),
+                &output),
+            0)
+      << output;
+  const std::string database = world.db.local.substr(world.db.local.rfind('/') + 1);
+  const bool sleeping = testing::wait_until(
+      [&] {
+        engine::Connection admin(test::PostgresServer::shared().uri());
+        return admin
+                   .exec("SELECT count(*) FROM pg_stat_activity WHERE datname = " +
+                         admin.quoteLiteral(database) + " AND query LIKE '%pg_sleep(15)%'")
+                   .value(0, 0) == "1";
+      },
+      std::chrono::seconds(180), std::chrono::milliseconds(200));
+  ASSERT_TRUE(sleeping) << describeSv(world.ns, "sleeps") << op.log();
+  std::optional<StoppedPostgres> stopped(std::in_place);
+  // The pod ends with exit 5 (transient) and says which step was interrupted; the Job's pod
+  // failure policy starts another pod, so the move is neither failed nor stalled.
+  std::string terminated;
+  const bool transient = testing::wait_until(
+      [&] {
+        E2e::get().cluster->run_kubectl(
+            {"-n", world.ns, "get", "pods", "-l", "app.kubernetes.io/component=migration", "-o",
+             "jsonpath={range .items[*]}{.status.containerStatuses[0].state.terminated.exitCode} "
+             "{.status.containerStatuses[0].state.terminated.message}{\"\\n\"}{end}"},
+            &terminated);
+        return terminated.find("5 {") != std::string::npos;
+      },
+      std::chrono::seconds(120), std::chrono::milliseconds(500));
+  ASSERT_TRUE(transient) << terminated << describeSv(world.ns, "sleeps") << op.log();
+  EXPECT_NE(terminated.find("\"reason\":\"ConnectionLost\""), std::string::npos) << terminated;
+  EXPECT_NE(terminated.find("2026_11_03_0900-e2e0sleeps01_sleeps.sql"), std::string::npos)
+      << terminated;
+  EXPECT_NE(svCondition(world.ns, "sleeps", "Stalled").rfind("True/", 0), 0u)
+      << describeSv(world.ns, "sleeps");
+  EXPECT_EQ(jsonpath(world.ns, "sv", "sleeps", "{.status.currentRevisions}"), "[]");
+  ASSERT_TRUE(stopped->start(&output)) << output;
+  stopped.reset();
+  ASSERT_EQ(kubectlWait(world.ns, "sleeps", "Ready", 240, &output), 0)
+      << output << describeSv(world.ns, "sleeps") << op.log();
+  EXPECT_EQ(jsonpath(world.ns, "sv", "sleeps", "{.status.currentRevisions}"), "[\"e2e0sleeps01\"]");
+  engine::Connection db(world.db.local);
+  EXPECT_EQ(db.exec("SELECT to_regclass('e2e_after_sleep') IS NOT NULL").value(0, 0), "t");
 }
 
 TEST(Operator, DatabaseMovedByHandIsReportedAsDrift) {
