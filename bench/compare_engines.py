@@ -6,7 +6,9 @@ drops one small table). Operations: `current` (at head), `heads`, `history`, `up
 from an empty database, `downgrade base` from head. psql runs the same upgrade (or downgrade)
 statements as one transaction (`psql -1 -f`). Every figure is the median wall-clock time of
 whole processes over --repeat runs (--repeat-slow for upgrades and downgrades; once on
-10,000 revisions). Prints a Markdown table.
+10,000 revisions). Every round runs each tool once in turn (interleaved), so a change of load shows in all alike.
+--baseline-retort adds another retort binary (say, main's) beside; --no-alembic leaves Alembic
+out. Prints a Markdown table.
 
     /usr/bin/python3 bench/compare_engines.py --retort build/controller/cli/retort --chains 1000 10000
 """
@@ -56,13 +58,16 @@ def timed(command, env=None):
     return elapsed
 
 
-def median_of(repeat, run, prepare=None):
-    samples = []
+def interleaved(repeat, runs):
+    """Median seconds per tool; the tools take turns in every round, so a change of load on
+    the machine shows in all of them alike. runs: name -> (run, prepare or None)."""
+    samples = {name: [] for name in runs}
     for _ in range(repeat):
-        if prepare:
-            prepare()
-        samples.append(run())
-    return statistics.median(samples)
+        for name, (run, prepare) in runs.items():
+            if prepare:
+                prepare()
+            samples[name].append(run())
+    return {name: statistics.median(v) for name, v in samples.items()}
 
 
 def bench_dataset(name, location, args, admin_url, work):
@@ -71,7 +76,10 @@ def bench_dataset(name, location, args, admin_url, work):
     db = f"bench_{name}"
     url = admin_url.rsplit("/", 1)[0] + "/" + db
     alembic_env = dict(os.environ, ALEMBIC_URL=url)
-    retort = lambda *a: [args.retort, "-q", "-d", str(location), "--url", url, *a]
+    engines = {"retort": args.retort}
+    if args.baseline_retort:
+        engines["baseline"] = args.baseline_retort
+    command = lambda binary: lambda *a: [binary, "-q", "-d", str(location), "--url", url, *a]
     alembic = lambda *a: ["/usr/bin/python3", "-m", "alembic", "-c", str(ini), *a]
     psql = lambda f: ["psql", "-q", "-X", "-v", "ON_ERROR_STOP=1", "-1", "-f", str(f), url]
     fresh = lambda: new_database(admin_url, db)
@@ -79,28 +87,16 @@ def bench_dataset(name, location, args, admin_url, work):
     slow_repeat = 1 if name.endswith("10000") else args.repeat_slow
     rows = []
 
-    def row(op, r, a, p=None):
-        rows.append((name, op, r, a, p))
-        print(f"  {name:<14} {op:<22} retort {r*1000:9.1f} ms   alembic {a*1000:9.1f} ms"
-              + (f"   psql -1 -f {p*1000:9.1f} ms" if p else ""), file=sys.stderr, flush=True)
+    def row(op, figures):
+        rows.append((name, op, figures))
+        print(f"  {name:<14} {op:<22} " + "   ".join(f"{k} {v*1000:9.1f} ms" for k, v in figures.items()),
+              file=sys.stderr, flush=True)
 
-    fresh()
-    up_r = median_of(slow_repeat, lambda: timed(retort("upgrade", "head")), fresh)
-    up_a = median_of(slow_repeat, lambda: timed(alembic("upgrade", "head"), alembic_env), fresh)
-    up_p = median_of(slow_repeat, lambda: timed(psql(up_sql)), fresh)
-    row("upgrade head (empty)", up_r, up_a, up_p)
-
-    fresh()
-    timed(retort("upgrade", "head"))
-    cur_r = median_of(args.repeat, lambda: timed(retort("current")))
-    cur_a = median_of(args.repeat, lambda: timed(alembic("current"), alembic_env))
-    row("current", cur_r, cur_a)
-    heads_r = median_of(args.repeat, lambda: timed(retort("heads")))
-    heads_a = median_of(args.repeat, lambda: timed(alembic("heads"), alembic_env))
-    row("heads", heads_r, heads_a)
-    hist_r = median_of(args.repeat, lambda: timed(retort("history")))
-    hist_a = median_of(args.repeat, lambda: timed(alembic("history"), alembic_env))
-    row("history", hist_r, hist_a)
+    def tools(operation, prepare=None):
+        runs = {k: (lambda b=b: timed(command(b)(*operation)), prepare) for k, b in engines.items()}
+        if not args.no_alembic:
+            runs["alembic"] = (lambda: timed(alembic(*operation), alembic_env), prepare)
+        return runs
 
     def at_head_with(tool):
         def prepare():
@@ -108,10 +104,20 @@ def bench_dataset(name, location, args, admin_url, work):
             timed(tool("upgrade", "head"), alembic_env)
         return prepare
 
-    down_r = median_of(slow_repeat, lambda: timed(retort("downgrade", "base")), at_head_with(retort))
-    down_a = median_of(slow_repeat, lambda: timed(alembic("downgrade", "base"), alembic_env), at_head_with(alembic))
-    down_p = median_of(slow_repeat, lambda: timed(psql(down_sql)), at_head_with(retort))
-    row("downgrade base", down_r, down_a, down_p)
+    runs = tools(["upgrade", "head"], fresh)
+    runs["psql"] = (lambda: timed(psql(up_sql)), fresh)
+    row("upgrade head (empty)", interleaved(slow_repeat, runs))
+
+    fresh()
+    timed(command(args.retort)("upgrade", "head"))
+    for op in ("current", "heads", "history"):
+        row(op, interleaved(args.repeat, tools([op])))
+
+    runs = tools(["downgrade", "base"], at_head_with(command(args.retort)))
+    if "alembic" in runs:
+        runs["alembic"] = (runs["alembic"][0], at_head_with(alembic))
+    runs["psql"] = (lambda: timed(psql(down_sql)), at_head_with(command(args.retort)))
+    row("downgrade base", interleaved(slow_repeat, runs))
     return rows
 
 
@@ -121,8 +127,12 @@ def main():
     parser.add_argument("--chains", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--repeat", type=int, default=10, help="runs of current, heads and history")
     parser.add_argument("--repeat-slow", type=int, default=3, help="runs of upgrade and downgrade")
+    parser.add_argument("--baseline-retort", help="another retort binary (e.g. of main), measured beside")
+    parser.add_argument("--no-alembic", action="store_true", help="leave Alembic out (quicker)")
     args = parser.parse_args()
     args.retort = str(pathlib.Path(args.retort).resolve())
+    if args.baseline_retort:
+        args.baseline_retort = str(pathlib.Path(args.baseline_retort).resolve())
     work = pathlib.Path(tempfile.mkdtemp(prefix="retort-bench."))
     server = work / "pg"
     admin_url = subprocess.run([str(ROOT / "tests/support/postgres.sh"), "up", str(server),
@@ -139,11 +149,17 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
     ms = lambda s: f"{s*1000:.1f}"
-    print("| dataset | operation | retort (ms) | alembic (ms) | psql -1 -f (ms) | alembic / retort | retort / psql |")
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for name, op, r, a, p in rows:
-        print(f"| {name} | {op} | {ms(r)} | {ms(a)} | {ms(p) if p else ''} | {a / r:.1f}x | "
-              f"{(f'{r / p:.2f}x' if p else '')} |")
+    columns = ["retort"] + (["baseline"] if args.baseline_retort else []) + \
+        ([] if args.no_alembic else ["alembic"]) + ["psql"]
+    ratios = ([("baseline", "retort")] if args.baseline_retort else []) + \
+        ([] if args.no_alembic else [("alembic", "retort")]) + [("retort", "psql")]
+    print("| dataset | operation | " + " | ".join(f"{c} (ms)" for c in columns) + " | " +
+          " | ".join(f"{a} / {b}" for a, b in ratios) + " |")
+    print("|---|---|" + "---:|" * (len(columns) + len(ratios)))
+    for name, op, f in rows:
+        cells = [ms(f[c]) if c in f else "" for c in columns]
+        cells += [f"{f[a] / f[b]:.2f}x" if a in f and b in f else "" for a, b in ratios]
+        print(f"| {name} | {op} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
