@@ -9,7 +9,7 @@ namespace retort::cli {
 namespace {
 
 void runBranches(const GlobalOptions& options, bool verbose) {
-  engine::ScriptDirectory scripts = loadScripts(options);
+  engine::ScriptDirectory scripts = loadScripts(options, engine::SectionScan::Skipped);
   const engine::RevisionGraph& graph = scripts.graph();
   engine::RevisionResolver resolver(graph);
   LineFormat branchFormat;

@@ -15,7 +15,7 @@ struct CurrentOptions {
 };
 
 void runCurrent(const GlobalOptions& options, const CurrentOptions& args) {
-  engine::ScriptDirectory scripts = loadScripts(options);
+  engine::ScriptDirectory scripts = loadScripts(options, engine::SectionScan::Skipped);
   const engine::RevisionGraph& graph = scripts.graph();
   DatabaseSession session = openDatabase(options, graph, false);
   engine::Migrator& migrator = *session.migrator;

@@ -13,7 +13,7 @@ struct HeadsOptions {
 };
 
 void runHeads(const GlobalOptions& options, const HeadsOptions& args) {
-  engine::ScriptDirectory scripts = loadScripts(options);
+  engine::ScriptDirectory scripts = loadScripts(options, engine::SectionScan::Skipped);
   const engine::RevisionGraph& graph = scripts.graph();
   const engine::RevisionSet& heads = args.resolveDependencies ? graph.realHeads() : graph.heads();
   LineFormat format;

@@ -25,7 +25,7 @@ void runHistory(const GlobalOptions& options, const HistoryOptions& args) {
     base = args.range.substr(0, colon);
     head = args.range.substr(colon + 1);
   }
-  engine::ScriptDirectory scripts = loadScripts(options);
+  engine::ScriptDirectory scripts = loadScripts(options, engine::SectionScan::Skipped);
   const engine::RevisionGraph& graph = scripts.graph();
   std::vector<std::string> current;
   if (args.indicateCurrent || base == "current" || head == "current") {

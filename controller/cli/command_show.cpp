@@ -9,7 +9,7 @@ namespace retort::cli {
 namespace {
 
 void runShow(const GlobalOptions& options, const std::string& rev) {
-  engine::ScriptDirectory scripts = loadScripts(options);
+  engine::ScriptDirectory scripts = loadScripts(options, engine::SectionScan::Skipped);
   const engine::RevisionGraph& graph = scripts.graph();
   engine::RevisionResolver resolver(graph);
   engine::RevisionSet revisions;

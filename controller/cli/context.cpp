@@ -23,9 +23,9 @@ std::optional<engine::AlembicIni> alembicProject(const GlobalOptions& options) {
   return std::nullopt;
 }
 
-engine::ScriptDirectory loadScripts(const GlobalOptions& options) {
+engine::ScriptDirectory loadScripts(const GlobalOptions& options, engine::SectionScan scan) {
   if (auto ini = alembicProject(options)) return engine::loadAlembicProject(*ini);
-  return engine::ScriptDirectory::load(options.scriptLocation);
+  return engine::ScriptDirectory::load(options.scriptLocation, scan);
 }
 
 engine::VersionTableName versionTableName(const GlobalOptions& options) {

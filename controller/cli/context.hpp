@@ -16,7 +16,9 @@ namespace retort::cli {
 
 // `-c alembic.ini`, or an alembic.ini in the script location: the Alembic project to read.
 std::optional<engine::AlembicIni> alembicProject(const GlobalOptions& options);
-engine::ScriptDirectory loadScripts(const GlobalOptions& options);
+// `scan`: engine::SectionScan::Skipped for commands that never send or print a script's SQL.
+engine::ScriptDirectory loadScripts(const GlobalOptions& options,
+                                    engine::SectionScan scan = engine::SectionScan::Checked);
 engine::VersionTableName versionTableName(const GlobalOptions& options);
 engine::RunOptions runOptions(const GlobalOptions& options);
 

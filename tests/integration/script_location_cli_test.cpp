@@ -39,6 +39,33 @@ TEST(ScriptLocationCli, AFifoInVersionsIsRefusedNotWaitedOn) {
   fs::remove_all(location.parent_path());
 }
 
+// Issue 23: the commands that only read the graph skip the statement scan (the heads of 10,000
+// scripts); every command that sends or prints a script's SQL still stops at load on an
+// unterminated quote, naming the file and line, before anything runs.
+TEST(ScriptLocationCli, OnlyGraphCommandsSkipTheStatementScan) {
+  fs::path location = copySweetShop();
+  const fs::path broken = location / "versions" / "2026_12_01_0000-ffff0quote_broken.sql";
+  const std::string head = runRetort("-d " + location.string() + " heads").out;
+  const std::string parent = head.substr(0, head.find(' '));
+  ASSERT_FALSE(parent.empty());
+  std::ofstream(broken) << "-- revision: ffff0quote\n-- down_revision: " << parent
+                        << "\n\n-- migrate:upgrade\nUPDATE x SET a = 'oops;\n";
+  for (const char* command : {"heads", "branches", "history", "show ffff0quote"}) {
+    CliResult result = runRetort("-d " + location.string() + " " + command);
+    EXPECT_EQ(result.exitCode, 0) << command << ": " << result.err;
+  }
+  EXPECT_NE(runRetort("-d " + location.string() + " heads").out.find("ffff0quote"),
+            std::string::npos);
+  for (const char* command : {"upgrade head --sql", "plan head"}) {
+    CliResult result = runRetort("-d " + location.string() + " " + command);
+    EXPECT_NE(result.exitCode, 0) << command;
+    EXPECT_NE(result.err.find(broken.string() + ":5: unterminated quoted string"),
+              std::string::npos)
+        << command << ": " << result.err;
+  }
+  fs::remove_all(location.parent_path());
+}
+
 // Defect 11: a bad retort.ini value printed "stoi"; it names the file, line, key and value.
 TEST(ScriptLocationCli, ABadIniValueNamesFileKeyAndValue) {
   fs::path location = copySweetShop();

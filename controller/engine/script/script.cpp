@@ -109,7 +109,7 @@ std::string validateRevisionId(const std::string& id) {
   return "";
 }
 
-Script parseScript(const std::filesystem::path& path, std::string content) {
+Script parseScript(const std::filesystem::path& path, std::string content, SectionScan scan) {
   Script script;
   script.path = path;
   const std::string file = path.string();
@@ -256,8 +256,10 @@ Script parseScript(const std::filesystem::path& path, std::string content) {
     script.downgrade->sql = text.substr(std::min(downgradeStart, text.size()));
     script.downgrade->owner = script.content;
   }
-  checkSectionScans(script.upgrade, file);
-  if (script.downgrade) checkSectionScans(*script.downgrade, file);
+  if (scan == SectionScan::Checked) {
+    checkSectionScans(script.upgrade, file);
+    if (script.downgrade) checkSectionScans(*script.downgrade, file);
+  }
   return script;
 }
 

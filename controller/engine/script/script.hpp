@@ -79,8 +79,16 @@ struct Script {
   const std::string& doc() const { return message; }
 };
 
+// Whether loading a script also runs the statement scanner over its sections. Checked is what
+// every command that sends or prints a script's SQL needs: an unterminated quote is then an
+// error at load, before any step runs. Skipped is for the commands that only read the graph
+// (heads, branches, history, show, current): they never send the SQL, and the scan was 12% of
+// `heads` on 10,000 scripts (docs/benchmarks.md).
+enum class SectionScan { Checked, Skipped };
+
 // Parses `content` read from `path`. Throws ScriptError naming the file and line.
-Script parseScript(const std::filesystem::path& path, std::string content);
+Script parseScript(const std::filesystem::path& path, std::string content,
+                   SectionScan scan = SectionScan::Checked);
 
 // Characters Alembic does not allow in revision ids; returns Alembic's error text or "".
 std::string invalidRevisionIdMessage(const std::string& id);

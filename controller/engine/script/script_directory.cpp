@@ -99,7 +99,7 @@ ScriptLocationSettings readSettings(const std::filesystem::path& file) {
 
 }  // namespace
 
-ScriptDirectory ScriptDirectory::load(const std::filesystem::path& location) {
+ScriptDirectory ScriptDirectory::load(const std::filesystem::path& location, SectionScan scan) {
   ScriptDirectory dir;
   dir.location_ = location;
   std::filesystem::path versions = location / "versions";
@@ -126,7 +126,8 @@ ScriptDirectory ScriptDirectory::load(const std::filesystem::path& location) {
     try {
       for (size_t i = begin; i < end; ++i) {
         std::filesystem::path path = versions / names[i];
-        scripts[i] = parseScript(path, readFile(directory, names[i], entries[i].second, path));
+        scripts[i] =
+            parseScript(path, readFile(directory, names[i], entries[i].second, path), scan);
       }
     } catch (...) {
       error = std::current_exception();

@@ -23,7 +23,8 @@ struct ScriptLocationSettings {
 class ScriptDirectory {
  public:
   // Loads every script; throws ScriptError for the first malformed file, with its line.
-  static ScriptDirectory load(const std::filesystem::path& location);
+  static ScriptDirectory load(const std::filesystem::path& location,
+                              SectionScan scan = SectionScan::Checked);
 
   // A directory whose scripts were read elsewhere (an Alembic project: alembic_project.hpp).
   static ScriptDirectory assemble(std::filesystem::path location, std::filesystem::path versions,
