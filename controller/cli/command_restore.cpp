@@ -47,7 +47,11 @@ void runRestore(const GlobalOptions& options, const RestoreArgs& args) {
     }
   }
   engine::Log::info("retort.restore", "Restoring " + args.file + " ...");
-  engine::backup::restoreBackup({url, args.file, args.clean});
+  engine::backup::RestoreRequest request;
+  request.databaseUrl = url;
+  request.file = args.file;
+  request.clean = args.clean;
+  engine::backup::restoreBackup(request);
   engine::Connection connection(url);
   engine::Migrator migrator(connection, scripts.graph(), versionTableName(options),
                             runOptions(options));

@@ -335,13 +335,37 @@ Sidecar restoreBackup(const RestoreRequest& request) {
                       actual + ", the sidecar records " + sidecar.sha256);
   }
   ChildConnection connection = splitPassword(request.databaseUrl);
-  std::vector<std::string> argv = {"pg_restore", "--exit-on-error", "--single-transaction"};
+  std::vector<std::string> argv = {"pg_restore", "--exit-on-error"};
+  if (request.jobs > 1) {
+    argv.push_back("--jobs=" + std::to_string(request.jobs));
+  } else {
+    argv.push_back("--single-transaction");
+  }
   if (request.clean) {
     argv.push_back("--clean");
     argv.push_back("--if-exists");
   }
   argv.insert(argv.end(), {"--dbname", connection.conninfo, request.file.string()});
-  ChildResult r = runChild(argv, childOptions(connection));
+  ChildOptions options = childOptions(connection);
+  auto start = std::chrono::steady_clock::now();
+  // Opened on the first tick, so a quick restore never pays for it.
+  auto probe = std::make_shared<std::unique_ptr<Connection>>();
+  options.onTick = [&, probe] {
+    if (!request.progress) return;
+    std::string size;
+    try {
+      if (!*probe) *probe = std::make_unique<Connection>(request.databaseUrl);
+      size = ", the database is " +
+             humanBytes(std::stod(
+                 (*probe)->exec("SELECT pg_database_size(current_database())").value(0, 0)));
+    } catch (const std::exception&) {
+      probe->reset();  // progress only: the restore itself says whether it worked
+    }
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.0f s", secondsSince(start));
+    request.progress(std::string("restore in progress: ") + seconds + size);
+  };
+  ChildResult r = runChild(argv, options);
   if (r.exitCode != 0) {
     throw BackupError("pg_restore failed (exit " + std::to_string(r.exitCode) +
                       "): " + scrub(r.stderrText, request.databaseUrl, connection));

@@ -3,7 +3,9 @@
 // and renamed, verified with `pg_restore --list`, with a sidecar JSON beside it (database,
 // heads, time, bytes, sha256, Retort and server versions); older backups of the same database
 // are pruned to `keep`. restoreBackup() checks the file's sha256 against its sidecar before
-// handing it to `pg_restore`. The password in the URL reaches the children through their
+// handing it to `pg_restore`; with `jobs` above 1 it restores in parallel (`pg_restore -j`,
+// which the custom format allows, and which cannot be one transaction: for an empty target,
+// such as a rehearsal's scratch database). The password in the URL reaches the children through their
 // environment (PGPASSWORD), never their command line, and appears in no message. Failures are
 // BackupError (exit 4).
 #pragma once
@@ -64,6 +66,10 @@ struct RestoreRequest {
   std::string databaseUrl;
   std::filesystem::path file;
   bool clean = false;  // drop the dump's objects first (the database is not empty)
+  // Parallel pg_restore jobs; 1: one transaction, all or nothing (what `retort restore` wants).
+  int jobs = 1;
+  // One line every few seconds while pg_restore runs: elapsed time and the target's size.
+  std::function<void(const std::string&)> progress;
 };
 // Verifies the sha256 against the sidecar, then runs pg_restore. Returns the sidecar.
 Sidecar restoreBackup(const RestoreRequest& request);

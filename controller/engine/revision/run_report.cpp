@@ -61,6 +61,36 @@ nlohmann::json toJson(const RunReport& r, size_t listKeep, size_t textKeep) {
   }
   j["lockRetries"] = r.lockRetries;
   j["seconds"] = rounded(r.seconds);
+  if (r.rehearsal) {
+    const RunReport::Rehearsal& h = *r.rehearsal;
+    // At most five of each: the report is for a gate and a person, the table is in the log.
+    size_t keep = std::min<size_t>(listKeep, 5);
+    nlohmann::json slowest = nlohmann::json::array();
+    for (size_t i = 0; i < h.slowestSteps.size() && i < keep; ++i) {
+      const auto& s = h.slowestSteps[i];
+      nlohmann::json step = {{"revision", cutText(s.revision, 128)},
+                             {"file", cutText(s.file, std::max<size_t>(textKeep / 4, 64))},
+                             {"seconds", rounded(s.seconds)}};
+      if (s.rows) step["rows"] = *s.rows;
+      slowest.push_back(std::move(step));
+    }
+    nlohmann::json waits = nlohmann::json::array();
+    for (size_t i = 0; i < h.lockWaits.size() && i < keep; ++i) {
+      const auto& w = h.lockWaits[i];
+      waits.push_back({{"revision", cutText(w.revision, 128)},
+                       {"lockType", cutText(w.lockType, 32)},
+                       {"mode", cutText(w.mode, 32)},
+                       {"relation", cutText(w.relation, std::max<size_t>(textKeep / 8, 64))},
+                       {"seconds", rounded(w.seconds)}});
+    }
+    j["rehearsal"] = {{"scratchDatabase", cutText(h.scratchDatabase, 64)},
+                      {"backupReused", h.backupReused},
+                      {"restoreSeconds", rounded(h.restoreSeconds)},
+                      {"migrateSeconds", rounded(h.migrateSeconds)},
+                      {"slowestSteps", std::move(slowest)},
+                      {"lockWaitSeconds", rounded(h.lockWaitSeconds)},
+                      {"lockWaits", std::move(waits)}};
+  }
   return j;
 }
 

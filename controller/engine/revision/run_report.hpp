@@ -1,6 +1,7 @@
 // The report of `retort run` (DESIGN.md section 5): one JSON object that the operator reads
 // from the Job's termination message, so it is at most 4,096 bytes whatever the plan's size.
 // Lists that do not fit are cut and end with a "... and N more" item; the message is cut last.
+// `retort rehearse` adds a `rehearsal` object (slowest steps, lock waits), cut like the lists.
 // Pure: the command writes the text where it is asked to.
 #pragma once
 
@@ -41,6 +42,26 @@ struct RunReport {
   std::optional<Backup> backup;
   int lockRetries = 0;  // new tries of steps that hit lock_timeout, over the whole run
   double seconds = 0;
+  // `retort rehearse`: the plan ran on a scratch copy of the database (engine/rehearsal).
+  struct Rehearsal {
+    std::string scratchDatabase;
+    bool backupReused = false;
+    double restoreSeconds = 0;
+    double migrateSeconds = 0;  // the plan's steps, as production would run them
+    struct Step {
+      std::string revision, file;
+      double seconds = 0;
+      std::optional<long long> rows;
+    };
+    std::vector<Step> slowestSteps;  // slowest first
+    double lockWaitSeconds = 0;
+    struct Wait {
+      std::string revision, lockType, mode, relation;
+      double seconds = 0;
+    };
+    std::vector<Wait> lockWaits;  // longest first
+  };
+  std::optional<Rehearsal> rehearsal;
 
   // Copies direction, heads, steps, hash and data loss from `plan`.
   void describePlan(const Plan& plan);

@@ -73,6 +73,12 @@ long Result::affectedRows() const {
   return (tuples && *tuples) ? std::stol(tuples) : 0;
 }
 
+std::optional<long long> Result::reportedRows() const {
+  const char* tuples = PQcmdTuples(result_.get());
+  if (!tuples || !*tuples) return std::nullopt;
+  return std::stoll(tuples);
+}
+
 namespace {
 
 // The application name travels in the startup packet, which saves a round trip per run.

@@ -57,6 +57,9 @@ class Result {
   std::optional<std::string> optionalValue(int row, int column) const;
   // Rows touched by INSERT/UPDATE/DELETE.
   long affectedRows() const;
+  // The row count of the command tag (INSERT, UPDATE, DELETE, MERGE, COPY, SELECT, CREATE TABLE
+  // AS, ...); none for a command whose tag carries no count (DDL).
+  std::optional<long long> reportedRows() const;
 
  private:
   std::shared_ptr<pg_result> result_;

@@ -25,6 +25,10 @@ std::string formatMs(double ms) {
   return buffer;
 }
 
+void addRows(std::optional<long long>& total, const Result& result) {
+  if (std::optional<long long> rows = result.reportedRows()) total = total.value_or(0) + *rows;
+}
+
 const SqlSection& sectionFor(const RevisionGraph& graph, const MigrationStep& step) {
   const Script& script = graph.script(step.revision);
   if (step.kind == MigrationStep::Kind::Upgrade) return script.upgrade;
@@ -244,7 +248,7 @@ long Migrator::runStatementsOneByOne(const MigrationStep& step, const std::strin
   for (const Statement& statement : statements) {
     try {
       // Statements such as CREATE INDEX CONCURRENTLY refuse to run inside a transaction.
-      connection_.exec(statement.sql);
+      addRows(stepRows_, connection_.exec(statement.sql));
     } catch (const DatabaseError& e) {
       const double elapsedMs = millisecondsSince(start);
       MigrationFailed failure(e.what(), script.path.string(), statement.line);
@@ -289,6 +293,7 @@ void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChang
   for (int tries = 1;; ++tries) {
     BatchLayout batch;
     std::optional<long> progressId;
+    stepRows_.reset();
     if (watch_) watch_->forget();
     try {
       if (isScript && !transactional) {
@@ -326,6 +331,8 @@ void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChang
         throw;
       }
       pendingCommit_.reset();
+      for (size_t k = batch.statementsBefore; k + changes.size() < results.size(); ++k)
+        addRows(stepRows_, results[k]);
       for (size_t k = 0; k < changes.size(); ++k) {
         versionTable_.checkAffected(changes[k],
                                     results[results.size() - changes.size() + k].affectedRows());
@@ -404,6 +411,7 @@ void Migrator::runStep(const MigrationStep& step, const std::vector<VersionChang
     break;
   }
   Log::info(kLogger, "Done " + step.shortLog(graph_) + " in " + formatMs(millisecondsSince(start)));
+  if (options_.onStepRan) options_.onStepRan(step, stepRows_);
 }
 
 std::string Migrator::stepName(const MigrationStep& step) const {

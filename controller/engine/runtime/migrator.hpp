@@ -45,6 +45,10 @@ struct RunOptions {
   std::function<std::unique_ptr<Connection>()> connectWatcher;
   // The pause between tries; none: std::this_thread::sleep_for. Tests make it short.
   std::function<void(std::chrono::milliseconds)> sleep;
+  // Told after each step ran (its commit may still ride with the next step's batch): the rows
+  // its statements' command tags count (INSERT, UPDATE, DELETE, COPY, ...), summed; none when no
+  // statement's tag carries a count. `retort rehearse` shows them per step.
+  std::function<void(const MigrationStep&, std::optional<long long> rowsTouched)> onStepRan;
 };
 
 // Why a step cannot run or resume: an interrupted non-transactional step awaits a human.
@@ -142,6 +146,7 @@ class Migrator {
   std::unique_ptr<BlockerWatch> watch_;  // from the first run() with lock retries on
   int lockRetriesMade_ = 0;
   std::optional<PendingCommit> pendingCommit_;
+  std::optional<long long> stepRows_;  // of the step running now, for onStepRan
   std::mt19937 jitter_{std::random_device{}()};
 };
 

@@ -53,7 +53,10 @@ std::string withDatabase(const std::string& uri, const std::string& database) {
 }
 
 ScratchDatabase::ScratchDatabase(const std::string& serverUri)
-    : serverUri_(serverUri), name_(uniqueName()), uri_(withDatabase(serverUri, name_)) {
+    : ScratchDatabase(serverUri, uniqueName()) {}
+
+ScratchDatabase::ScratchDatabase(const std::string& serverUri, const std::string& name)
+    : serverUri_(serverUri), name_(name), uri_(withDatabase(serverUri, name_)) {
   Connection admin(serverUri_);
   try {
     admin.exec("CREATE DATABASE " + admin.quoteIdentifier(name_) + " TEMPLATE template0");

@@ -12,6 +12,8 @@ class ScratchDatabase {
   // `serverUri` is any connection string for the server; its database is used to issue
   // CREATE DATABASE / DROP DATABASE.
   explicit ScratchDatabase(const std::string& serverUri);
+  // The same with a name the caller chose (a rehearsal's, engine/rehearsal/scratch_name.hpp).
+  ScratchDatabase(const std::string& serverUri, const std::string& name);
   ScratchDatabase(const ScratchDatabase&) = delete;
   ScratchDatabase& operator=(const ScratchDatabase&) = delete;
   ~ScratchDatabase();
