@@ -6,17 +6,12 @@
 // unconverted Alembic project's .py steps run through the project's own Alembic
 // (engine/runtime/alembic_executor); lint then reads the SQL Alembic renders offline.
 #include <cxxabi.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
-#include <random>
-#include <thread>
 #include <typeinfo>
 
 #include "cli/context.hpp"
@@ -24,14 +19,11 @@
 #include "engine/backup/backup.hpp"
 #include "engine/lint/plan_annotation.hpp"
 #include "engine/revision/plan.hpp"
-#include "engine/revision/revision_errors.hpp"
 #include "engine/revision/run_report.hpp"
 #include "engine/runtime/alembic_executor.hpp"
 #include "engine/script/alembic_project.hpp"
 #include "engine/util/errors.hpp"
 #include "engine/util/log.hpp"
-#include "engine/util/printable.hpp"
-#include "engine/util/utf8.hpp"
 
 namespace retort::cli {
 namespace {
