@@ -185,5 +185,73 @@ TEST_F(DriftCheckerThreadTest, AResultTakenAfterTheRecordedStateMovedIsDropped) 
   EXPECT_EQ(checker->scheduled(), 0u);
 }
 
+// Steady checks reuse the URL a GET returned (one GET per Secret per kSecretReuse, not one per
+// check); a reused URL that fails is read again at once, so a rotated password costs one check.
+TEST(DriftCheckerSecretReuse, OneGetPerSecretUntilItFailsOrAgesOut) {
+  auto fake = std::make_shared<FakeApi>();
+  fake->put(kube::resources::secrets(), "shop", secret("db", url("old")));
+  fake->put(kSchemaVersions, "shop", schemaVersion("shop-a", "db"));
+  fake->put(kSchemaVersions, "shop", schemaVersion("shop-b", "db"));
+  kube::InformerOptions informerOptions;
+  informerOptions.resource = kSchemaVersions;
+  informerOptions.ns = "shop";
+  kube::Informer informer(fake, informerOptions);
+  informer.start();
+  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(30)));
+
+  auto clock = std::make_shared<FakeClock>();
+  std::mutex mutex;
+  std::vector<std::string> reads;  // the database names readHeads was asked for
+  DriftCheckerOptions options;
+  options.client = fake;
+  options.schemaVersions = &informer;
+  options.clock = clock;
+  options.readHeads = [&](const std::string& databaseUrl) -> std::vector<std::string> {
+    std::lock_guard lock(mutex);
+    reads.push_back(databaseUrl.substr(databaseUrl.rfind('/') + 1));
+    if (databaseUrl == url("new")) return {"a1"};
+    throw std::runtime_error("password authentication failed");
+  };
+  DriftChecker checker(std::move(options));
+  const SchemaVersionStatus status = statusFromJson(schemaVersion("x", "")["status"]);
+  const auto getsSoFar = [&] { return fake->count("get"); };
+  const std::size_t before = getsSoFar();
+  constexpr auto kInterval = std::chrono::seconds(60);
+  checker.schedule("shop/shop-a", kInterval);
+  checker.schedule("shop/shop-b", kInterval);
+  const auto checkBoth = [&] {
+    clock->advance(kInterval);
+    checker.runDueChecks();
+    return std::pair{checker.take("shop/shop-a", status), checker.take("shop/shop-b", status)};
+  };
+
+  // Both objects name one Secret: one GET, and a failing fresh URL is not read again.
+  auto [a1, b1] = checkBoth();
+  ASSERT_TRUE(a1 && b1);
+  EXPECT_NE(a1->error.find("password authentication failed"), std::string::npos) << a1->error;
+  EXPECT_EQ(getsSoFar() - before, 2u);  // shop-a: GET, fails; shop-b: reused, fails, GET again
+
+  // The password rotated: the reused URL fails once, the Secret is read again, the check passes.
+  fake->put(kube::resources::secrets(), "shop", secret("db", url("new")));
+  auto [a2, b2] = checkBoth();
+  ASSERT_TRUE(a2 && b2);
+  EXPECT_EQ(a2->heads, std::vector<std::string>{"a1"}) << a2->error;
+  EXPECT_EQ(b2->heads, std::vector<std::string>{"a1"}) << b2->error;
+  const std::size_t afterRotation = getsSoFar();
+  EXPECT_EQ(afterRotation - before, 3u);
+
+  // Steady: the next checks within kSecretReuse make no GET at all.
+  for (int i = 0; i < 10; ++i) {
+    auto [a, b] = checkBoth();
+    ASSERT_TRUE(a && b && a->error.empty() && b->error.empty());
+  }
+  EXPECT_EQ(getsSoFar(), afterRotation);
+  // Aged out: one GET again for both.
+  clock->advance(kSecretReuse);
+  checkBoth();
+  EXPECT_EQ(getsSoFar(), afterRotation + 1);
+  informer.stop();
+}
+
 }  // namespace
 }  // namespace retort::op

@@ -83,19 +83,41 @@ DriftObservation DriftChecker::check(const std::string& key, std::string& basis)
   if (sv.status.lastRun && sv.status.lastRun->outcome == "Running")
     throw std::out_of_range("a run is in progress");
   basis = driftBasis(sv.status);
-  const DatabaseSecret secret = readDatabaseSecret(*options_.client, sv);
-  if (!secret.problem.empty()) return {{}, secret.problem};
-  const std::string& url = secret.url;
-  try {
-    return {options_.readHeads(url), ""};
-  } catch (const std::exception& error) {
-    // The engine masks passwords in its messages; the URL itself must not appear either.
-    std::string message = error.what();
-    for (auto at = message.find(url); !url.empty() && at != std::string::npos;
-         at = message.find(url))
-      message.replace(at, url.size(), "(database URL)");
-    return {{}, "reading the version table: " + message};
+  std::string problem;
+  bool reused = false;
+  for (bool fresh : {false, true}) {
+    const std::string url = databaseUrl(sv, fresh, &reused, &problem);
+    if (url.empty()) return {{}, problem};
+    try {
+      return {options_.readHeads(url), ""};
+    } catch (const std::exception& error) {
+      // The engine masks passwords in its messages; the URL itself must not appear either.
+      std::string message = error.what();
+      for (auto at = message.find(url); at != std::string::npos; at = message.find(url))
+        message.replace(at, url.size(), "(database URL)");
+      problem = "reading the version table: " + message;
+    }
+    // A reused URL failed: the Secret may have changed since; read it again and retry once.
+    if (!reused) break;
   }
+  return {{}, problem};
+}
+
+std::string DriftChecker::databaseUrl(const SchemaVersion& sv, bool fresh, bool* reused,
+                                      std::string* problem) {
+  const std::string key = sv.ns + "/" + sv.spec.database.name + "/" + sv.spec.database.key;
+  const TimePoint now = options_.clock->now();
+  const auto found = urls_.find(key);
+  *reused = !fresh && found != urls_.end() && now - found->second.readAt < kSecretReuse;
+  if (*reused) return found->second.url;
+  const DatabaseSecret secret = readDatabaseSecret(*options_.client, sv);
+  if (!secret.problem.empty()) {
+    urls_.erase(key);
+    *problem = secret.problem;
+    return "";
+  }
+  urls_[key] = {secret.url, now};
+  return secret.url;
 }
 
 void DriftChecker::runDueChecks() {
@@ -103,6 +125,9 @@ void DriftChecker::runDueChecks() {
   {
     std::lock_guard lock(mutex_);
     const TimePoint now = options_.clock->now();
+    // URLs of Secrets no check used for a while (an object deleted or pointed elsewhere).
+    std::erase_if(urls_,
+                  [&](const auto& entry) { return now - entry.second.readAt >= kSecretReuse; });
     for (auto& [key, entry] : schedule_) {
       if (entry.due > now) continue;
       due.push_back(key);

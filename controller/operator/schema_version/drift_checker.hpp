@@ -2,12 +2,15 @@
 // a reconcile worker. Each scheduled SchemaVersion is checked every interval (its spec's
 // driftCheckInterval), the first time at a hash-based offset into the interval
 // (drift_schedule.hpp). A check reads the object from the informer's cache, the referenced
-// Secret through the API (one GET; Secrets are never listed or cached) and the database's heads
-// (an injectable reader: readDatabaseHeads in production). The result waits for the reconciler,
-// which the checker wakes by enqueueing the key; take() hands it over once. A result taken
-// after the object's recorded state moved on (a run finished meanwhile) is stale: take()
-// drops it. Objects whose last run is still going are not checked (a migration in progress is
-// no drift). The URL is never logged or kept.
+// Secret through the API and the database's heads (an injectable reader: readDatabaseHeads in
+// production). Secrets are never listed or watched (the RBAC grants `get` only); the URL a GET
+// returned is reused for the checks of the next kSecretReuse, and read again at once when a
+// check with it fails (a rotated password), so a steady state costs the API server one GET per
+// Secret per kSecretReuse instead of one per check. A move always reads the Secret afresh. The
+// result waits for the reconciler, which the checker wakes by enqueueing the key; take() hands it
+// over once. A result taken after the object's recorded state moved on (a run finished meanwhile)
+// is stale: take() drops it. Objects whose last run is still going are not checked (a migration in
+// progress is no drift). The URL is never logged or kept.
 #pragma once
 
 #include <condition_variable>
@@ -25,6 +28,8 @@
 #include "operator/schema_version/decide.hpp"
 
 namespace retort::op {
+
+inline constexpr std::chrono::hours kSecretReuse{1};
 
 struct DriftCheckerOptions {
   std::shared_ptr<const kube::Api> client;  // ApiClient; a fake in the unit tests
@@ -62,7 +67,15 @@ class DriftChecker {
     DriftObservation observation;
     std::string basis;
   };
+  struct ReusedUrl {
+    std::string url;
+    TimePoint readAt{};
+  };
   DriftObservation check(const std::string& key, std::string& basis);
+  // The Secret's URL: from urls_ (*reused) when it is young enough and `fresh` is false, else
+  // read with a GET; "" with *problem set when the Secret or its key cannot be read.
+  std::string databaseUrl(const SchemaVersion& schemaVersion, bool fresh, bool* reused,
+                          std::string* problem);
   void loop();
 
   DriftCheckerOptions options_;
@@ -70,6 +83,7 @@ class DriftChecker {
   std::condition_variable cv_;
   std::map<std::string, Entry> schedule_;
   std::map<std::string, Result> results_;
+  std::map<std::string, ReusedUrl> urls_;  // by namespace/Secret/key; the checker's thread only
   bool stopping_ = false;
   std::thread thread_;
 };
