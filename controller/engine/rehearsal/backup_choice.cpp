@@ -1,8 +1,8 @@
 #include "engine/rehearsal/backup_choice.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <ctime>
+
+#include "engine/util/rfc3339.hpp"
 
 namespace retort::engine::rehearsal {
 
@@ -32,24 +32,11 @@ std::optional<std::chrono::seconds> parseAge(const std::string& text) {
 }
 
 std::optional<std::chrono::system_clock::time_point> parseBackupTime(const std::string& text) {
-  int year, month, day, hour, minute, second, millis = 0;
-  char zone = 0;
-  int used = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c%n", &year, &month, &day, &hour,
-                  &minute, &second, &millis, &zone, &used) != 8 ||
-      zone != 'Z' || static_cast<size_t>(used) != text.size()) {
-    return std::nullopt;
-  }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
-    return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  return std::chrono::system_clock::from_time_t(timegm(&tm)) + std::chrono::milliseconds(millis);
+  const std::optional<double> seconds = unixSeconds(text);
+  if (!seconds) return std::nullopt;
+  return std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::duration<double>(*seconds)));
 }
 
 std::vector<size_t> reusableBackups(const std::vector<BackupCandidate>& candidates,

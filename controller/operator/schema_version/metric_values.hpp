@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/util/rfc3339.hpp"
 #include "operator/schema_version/run_report.hpp"
 #include "operator/schema_version/schema_version.hpp"
 
@@ -41,7 +42,7 @@ struct RunMetrics {
 RunMetrics runMetrics(const RunReport& report, bool succeeded);
 
 // "2026-01-01T00:00:03Z" (fractional seconds and offsets allowed) as unix seconds.
-std::optional<double> unixSeconds(const std::string& rfc3339);
+using engine::unixSeconds;
 
 // "a,b" of the sorted ids ("" for none).
 std::string joinRevisions(std::vector<std::string> revisions);
