@@ -361,17 +361,9 @@ void runRehearse(const GlobalOptions& options, const RehearseArgs& args) {
     report.reason = "Error";
     report.message = std::string("the rehearsal stopped: ") + e.what();
   }
-  if (code != engine::RunExit::Ok) {
-    report.outcome = engine::outcomeFor(code);
-    engine::Log::error(kLogger, report.reason + ": " + report.message);
-  }
   describeRehearsal(measured, report);
   if (!measured.steps.empty()) std::cout << rehearsal::renderStepTable(measured.steps);
-  report.seconds = secondsSince(start);
-  std::string text = engine::renderRunReport(report);
-  writeReport(args.report, text, kLogger);
-  std::cout << text << std::endl;
-  setExitCode(code);
+  finishRun(report, code, start, args.report, kLogger);
 }
 
 void install(CLI::App& app, GlobalOptions& options) {

@@ -301,15 +301,7 @@ void runRun(const GlobalOptions& options, const RunArgs& args) {
     report.reason = "InternalError";
     report.message = "unexpected " + typeName(e) + " while " + stage + ": " + e.what();
   }
-  if (code != engine::RunExit::Ok) {
-    report.outcome = engine::outcomeFor(code);
-    engine::Log::error(kLogger, report.reason + ": " + report.message);
-  }
-  report.seconds = secondsSince(start);
-  std::string text = engine::renderRunReport(report);
-  writeReport(args.report, text, kLogger);
-  std::cout << text << std::endl;
-  setExitCode(code);
+  finishRun(report, code, start, args.report, kLogger);
 }
 
 void install(CLI::App& app, GlobalOptions& options) {

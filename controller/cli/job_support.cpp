@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iostream>
 #include <random>
 #include <thread>
 
+#include "cli/command.hpp"
 #include "engine/revision/revision_errors.hpp"
 #include "engine/revision/revision_resolver.hpp"
 #include "engine/util/errors.hpp"
@@ -102,6 +104,19 @@ void writeReport(const std::string& path, const std::string& text, const char* l
 
 // The target as an operator can read it in a log line or the report: control bytes and bytes
 // that are not UTF-8 written as \xNN.
+void finishRun(engine::RunReport& report, int code, std::chrono::steady_clock::time_point start,
+               const std::string& path, const char* logger) {
+  if (code != engine::RunExit::Ok) {
+    report.outcome = engine::outcomeFor(code);
+    engine::Log::error(logger, report.reason + ": " + report.message);
+  }
+  report.seconds = secondsSince(start);
+  std::string text = engine::renderRunReport(report);
+  writeReport(path, text, logger);
+  std::cout << text << std::endl;
+  setExitCode(code);
+}
+
 std::string shown(const std::string& target) {
   return "\"" + engine::printable(engine::escapeInvalidUtf8(target)) + "\"";
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "engine/revision/plan.hpp"
+#include "engine/revision/run_report.hpp"
 #include "engine/runtime/connection.hpp"
 
 namespace retort::cli {
@@ -32,6 +33,10 @@ std::unique_ptr<engine::Connection> connectWithRetry(const std::string& url, dou
 // Writes the report atomically where the path allows it (a temporary file renamed over it);
 // an empty path writes nothing.
 void writeReport(const std::string& path, const std::string& text, const char* logger);
+// Ends a run: the report's outcome from the exit code (and the failure logged), its seconds since
+// `start`; the report written to `path` and stdout; the process's exit code set.
+void finishRun(engine::RunReport& report, int code, std::chrono::steady_clock::time_point start,
+               const std::string& path, const char* logger);
 // The target as a log line or the report can show it (control and non-UTF-8 bytes as \xNN).
 std::string shown(const std::string& target);
 // Refuses (RunStop Invalid) a target no revision can match, before connecting.
