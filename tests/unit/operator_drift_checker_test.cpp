@@ -185,6 +185,41 @@ TEST_F(DriftCheckerThreadTest, AResultTakenAfterTheRecordedStateMovedIsDropped) 
   EXPECT_EQ(checker->scheduled(), 0u);
 }
 
+// stop() ends a batch of due checks between two checks: with 10,000 objects a batch that fell
+// behind holds thousands, and a SIGTERM must not wait for them all.
+TEST(DriftCheckerStop, DoesNotWaitForTheRestOfABatch) {
+  auto fake = std::make_shared<FakeApi>();
+  fake->put(kube::resources::secrets(), "shop", secret("db", url("in_sync")));
+  for (int i = 0; i < 40; ++i)
+    fake->put(kSchemaVersions, "shop", schemaVersion("slow-" + std::to_string(i), "db"));
+  kube::InformerOptions informerOptions;
+  informerOptions.resource = kSchemaVersions;
+  informerOptions.ns = "shop";
+  kube::Informer informer(fake, informerOptions);
+  informer.start();
+  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(30)));
+
+  std::atomic<int> reads{0};
+  DriftCheckerOptions options;
+  options.client = fake;
+  options.schemaVersions = &informer;
+  options.clock = std::make_shared<SteadyClock>();
+  options.readHeads = [&](const std::string&) -> std::vector<std::string> {
+    ++reads;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return {"a1"};
+  };
+  DriftChecker slow(std::move(options));
+  for (int i = 0; i < 40; ++i)
+    slow.schedule("shop/slow-" + std::to_string(i), std::chrono::milliseconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // every check is due
+  slow.start();
+  ASSERT_TRUE(eventually([&] { return reads.load() > 0; }));
+  slow.stop();
+  EXPECT_LT(reads.load(), 10);  // the batch held 40 checks of 50 ms each
+  informer.stop();
+}
+
 // Steady checks reuse the URL a GET returned (one GET per Secret per kSecretReuse, not one per
 // check); a reused URL that fails is read again at once, so a rotated password costs one check.
 TEST(DriftCheckerSecretReuse, OneGetPerSecretUntilItFailsOrAgesOut) {

@@ -135,6 +135,12 @@ void DriftChecker::runDueChecks() {
     }
   }
   for (const std::string& key : due) {
+    {
+      // A batch can hold thousands of checks (10,000 objects that fell behind): stop() must not
+      // wait for all of them, or the process outlives its termination grace period.
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+    }
     std::string basis;
     DriftObservation observation;
     try {
