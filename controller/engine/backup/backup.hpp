@@ -5,8 +5,8 @@
 // are pruned to `keep`. restoreBackup() checks the file's sha256 against its sidecar before
 // handing it to `pg_restore`; with `jobs` above 1 it restores in parallel (`pg_restore -j`,
 // which the custom format allows, and which cannot be one transaction: for an empty target,
-// such as a rehearsal's scratch database). The password in the URL reaches the children through their
-// environment (PGPASSWORD), never their command line, and appears in no message. Failures are
+// such as a rehearsal's scratch database). The password in the URL reaches the children through
+// their environment (PGPASSWORD), never their command line, and appears in no message. Failures are
 // BackupError (exit 4).
 #pragma once
 
