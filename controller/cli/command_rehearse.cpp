@@ -344,23 +344,9 @@ void runRehearse(const GlobalOptions& options, const RehearseArgs& args) {
   report.runId = args.runId.empty() ? newRunId() : args.runId;
   report.target = {args.target};
   Measured measured;
-  int code;
-  try {
-    code = execute(options, args, report, measured);
-  } catch (const RunStop& stop) {
-    code = stop.exitCode;
-    report.reason = stop.reason;
-    report.message = stop.message;
-  } catch (const engine::DatabaseError& e) {
-    bool transient = e.connectionLost() || isTransientSqlstate(e.sqlstate());
-    code = transient ? engine::RunExit::Transient : engine::RunExit::StepFailed;
-    report.reason = transient ? "TransientFailure" : "DatabaseError";
-    report.message = std::string("the rehearsal stopped: ") + e.what();
-  } catch (const engine::Error& e) {
-    code = engine::RunExit::StepFailed;
-    report.reason = "Error";
-    report.message = std::string("the rehearsal stopped: ") + e.what();
-  }
+  const std::string stage = "rehearsing";
+  const int code =
+      runReporting(report, stage, [&] { return execute(options, args, report, measured); });
   describeRehearsal(measured, report);
   if (!measured.steps.empty()) std::cout << rehearsal::renderStepTable(measured.steps);
   finishRun(report, code, start, args.report, kLogger);

@@ -5,14 +5,11 @@
 // created once the run is allowed to move the database. With `--executor alembic` an
 // unconverted Alembic project's .py steps run through the project's own Alembic
 // (engine/runtime/alembic_executor); lint then reads the SQL Alembic renders offline.
-#include <cxxabi.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
-#include <typeinfo>
 
 #include "cli/context.hpp"
 #include "cli/job_support.hpp"
@@ -46,15 +43,6 @@ struct RunArgs {
   std::string executor = "retort";  // or "alembic": .py steps run through the project's Alembic
   std::string python = "python3";
 };
-
-// The dynamic type of `e`, for a message about an exception nobody expected.
-std::string typeName(const std::exception& e) {
-  int status = 0;
-  char* name = abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status);
-  std::string out = status == 0 && name ? name : typeid(e).name();
-  std::free(name);
-  return out;
-}
 
 // Where Retort's Alembic helpers are: $RETORT_ALEMBIC_HELPERS, else share/retort beside the
 // binary's bin/ (the image, and the copy the Job makes into an application image), else the
@@ -274,33 +262,9 @@ void runRun(const GlobalOptions& options, const RunArgs& args) {
   engine::RunReport report;
   report.runId = args.runId.empty() ? newRunId() : args.runId;
   report.target = {args.target};
-  int code;
   std::string stage = "starting";
-  try {
-    code = execute(options, args, report, stage);
-  } catch (const RunStop& stop) {
-    code = stop.exitCode;
-    report.reason = stop.reason;
-    report.message = stop.message;
-  } catch (const engine::DatabaseError& e) {
-    bool transient = e.connectionLost() || isTransientSqlstate(e.sqlstate());
-    code = transient ? engine::RunExit::Transient : engine::RunExit::StepFailed;
-    report.reason = e.connectionLost() ? "ConnectionLost"
-                    : transient        ? "TransientFailure"
-                                       : "DatabaseError";
-    report.message = "while " + stage + ": " + e.what();
-  } catch (const engine::Error& e) {
-    // The engine's own refusals (a script it cannot run, a step awaiting `retort resolve`).
-    code = engine::RunExit::StepFailed;
-    report.reason = "Error";
-    report.message = "while " + stage + ": " + e.what();
-  } catch (const std::exception& e) {
-    // what() of a standard exception can be a bare function name ("stoi"): say where it came
-    // from and what it is, so the report alone tells what failed.
-    code = engine::RunExit::StepFailed;
-    report.reason = "InternalError";
-    report.message = "unexpected " + typeName(e) + " while " + stage + ": " + e.what();
-  }
+  const int code =
+      runReporting(report, stage, [&] { return execute(options, args, report, stage); });
   finishRun(report, code, start, args.report, kLogger);
 }
 

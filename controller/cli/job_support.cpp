@@ -1,5 +1,6 @@
 #include "cli/job_support.hpp"
 
+#include <cxxabi.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <iostream>
 #include <random>
 #include <thread>
+#include <typeinfo>
 
 #include "cli/command.hpp"
 #include "engine/revision/revision_errors.hpp"
@@ -29,6 +31,15 @@ bool isPermanentConnectFailure(const std::string& message) {
   return message.find("authentication failed") != std::string::npos ||
          message.find("does not exist") != std::string::npos ||
          message.find("no pg_hba.conf entry") != std::string::npos;
+}
+
+// The dynamic type of `e`, for a message about an exception nobody expected.
+std::string typeName(const std::exception& e) {
+  int status = 0;
+  char* name = abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status);
+  std::string out = status == 0 && name ? name : typeid(e).name();
+  std::free(name);
+  return out;
 }
 
 }  // namespace
@@ -104,6 +115,35 @@ void writeReport(const std::string& path, const std::string& text, const char* l
 
 // The target as an operator can read it in a log line or the report: control bytes and bytes
 // that are not UTF-8 written as \xNN.
+int runReporting(engine::RunReport& report, const std::string& stage,
+                 const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const RunStop& stop) {
+    report.reason = stop.reason;
+    report.message = stop.message;
+    return stop.exitCode;
+  } catch (const engine::DatabaseError& e) {
+    const bool transient = e.connectionLost() || isTransientSqlstate(e.sqlstate());
+    report.reason = e.connectionLost() ? "ConnectionLost"
+                    : transient        ? "TransientFailure"
+                                       : "DatabaseError";
+    report.message = "while " + stage + ": " + e.what();
+    return transient ? engine::RunExit::Transient : engine::RunExit::StepFailed;
+  } catch (const engine::Error& e) {
+    // The engine's own refusals (a script it cannot run, a step awaiting `retort resolve`).
+    report.reason = "Error";
+    report.message = "while " + stage + ": " + e.what();
+    return engine::RunExit::StepFailed;
+  } catch (const std::exception& e) {
+    // what() of a standard exception can be a bare function name ("stoi"): say where it came
+    // from and what it is, so the report alone tells what failed.
+    report.reason = "InternalError";
+    report.message = "unexpected " + typeName(e) + " while " + stage + ": " + e.what();
+    return engine::RunExit::StepFailed;
+  }
+}
+
 void finishRun(engine::RunReport& report, int code, std::chrono::steady_clock::time_point start,
                const std::string& path, const char* logger) {
   if (code != engine::RunExit::Ok) {

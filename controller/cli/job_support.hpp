@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,12 @@ std::unique_ptr<engine::Connection> connectWithRetry(const std::string& url, dou
 // Writes the report atomically where the path allows it (a temporary file renamed over it);
 // an empty path writes nothing.
 void writeReport(const std::string& path, const std::string& text, const char* logger);
+// Runs `body` and returns its exit code; what it throws becomes an exit code and the report's
+// reason and message ("while <stage>: ..."; `stage` is read when the exception arrives, so the
+// body may move it on): RunStop as it says, database errors as transient or failed, the
+// engine's own errors and any other exception (named by its type) as a failed run.
+int runReporting(engine::RunReport& report, const std::string& stage,
+                 const std::function<int()>& body);
 // Ends a run: the report's outcome from the exit code (and the failure logged), its seconds since
 // `start`; the report written to `path` and stdout; the process's exit code set.
 void finishRun(engine::RunReport& report, int code, std::chrono::steady_clock::time_point start,
