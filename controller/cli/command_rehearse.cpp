@@ -188,7 +188,12 @@ int execute(const GlobalOptions& options, const RehearseArgs& args, engine::RunR
   checkTarget(args.target);
   if (args.scratchUrl.empty())
     throw RunStop{engine::RunExit::Usage, "InvalidArgument",
-                  "--scratch-url is required: the server the copy is restored on"};
+                  "--scratch-url (or SCRATCH_DATABASE_URL) is required: the server the copy is "
+                  "restored on"};
+  if (!args.maxAge.empty() && args.backupDir.empty())
+    throw RunStop{engine::RunExit::Usage, "InvalidArgument",
+                  "--max-age " + args.maxAge +
+                      " needs --backup-dir: the directory to look for a backup to reuse in"};
   engine::ScriptDirectory scripts = [&] {
     try {
       return loadScripts(options);
@@ -358,9 +363,10 @@ void install(CLI::App& app, GlobalOptions& options) {
       "rehearse",
       "Run the plan to TARGET on a restored copy of the database; the database is not touched.");
   cmd->add_option("target", args->target, "revision identifier")->required();
+  // The environment keeps the scratch server's credentials off the command line (the Job's way).
   cmd->add_option("--scratch-url", args->scratchUrl,
                   "A database on the server to restore the copy on (needs CREATEDB there)")
-      ->required();
+      ->envname("SCRATCH_DATABASE_URL");
   cmd->add_flag("--allow-downgrade", args->allowDowngrade, "Allow a plan that downgrades");
   cmd->add_flag("--allow-data-loss", args->allowDataLoss,
                 "Allow steps whose lint findings mark data loss");

@@ -48,10 +48,13 @@ CONTRACT = {
     "retort_workqueue_retries_total", "retort_leader_is_leader",
     # Added with the gates (issue 19; DESIGN.md is read-only here, docs/operator.md lists it).
     "retort_schemaversion_gate_waiting_since_timestamp_seconds",
+    # Added with the rehearsal gate (issue 20).
+    "retort_rehearsals_total",
 }
 HISTOGRAMS = {
     "retort_migration_duration_seconds", "retort_backup_duration_seconds",
     "retort_reconcile_duration_seconds", "retort_workqueue_queue_duration_seconds",
+    "retort_rehearsal_duration_seconds",
 }
 for h in HISTOGRAMS:
     CONTRACT |= {h + "_bucket", h + "_sum", h + "_count"}

@@ -46,6 +46,9 @@ E2e::Database E2e::createDatabase(const std::string& hint) const {
   const auto at = db.forPods.find(loopback);
   if (at == std::string::npos) throw std::runtime_error("unexpected database URI " + db.local);
   db.forPods.replace(at, loopback.size(), "@" + cluster->host_ip() + ":");
+  db.serverForPods = db.forPods;
+  const auto name = db.serverForPods.rfind('/') + 1;
+  db.serverForPods.replace(name, db.serverForPods.find('?', name) - name, "postgres");
   return db;
 }
 

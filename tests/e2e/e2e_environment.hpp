@@ -23,6 +23,9 @@ struct E2e {
   struct Database {
     std::string local;
     std::string forPods;
+    // The server's maintenance database at the bridge address: a rehearsal's scratch server
+    // (its copies are new databases beside this one, never the source).
+    std::string serverForPods;
   };
   Database createDatabase(const std::string& hint) const;
   // Creates a namespace (restricted by the cluster's Pod Security defaults) for one test.

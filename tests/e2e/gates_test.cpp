@@ -2,7 +2,8 @@
 // real pods. Approval by annotation runs exactly the approved plan; scripts that changed between
 // plan and approval are refused and planned again, the database untouched; plan mode never
 // touches the database; a window in the past waits and one now proceeds; promotion waits for a
-// staging SchemaVersion to be Ready at the same revision ids for readyFor.
+// staging SchemaVersion to be Ready at the same revision ids for readyFor. Issue 20: a rehearsal
+// on a restored copy runs before the move, and one that fails on data Stalls it untouched.
 #include <gtest/gtest.h>
 
 #include <ctime>
@@ -206,6 +207,106 @@ TEST(Gates, PromotionWaitsUntilStagingHasBeenReadyAtTheSameIds) {
       << describeSv(world.ns, "production") << op.log();
   engine::Connection conn(world.db.local);
   EXPECT_EQ(conn.exec("SELECT version_num FROM alembic_version").value(0, 0), sweetshopHead());
+}
+
+// A Secret "scratch-db" naming the test server: the rehearsal restores its copy into a new
+// database there, never into the source.
+void applyScratchSecret(const OperatorWorld& world) {
+  apply("apiVersion: v1\nkind: Secret\nmetadata:\n  name: scratch-db\n  namespace: " + world.ns +
+        "\nstringData:\n  uri: \"" + world.db.serverForPods + "\"\n");
+}
+
+constexpr const char* kRehearsalSpec =
+    "  rehearsal:\n    required: true\n    scratchDatabase: {secretRef: {name: scratch-db}}\n";
+
+// Copies the rehearsals left on the server (there must be none once a rehearsal ended).
+std::string scratchDatabasesLeft(const OperatorWorld& world) {
+  engine::Connection conn(world.db.local);
+  return conn
+      .exec("SELECT coalesce(string_agg(datname, ','), '') FROM pg_database WHERE datname LIKE "
+            "'retort\\_rehearsal\\_%'")
+      .value(0, 0);
+}
+
+// Issue 20: with spec.rehearsal.required the plan runs on a restored copy in a Job of its own,
+// and the move starts only after that rehearsal of the same hash succeeded.
+TEST(Gates, TheRehearsalJobRunsThePlanOnACopyThenTheMoveRuns) {
+  OperatorWorld world("rehearsal");
+  OperatorProcess op(world.ns);
+  applyScratchSecret(world);
+  apply(sweetshopSchemaVersion(world.ns, "sweetshop", "head", kRehearsalSpec));
+  ASSERT_TRUE(waitForSvCondition(world.ns, "sweetshop", "Ready", "True", 240))
+      << describeSv(world.ns, "sweetshop") << op.log();
+  engine::Connection conn(world.db.local);
+  EXPECT_EQ(conn.exec("SELECT version_num FROM alembic_version").value(0, 0), sweetshopHead());
+  const std::string hash = jsonpath(world.ns, "sv", "sweetshop", "{.status.plan.hash}");
+  ASSERT_EQ(hash.rfind("sha256:", 0), 0u) << describeSv(world.ns, "sweetshop");
+  EXPECT_EQ(jsonpath(world.ns, "sv", "sweetshop", "{.status.rehearsal.planHash}"), hash);
+  EXPECT_EQ(jsonpath(world.ns, "sv", "sweetshop", "{.status.rehearsal.outcome}"), "Succeeded");
+  EXPECT_NE(jsonpath(world.ns, "sv", "sweetshop", "{.status.rehearsal.slowestStep}"), "");
+  EXPECT_EQ(svCondition(world.ns, "sweetshop", "Rehearsed").rfind("True/Rehearsed:", 0), 0u)
+      << svCondition(world.ns, "sweetshop", "Rehearsed");
+  // The rehearsal was a real pod of its own Job, before the one that applied the plan.
+  const std::string rehearsal = jsonpath(world.ns, "sv", "sweetshop", "{.status.rehearsal.jobName}");
+  ASSERT_TRUE(rehearsal.ends_with("-rehearse")) << rehearsal;
+  EXPECT_EQ(jsonpath(world.ns, "job", rehearsal, "{.status.succeeded}"), "1");
+  const std::string args =
+      jsonpath(world.ns, "job", rehearsal, "{.spec.template.spec.containers[0].args}");
+  EXPECT_NE(args.find("\"rehearse\""), std::string::npos) << args;
+  EXPECT_NE(args.find("\"--expect-plan\",\"" + hash + "\""), std::string::npos) << args;
+  const std::string applied = jsonpath(world.ns, "sv", "sweetshop", "{.status.lastRun.jobName}");
+  // RFC 3339 in UTC to the second: compared as text, the rehearsal ended before the move began.
+  EXPECT_LE(jsonpath(world.ns, "job", rehearsal, "{.status.completionTime}"),
+            jsonpath(world.ns, "job", applied, "{.status.startTime}"));
+  EXPECT_EQ(scratchDatabasesLeft(world), "");
+  const std::string metrics = httpGet(op.metricsAddress(), "/metrics");
+  EXPECT_EQ(metricValue(metrics, "retort_rehearsals_total",
+                        {"name=\"sweetshop\"", "result=\"succeeded\""}),
+            1.0)
+      << metrics;
+}
+
+// A plan that fails only on real data: a NOT NULL over a column holding NULLs. The rehearsal
+// fails with the file and line, the move is Stalled, and production is untouched.
+TEST(Gates, ARehearsalThatFailsOnDataStallsAndLeavesTheDatabaseUntouched) {
+  OperatorWorld world("rehearsal-fails");
+  OperatorProcess op(world.ns);
+  applyScratchSecret(world);
+  {
+    engine::Connection conn(world.db.local);
+    conn.exec("CREATE TABLE legacy_notes (id BIGINT PRIMARY KEY, note TEXT)");
+    conn.exec("INSERT INTO legacy_notes VALUES (1, 'kept'), (2, NULL)");
+  }
+  const std::string before = schemaSnapshot(world.db.local);
+  apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: notes-scripts, namespace: " +
+        world.ns +
+        "}\ndata:\n  2026_12_07_1000-0c0ffee00002_notes_required.sql: |\n"
+        "    -- revision: 0c0ffee00002\n    -- down_revision:\n    -- branch_labels:\n"
+        "    -- depends_on:\n    -- create_date: 2026-12-07 10:00:00\n"
+        "    -- message: notes required\n    -- transactional: true\n\n    -- migrate:upgrade\n"
+        "    ALTER TABLE legacy_notes ALTER COLUMN note SET NOT NULL;\n\n"
+        "    -- migrate:downgrade\n    ALTER TABLE legacy_notes ALTER COLUMN note DROP NOT NULL;\n");
+  apply(sweetshopSchemaVersion(world.ns, "sweetshop", "head", kRehearsalSpec,
+                               "    path: /scripts\n    configMaps: [notes-scripts]\n"));
+  ASSERT_TRUE(waitForReason(world.ns, "sweetshop", "Stalled", "True/RehearsalFailed", 240))
+      << describeSv(world.ns, "sweetshop") << op.log();
+  const std::string stalled = svCondition(world.ns, "sweetshop", "Stalled");
+  EXPECT_NE(stalled.find("2026_12_07_1000-0c0ffee00002_notes_required.sql:"), std::string::npos)
+      << stalled;
+  EXPECT_NE(jsonpath(world.ns, "sv", "sweetshop", "{.status.rehearsal.failedStep}").find(
+                "notes_required.sql:"),
+            std::string::npos)
+      << describeSv(world.ns, "sweetshop");
+  EXPECT_EQ(jsonpath(world.ns, "sv", "sweetshop", "{.status.rehearsal.outcome}"), "Failed");
+  EXPECT_EQ(svCondition(world.ns, "sweetshop", "Rehearsed").rfind("False/RehearsalFailed:", 0), 0u);
+  EXPECT_EQ(schemaSnapshot(world.db.local), before);
+  EXPECT_FALSE(hasTable(world.db.local, "alembic_version"));
+  EXPECT_EQ(scratchDatabasesLeft(world), "");
+  // No Job but the plan's and the rehearsal's was created.
+  for (const std::string& job : jobsIn(world.ns))
+    EXPECT_TRUE(job.find("-plan ") != std::string::npos ||
+                job.find("-rehearse ") != std::string::npos)
+        << job;
 }
 
 }  // namespace

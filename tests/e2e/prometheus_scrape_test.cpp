@@ -48,6 +48,14 @@ stringData:
   uri: ")" + db.forPods + R"("
 ---
 apiVersion: v1
+kind: Secret
+metadata: {name: scratch-db, namespace: )" +
+                                 created->ns +
+                                 R"(}
+stringData:
+  uri: ")" + db.serverForPods + R"("
+---
+apiVersion: v1
 kind: ConfigMap
 metadata: {name: failing-scripts, namespace: )" +
                                  created->ns +
@@ -94,12 +102,26 @@ spec:
   migrations: {image: )" + e2e.retortImage +
                                  R"(, path: /scripts, configMaps: [failing-scripts]}
   backup: {mode: Disabled}
+---
+# The same move rehearsed first (spec.rehearsal): the rehearsal fails, for the rehearsal panel.
+apiVersion: retort.dev/v1alpha1
+kind: SchemaVersion
+metadata: {name: rehearsed, namespace: )" +
+                                 created->ns +
+                                 R"(}
+spec:
+  targetRevision: head
+  rehearsal: {required: true, scratchDatabase: {secretRef: {name: scratch-db}}}
+  database: {secretRef: {name: failing-db, key: uri}}
+  migrations: {image: )" + e2e.retortImage +
+                                 R"(, path: /scripts, configMaps: [failing-scripts]}
+  backup: {mode: Disabled}
 )";
     std::string output;
     if (e2e.cluster->apply(manifest, &output) != 0) {
       created->stalledError = "kubectl apply failed: " + output;
     } else if (e2e.cluster->run_kubectl({"-n", created->ns, "wait", "--for=condition=Stalled",
-                                         "sv/failing", "--timeout=180s"},
+                                         "sv/failing", "sv/rehearsed", "--timeout=180s"},
                                         &output) != 0) {
       std::string status;
       e2e.cluster->run_kubectl({"-n", created->ns, "get", "sv", "failing", "-o", "yaml"}, &status);

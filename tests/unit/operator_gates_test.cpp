@@ -359,5 +359,197 @@ TEST(OperatorGates, ADriftRepairPassesTheSameGates) {
   EXPECT_TRUE(d.jobName.ends_with("-plan"));  // planned first, not applied at once
 }
 
+// The rehearsal gate (spec.rehearsal): a move that plans, rehearses the plan's hash on a restored
+// copy in a Job of its own, and applies only after that rehearsal succeeded.
+SchemaVersion rehearsed(bool approval = false) {
+  SchemaVersion sv = gated();
+  sv.spec.approval.required = approval;
+  sv.spec.rehearsal.required = true;
+  sv.spec.rehearsal.scratchDatabase = {"scratch-db", "uri"};
+  sv.spec.rehearsal.maxAge = std::chrono::hours(24);
+  sv.spec.rehearsal.maxSeconds = 30;
+  return sv;
+}
+
+JobObservation rehearsalSucceeded(const std::string& name, const char* hash = kHash) {
+  JobObservation job;
+  job.name = name;
+  job.phase = JobPhase::Succeeded;
+  RunReport report;
+  report.outcome = "Succeeded";
+  report.reason = "Rehearsed";
+  report.message = "2 step(s) rehearsed on a restored copy; the database was not touched";
+  report.planHash = hash;
+  report.rehearsal = RehearsalReport{2.5, 1.5, "2a3b7c4d5e07", "versions/2a3b_sweets.sql", 1.2, 0.3};
+  job.report = report;
+  job.reason = "Rehearsed";
+  job.message = report.message;
+  return job;
+}
+
+std::string envOf(const json& job, const std::string& name) {
+  for (const json& var : job["spec"]["template"]["spec"]["containers"][0]["env"])
+    if (var["name"] == name) return var.dump();
+  return "";
+}
+
+std::vector<std::string> reasonsOf(const Decision& d) {
+  std::vector<std::string> reasons;
+  for (const EventToRecord& event : d.events) reasons.push_back(event.reason);
+  return reasons;
+}
+
+TEST(OperatorGates, TheRehearsalRunsAfterThePlanAndTheMoveAfterTheRehearsal) {
+  SchemaVersion sv = rehearsed();
+  const Decision first = pass(sv, std::nullopt, "2026-12-06T10:00:00Z");
+  ASSERT_TRUE(first.createJob);
+  EXPECT_TRUE(first.jobName.ends_with("-plan")) << first.jobName;
+
+  // The plan recorded: the rehearsal Job of exactly that hash, with the scratch server's URL from
+  // its Secret (never a flag) and the budgets.
+  const Decision d = pass(sv, planSucceeded(first.jobName), "2026-12-06T10:00:10Z");
+  ASSERT_TRUE(d.createJob);
+  EXPECT_TRUE(d.jobName.ends_with("-rehearse")) << d.jobName;
+  EXPECT_EQ(d.job, MoveJob::Rehearse);
+  const std::vector<std::string> args = argsOf(*d.createJob);
+  EXPECT_TRUE(has(args, "rehearse"));
+  EXPECT_FALSE(has(args, "run"));
+  EXPECT_FALSE(has(args, "--scratch-url"));
+  const auto after = [&](const std::string& flag) {
+    const auto at = std::find(args.begin(), args.end(), flag);
+    return at == args.end() || at + 1 == args.end() ? std::string("(none)") : *(at + 1);
+  };
+  EXPECT_EQ(after("--expect-plan"), kHash);
+  EXPECT_EQ(after("--max-seconds"), "30");
+  EXPECT_EQ(after("--max-age"), "86400s");
+  EXPECT_EQ(after("--backup-dir"), "/backups");
+  EXPECT_EQ(after("--report"), "/dev/termination-log");
+  EXPECT_NE(envOf(*d.createJob, "SCRATCH_DATABASE_URL").find("\"name\":\"scratch-db\""),
+            std::string::npos)
+      << envOf(*d.createJob, "SCRATCH_DATABASE_URL");
+  EXPECT_EQ((*d.createJob)["metadata"]["labels"]["app.kubernetes.io/component"], "rehearsal");
+  ASSERT_TRUE(d.status.gate);
+  EXPECT_EQ(d.status.gate->name, "Rehearsal");
+  EXPECT_EQ(conditionOf(d.status, condition::kReconciling), "True/Rehearsing");
+  EXPECT_EQ(conditionOf(d.status, condition::kRehearsed), "False/Rehearsing");
+  EXPECT_EQ(currentMoveJobName(sv, std::nullopt), d.jobName);
+
+  JobObservation running;
+  running.name = d.jobName;
+  const Decision during = pass(sv, running, "2026-12-06T10:00:20Z");
+  EXPECT_FALSE(during.createJob);
+  EXPECT_EQ(conditionOf(during.status, condition::kReconciling), "True/Rehearsing");
+  ASSERT_TRUE(during.status.gate);
+  EXPECT_EQ(during.status.gate->name, "Rehearsal");
+
+  // It succeeded: the result kept, and in the same pass the Job that applies the plan.
+  const Decision done = pass(sv, rehearsalSucceeded(d.jobName), "2026-12-06T10:01:00Z");
+  ASSERT_TRUE(done.status.rehearsal);
+  const RehearsalStatus& r = *done.status.rehearsal;
+  EXPECT_EQ(r.outcome, "Succeeded");
+  EXPECT_EQ(r.planHash, kHash);
+  EXPECT_EQ(r.jobName, d.jobName);
+  EXPECT_DOUBLE_EQ(r.seconds, 4.0);
+  EXPECT_DOUBLE_EQ(r.lockWaitSeconds, 0.3);
+  EXPECT_EQ(r.slowestStep, "2a3b7c4d5e07 versions/2a3b_sweets.sql 1.200s");
+  EXPECT_EQ(r.time, "2026-12-06T10:01:00Z");
+  EXPECT_EQ(conditionOf(done.status, condition::kRehearsed), "True/Rehearsed");
+  ASSERT_TRUE(done.createJob);
+  EXPECT_EQ(done.job, MoveJob::Apply);
+  EXPECT_FALSE(done.jobName.ends_with("-rehearse"));
+  EXPECT_TRUE(has(argsOf(*done.createJob), "run"));
+  EXPECT_TRUE(has(argsOf(*done.createJob), kHash));  // --expect-plan: the rehearsed plan only
+  EXPECT_EQ(reasonsOf(done), (std::vector<std::string>{"Rehearsed", "GatesOpen", "JobCreated"}));
+  EXPECT_EQ(currentMoveJobName(sv, std::nullopt), done.jobName);
+}
+
+TEST(OperatorGates, AFailedRehearsalStallsWithTheStepAndStartsNothing) {
+  for (const char* reason : {"RehearsalFailed", "OverTimeBudget"}) {
+    SchemaVersion sv = rehearsed();
+    const Decision first = pass(sv, std::nullopt, "2026-12-06T10:00:00Z");
+    const Decision d = pass(sv, planSucceeded(first.jobName), "2026-12-06T10:00:10Z");
+    JobObservation failed;
+    failed.name = d.jobName;
+    failed.phase = JobPhase::FailedPermanent;
+    failed.reason = reason;
+    failed.message = "the rehearsal failed at versions/2a3b_sweets.sql:7 and the database was not "
+                     "touched: duplicate key";
+    RunReport report;
+    report.outcome = "Failed";
+    report.reason = reason;
+    report.planHash = kHash;
+    report.failedStep = FailedStep{"2a3b7c4d5e07", "versions/2a3b_sweets.sql", 7, "23505"};
+    failed.report = report;
+    failed.exitCode = 1;
+    const Decision stalled = pass(sv, failed, "2026-12-06T10:02:00Z");
+    EXPECT_FALSE(stalled.createJob);
+    EXPECT_EQ(conditionOf(stalled.status, condition::kStalled), std::string("True/") + reason);
+    EXPECT_EQ(conditionOf(stalled.status, condition::kReady), std::string("False/") + reason);
+    EXPECT_EQ(conditionOf(stalled.status, condition::kRehearsed), std::string("False/") + reason);
+    EXPECT_NE(messageOf(stalled.status, condition::kStalled).find("versions/2a3b_sweets.sql:7"),
+              std::string::npos)
+        << messageOf(stalled.status, condition::kStalled);
+    ASSERT_TRUE(stalled.status.rehearsal);
+    EXPECT_EQ(stalled.status.rehearsal->outcome, "Failed");
+    EXPECT_EQ(stalled.status.rehearsal->failedStep, "versions/2a3b_sweets.sql:7");
+    EXPECT_EQ(reasonsOf(stalled), std::vector<std::string>{"RehearsalFailed"});
+    // Seen again, with its Job or after the Job is gone: no Job, no new Event.
+    for (const std::optional<JobObservation>& again : {std::optional(failed), std::optional<JobObservation>()}) {
+      const Decision later = pass(sv, again, "2026-12-06T10:05:00Z");
+      EXPECT_FALSE(later.createJob);
+      EXPECT_TRUE(later.events.empty()) << reasonsOf(later).front();
+      EXPECT_EQ(conditionOf(later.status, condition::kStalled), std::string("True/") + reason);
+    }
+  }
+}
+
+TEST(OperatorGates, TheApproverSeesTheRehearsalBesideThePlan) {
+  SchemaVersion sv = rehearsed(true);
+  const Decision first = pass(sv, std::nullopt, "2026-12-06T10:00:00Z");
+  const Decision d = pass(sv, planSucceeded(first.jobName), "2026-12-06T10:00:10Z");
+  ASSERT_TRUE(d.createJob);
+  EXPECT_TRUE(d.jobName.ends_with("-rehearse"));  // rehearsal before approval
+  const Decision waiting = pass(sv, rehearsalSucceeded(d.jobName), "2026-12-06T10:01:00Z");
+  EXPECT_FALSE(waiting.createJob);
+  ASSERT_TRUE(waiting.status.gate);
+  EXPECT_EQ(waiting.status.gate->name, "Approval");
+  EXPECT_NE(waiting.status.gate->message.find("rehearsed in 4.0 s on a restored copy, slowest step "
+                                              "2a3b7c4d5e07 versions/2a3b_sweets.sql 1.200s"),
+            std::string::npos)
+      << waiting.status.gate->message;
+  sv.approvedPlanAnnotation = kHash;
+  const Decision approved = pass(sv, std::nullopt, "2026-12-06T10:02:00Z");
+  ASSERT_TRUE(approved.createJob);
+  EXPECT_EQ(approved.job, MoveJob::Apply);
+}
+
+TEST(OperatorGates, ANewPlanIsRehearsedAgainAndATransientFailureRetried) {
+  SchemaVersion sv = rehearsed();
+  const Decision first = pass(sv, std::nullopt, "2026-12-06T10:00:00Z");
+  const Decision d = pass(sv, planSucceeded(first.jobName), "2026-12-06T10:00:10Z");
+  JobObservation transient;
+  transient.name = d.jobName;
+  transient.phase = JobPhase::FailedTransient;
+  transient.reason = "ConnectionLost";
+  const Decision retry = pass(sv, transient, "2026-12-06T10:00:30Z");
+  EXPECT_TRUE(retry.deleteJob);
+  EXPECT_EQ(retry.jobName, d.jobName);
+  Observation observed{sv, std::nullopt, std::nullopt, "2026-12-06T10:01:30Z"};
+  const Decision again = decide(observed);  // the backoff ran out
+  ASSERT_TRUE(again.createJob);
+  EXPECT_EQ(again.jobName, d.jobName);
+  sv.status = again.status;
+  pass(sv, rehearsalSucceeded(d.jobName), "2026-12-06T10:02:00Z");
+  // A plan of another hash (a new generation) is not covered by that rehearsal.
+  sv.generation = 2;
+  const Decision replanned = pass(sv, std::nullopt, "2026-12-06T11:00:00Z");
+  ASSERT_TRUE(replanned.createJob);
+  EXPECT_TRUE(replanned.jobName.ends_with("-plan"));
+  const Decision next = pass(sv, planSucceeded(replanned.jobName, kOtherHash), "2026-12-06T11:00:10Z");
+  ASSERT_TRUE(next.createJob);
+  EXPECT_TRUE(next.jobName.ends_with("-rehearse"));
+  EXPECT_TRUE(has(argsOf(*next.createJob), kOtherHash));
+}
+
 }  // namespace
 }  // namespace retort::op

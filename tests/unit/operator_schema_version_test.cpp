@@ -136,6 +136,37 @@ TEST(OperatorSchemaVersion, GatesAreReadWithTheirFieldPaths) {
   EXPECT_EQ(approvedPlanOf(sv), "sha256:cd");
 }
 
+TEST(OperatorSchemaVersion, TheRehearsalIsReadWithItsFieldPaths) {
+  json spec = minimalSpec();
+  spec["rehearsal"] = {{"required", true},
+                       {"scratchDatabase", {{"secretRef", {{"name", "scratch-db"}}}}},
+                       {"maxAge", "24h"},
+                       {"maxSeconds", 90},
+                       {"maxLockWaitSeconds", 0.5}};
+  const SchemaVersionSpec read = specFromJson(spec);
+  EXPECT_TRUE(read.rehearsal.required);
+  EXPECT_EQ(read.rehearsal.scratchDatabase.name, "scratch-db");
+  EXPECT_EQ(read.rehearsal.scratchDatabase.key, "uri");
+  EXPECT_EQ(read.rehearsal.maxAge, std::chrono::hours(24));
+  EXPECT_EQ(read.rehearsal.maxSeconds, 90);
+  EXPECT_EQ(read.rehearsal.maxLockWaitSeconds, 0.5);
+  EXPECT_TRUE(read.plansFirst());  // the rehearsal is of the plan's hash
+
+  spec["rehearsal"]["maxLockWaitSeconds"] = -1;
+  EXPECT_EQ(specErrorPath(spec), "spec.rehearsal.maxLockWaitSeconds");
+  spec["rehearsal"]["maxLockWaitSeconds"] = "1s";
+  EXPECT_EQ(specErrorPath(spec), "spec.rehearsal.maxLockWaitSeconds");
+  spec["rehearsal"].erase("maxLockWaitSeconds");
+  spec["rehearsal"]["maxAge"] = "a day";
+  EXPECT_EQ(specErrorPath(spec), "spec.rehearsal.maxAge");
+  spec["rehearsal"].erase("maxAge");
+  spec["rehearsal"].erase("scratchDatabase");
+  EXPECT_EQ(specErrorPath(spec), "spec.rehearsal.scratchDatabase.secretRef.name");
+  spec["rehearsal"]["scratchDatabase"] = {{"secretRef", {{"name", "scratch-db"}}}};
+  spec["migrations"]["alembic"] = {{"image", "shop:1"}, {"path", "/app"}};
+  EXPECT_EQ(specErrorPath(spec), "spec.rehearsal.required");
+}
+
 TEST(OperatorSchemaVersion, ErrorMessageSaysWhatIsWrong) {
   json spec = minimalSpec();
   spec["job"] = {{"backoffLimit", -1}};
@@ -167,6 +198,9 @@ TEST(OperatorSchemaVersion, StatusRoundTripsThroughJson) {
   status.gate = GateStatus{"Approval", "AwaitingApproval", "approve it", "t0"};
   status.nextWindowStart = "2026-12-13T02:00:00Z";
   status.planAttempt = 2;
+  status.rehearsal = RehearsalStatus{"sv-g3-0123456789-rehearse", "sha256:00", "Failed",
+                                     "RehearsalFailed", "failed at versions/a.sql:7", 4.5,
+                                     "a1 versions/a.sql 1.250s", 0.25, "versions/a.sql:7", "t1"};
   status.conditions.push_back({"Ready", "True", "Succeeded", "", 3, "t1"});
   EXPECT_EQ(statusFromJson(statusToJson(status)), status);
 }

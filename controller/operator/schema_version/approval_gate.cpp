@@ -12,9 +12,13 @@ GateVerdict approvalGate(const GateInput& input) {
   if (approved == input.plan->hash) return {};
   const std::string how = "approve it with `kubectl retort approve " + sv.name + " -n " + sv.ns +
                           "` or spec.approval.approvedPlan: " + input.plan->hash;
+  // The rehearsal's result beside the plan, for the person who approves it.
+  const std::string rehearsed = rehearsalPassed(input.plan, input.rehearsal)
+                                    ? "; " + describeRehearsal(*input.rehearsal)
+                                    : "";
   const std::string plan = "plan " + input.plan->hash + " (" + input.plan->direction + ", " +
                            std::to_string(input.plan->steps) + " steps; ConfigMap " +
-                           input.plan->configMap + ")";
+                           input.plan->configMap + rehearsed + ")";
   if (approved.empty())
     return {false, "AwaitingApproval", plan + " waits for approval: " + how, std::nullopt};
   return {false, "AwaitingApproval",

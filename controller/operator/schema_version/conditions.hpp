@@ -17,6 +17,8 @@ inline constexpr const char* kReconciling = "Reconciling";
 inline constexpr const char* kStalled = "Stalled";
 inline constexpr const char* kBackupSucceeded = "BackupSucceeded";
 inline constexpr const char* kDrifted = "Drifted";
+// With spec.rehearsal: whether the move's plan succeeded on a restored copy.
+inline constexpr const char* kRehearsed = "Rehearsed";
 }  // namespace condition
 
 // Sets (or adds) the condition of desired.type. lastTransitionTime becomes `now` only when the

@@ -20,4 +20,9 @@ struct DatabaseSecret {
 
 DatabaseSecret readDatabaseSecret(const kube::Api& api, const SchemaVersion& schemaVersion);
 
+// The same for any Secret key holding a URL (the rehearsal's scratch server); `field` is the
+// spec path of the reference, for the problem's wording ("spec.rehearsal.scratchDatabase").
+DatabaseSecret readSecretUrl(const kube::Api& api, const std::string& ns, const SecretKeyRef& ref,
+                             const std::string& field);
+
 }  // namespace retort::op

@@ -17,7 +17,8 @@ bool isFinalOutcome(const std::string& outcome) {
 }
 
 bool isSuccessOutcome(const std::string& outcome) {
-  return outcome == "Succeeded" || outcome == "NothingToDo" || outcome == "Planned";
+  return outcome == "Succeeded" || outcome == "NothingToDo" || outcome == "Planned" ||
+         outcome == "Rehearsed";
 }
 
 struct ConditionSetter {
@@ -47,10 +48,19 @@ void setStalled(ConditionSetter& set, const std::string& reason, const std::stri
 }
 
 // While a move's Job exists and has no outcome: the same conditions from its creation on.
-void setMigrating(ConditionSetter& set, const std::string& jobName, bool planning = false) {
-  setProgressing(
-      set, planning ? "Planning" : "Migrating",
-      "Job " + jobName + (planning ? " is computing the plan" : " is migrating the database"));
+void setMigrating(ConditionSetter& set, const std::string& jobName, MoveJob job = MoveJob::Apply) {
+  switch (job) {
+    case MoveJob::Plan:
+      setProgressing(set, "Planning", "Job " + jobName + " is computing the plan");
+      return;
+    case MoveJob::Rehearse:
+      setProgressing(set, "Rehearsing",
+                     "Job " + jobName + " is rehearsing the plan on a restored copy");
+      return;
+    case MoveJob::Apply:
+      setProgressing(set, "Migrating", "Job " + jobName + " is migrating the database");
+      return;
+  }
 }
 
 // Only a run that applied steps (or found nothing to do) has moved the database to the report's
@@ -154,7 +164,7 @@ PlanRecord recordPlan(Decision& d, ConditionSetter& set, const SchemaVersion& sv
   if (!job.report) {
     // The Job's completion can be seen before its pod's termination message (separate watch
     // streams): wait for the report rather than judge the plan without it.
-    setMigrating(set, d.jobName, true);
+    setMigrating(set, d.jobName, MoveJob::Plan);
     d.requeueAfter = std::chrono::seconds(2);
     return PlanRecord::NotYetRead;
   }
@@ -186,6 +196,60 @@ PlanRecord recordPlan(Decision& d, ConditionSetter& set, const SchemaVersion& sv
   return PlanRecord::Recorded;
 }
 
+enum class RehearsalRecord { Passed, Failed, NotYetRead };
+
+// The rehearsal Job of the move's plan ended (succeeded, or failed for good): keep its result in
+// status.rehearsal, where the rehearsal gate and the approver read it. A failed rehearsal ends
+// the move here, Stalled, with the step and its file and line: production was not touched.
+RehearsalRecord recordRehearsal(Decision& d, ConditionSetter& set, const SchemaVersion& sv,
+                                const JobObservation& job, const std::string& now) {
+  SchemaVersionStatus& st = d.status;
+  const bool succeeded = job.phase == JobPhase::Succeeded;
+  if (succeeded && !job.report) {
+    setMigrating(set, d.jobName, MoveJob::Rehearse);  // the report is on its way (see recordPlan)
+    d.requeueAfter = std::chrono::seconds(2);
+    return RehearsalRecord::NotYetRead;
+  }
+  const RunReport report = job.report.value_or(RunReport{});
+  RehearsalStatus r;
+  r.jobName = d.jobName;
+  r.planHash = report.planHash.empty() && st.plan ? st.plan->hash : report.planHash;
+  r.outcome = succeeded ? "Succeeded" : "Failed";
+  r.reason = succeeded ? "Rehearsed" : job.reason;
+  r.message = job.message.empty() ? "Job " + d.jobName + " failed" : job.message;
+  if (report.rehearsal) {
+    const RehearsalReport& measured = *report.rehearsal;
+    r.seconds = measured.restoreSeconds + measured.migrateSeconds;
+    r.lockWaitSeconds = measured.lockWaitSeconds;
+    if (!measured.slowestRevision.empty()) {
+      char seconds[32];
+      std::snprintf(seconds, sizeof seconds, "%.3fs", measured.slowestSeconds);
+      r.slowestStep = measured.slowestRevision + " " + measured.slowestFile + " " + seconds;
+    }
+  }
+  r.failedStep = report.failedLocation();
+  const bool recorded =
+      st.rehearsal && st.rehearsal->jobName == r.jobName && st.rehearsal->outcome == r.outcome;
+  r.time = recorded ? st.rehearsal->time : (job.completionTime.empty() ? now : job.completionTime);
+  st.rehearsal = r;
+  const std::string plan = "plan " + r.planHash;
+  if (succeeded) {
+    const std::string message = plan + " " + describeRehearsal(r);
+    if (!recorded) d.events.push_back({false, "Rehearsed", "Rehearse", message});
+    set(condition::kRehearsed, true, "Rehearsed", message);
+    st.lastRun = LastRun{d.jobName, job.startTime, r.time, "Rehearsed", "Rehearsed", r.message};
+    return RehearsalRecord::Passed;
+  }
+  const std::string message = "the rehearsal of " + plan + " failed (" + r.reason +
+                              "): " + r.message + "; the database was not touched";
+  if (!recorded) d.events.push_back({true, "RehearsalFailed", "Rehearse", message});
+  st.lastRun = LastRun{d.jobName, job.startTime, r.time, "RehearsalFailed", r.reason, r.message};
+  st.observedGeneration = sv.generation;
+  set(condition::kRehearsed, false, r.reason, message);
+  setStalled(set, r.reason, message);
+  return RehearsalRecord::Failed;
+}
+
 // A closed gate: the move waits, Progressing in kstatus terms, with an Event when it starts
 // waiting on this gate for this reason.
 void waitOnGate(Decision& d, ConditionSetter& set, const ClosedGate& closed,
@@ -204,13 +268,26 @@ void waitOnGate(Decision& d, ConditionSetter& set, const ClosedGate& closed,
 
 MoveJobNames moveJobNames(const SchemaVersion& sv, const std::vector<std::string>& from,
                           std::int64_t planAttempt) {
-  return {migrationJobName(sv.name, sv.generation, from, planAttempt, true),
-          migrationJobName(sv.name, sv.generation, from, planAttempt, false)};
+  return {migrationJobName(sv.name, sv.generation, from, planAttempt, MoveJob::Plan),
+          migrationJobName(sv.name, sv.generation, from, planAttempt, MoveJob::Rehearse),
+          migrationJobName(sv.name, sv.generation, from, planAttempt, MoveJob::Apply)};
 }
 
 bool isPlanning(const SchemaVersion& sv, const SchemaVersionStatus& status,
                 const MoveJobNames& names) {
   return sv.spec.plansFirst() && !(status.plan && status.plan->jobName == names.plan);
+}
+
+MoveJob currentMoveJob(const SchemaVersion& sv, const SchemaVersionStatus& status,
+                       const MoveJobNames& names) {
+  if (isPlanning(sv, status, names)) return MoveJob::Plan;
+  if (sv.spec.rehearsal.required && !rehearsalPassed(status.plan, status.rehearsal))
+    return MoveJob::Rehearse;
+  return MoveJob::Apply;
+}
+
+const std::string& MoveJobNames::of(MoveJob job) const {
+  return job == MoveJob::Plan ? plan : job == MoveJob::Rehearse ? rehearse : apply;
 }
 
 std::vector<std::string> startingRevisions(const SchemaVersion& sv,
@@ -222,7 +299,7 @@ std::vector<std::string> startingRevisions(const SchemaVersion& sv,
 std::string currentMoveJobName(const SchemaVersion& sv,
                                const std::optional<DriftObservation>& drift) {
   const MoveJobNames names = moveJobNames(sv, startingRevisions(sv, drift), sv.status.planAttempt);
-  return isPlanning(sv, sv.status, names) ? names.plan : names.apply;
+  return names.of(currentMoveJob(sv, sv.status, names));
 }
 
 Duration transientRetryDelay(int attempt) {
@@ -257,8 +334,12 @@ Decision decide(const Observation& observed) {
 
   const std::vector<std::string> from = st.currentRevisions;
   const MoveJobNames names = moveJobNames(sv, from, st.planAttempt);
-  bool planning = isPlanning(sv, st, names);
-  d.jobName = planning ? names.plan : names.apply;
+  // Which of the move's Jobs is current; again after this pass recorded a plan or a rehearsal.
+  const auto pickJob = [&] {
+    d.job = currentMoveJob(sv, st, names);
+    d.jobName = names.of(d.job);
+  };
+  pickJob();
   if (sv.spec.windows.empty())
     st.nextWindowStart.clear();
   else if (const std::optional<WallTime> at = wallTimeFrom(observed.now))
@@ -273,14 +354,21 @@ Decision decide(const Observation& observed) {
 
   bool jobHandled = false;
   bool waitingOnGate = false;
-  if (observed.job && observed.job->name == d.jobName && planning &&
-      observed.job->phase == JobPhase::Succeeded) {
+  const bool jobEnded = observed.job && observed.job->name == d.jobName &&
+                        (observed.job->phase == JobPhase::Succeeded ||
+                         (observed.job->phase == JobPhase::FailedPermanent &&
+                          observed.job->reason != "PlanMismatch"));
+  if (jobEnded && d.job == MoveJob::Plan && observed.job->phase == JobPhase::Succeeded) {
     jobHandled = recordPlan(d, set, sv, *observed.job, observed.now) != PlanRecord::Recorded;
-    if (!jobHandled) {
-      planning = false;
-      d.jobName = names.apply;
-    }
-  } else if (observed.job && observed.job->name == d.jobName) {
+    if (!jobHandled) pickJob();
+  }
+  // Not an else: the plan just recorded may have been rehearsed already (the same hash).
+  if (!jobHandled && jobEnded && d.job == MoveJob::Rehearse &&
+      observed.job->name == d.jobName) {
+    jobHandled =
+        recordRehearsal(d, set, sv, *observed.job, observed.now) != RehearsalRecord::Passed;
+    if (!jobHandled) pickJob();
+  } else if (!jobHandled && observed.job && observed.job->name == d.jobName) {
     jobHandled = true;
     const JobObservation& job = *observed.job;
     const std::string previousOutcome = attempted() ? st.lastRun->outcome : "";
@@ -314,8 +402,10 @@ Decision decide(const Observation& observed) {
             st.lastRun->reason = "JobRunning";  // the pod started after all
             st.lastRun->message = "";
           }
-          setMigrating(set, d.jobName, planning);
+          setMigrating(set, d.jobName, d.job);
         }
+        // A running rehearsal is the Rehearsal gate's Job: the move still waits on that gate.
+        waitingOnGate = d.job == MoveJob::Rehearse && st.gate.has_value();
         break;
       case JobPhase::Succeeded: {
         run.outcome = job.report ? job.report->outcome : "Succeeded";
@@ -410,27 +500,37 @@ Decision decide(const Observation& observed) {
     set(condition::kStalled, false, "Suspended", "");
   } else if (observed.moveRefused) {
     reportRefusal(d, set, sv, *observed.moveRefused, observed.now);
-  } else if (planning) {
-    d.createJob = buildMigrationJob(sv, d.jobName, from, MigrationRun{true, ""});
+  } else if (d.job == MoveJob::Plan) {
+    d.createJob = buildMigrationJob(sv, d.jobName, from, MigrationRun{MoveJob::Plan, ""});
     st.lastRun = LastRun{d.jobName, observed.now, "", "Running", "JobCreated", ""};
     d.events.push_back({false, "JobCreated", "Plan",
                         "created Job " + d.jobName + " to plan the move from " +
                             describeRevisions(from) + " to " + sv.spec.targetRevision});
-    setMigrating(set, d.jobName, true);
+    setMigrating(set, d.jobName, MoveJob::Plan);
   } else {
     const std::optional<Plan> plan = sv.spec.plansFirst() ? st.plan : std::optional<Plan>();
     const GateInput gates{sv, plan, wallTimeFrom(observed.now).value_or(WallTime{}),
-                          observed.promotionSources};
+                          observed.promotionSources, st.rehearsal};
     if (const std::optional<ClosedGate> closed = firstClosedGate(gates)) {
       waitOnGate(d, set, *closed, observed.now);
       waitingOnGate = true;
+      if (closed->verdict.runsJob && d.job == MoveJob::Rehearse && plan) {
+        d.createJob =
+            buildMigrationJob(sv, d.jobName, from, MigrationRun{MoveJob::Rehearse, plan->hash});
+        st.lastRun = LastRun{d.jobName, observed.now, "", "Running", "JobCreated", ""};
+        d.events.push_back({false, "JobCreated", "Rehearse",
+                            "created Job " + d.jobName + " to rehearse plan " + plan->hash +
+                                " on a copy restored on the scratch server"});
+        set(condition::kRehearsed, false, "Rehearsing",
+            "Job " + d.jobName + " is rehearsing plan " + plan->hash);
+      }
     } else {
       if (st.gate) {
         d.events.push_back({false, "GatesOpen", "Gate",
                             "every gate is open (" + st.gate->name + " was the last closed)"});
       }
       d.createJob =
-          buildMigrationJob(sv, d.jobName, from, MigrationRun{false, plan ? plan->hash : ""});
+          buildMigrationJob(sv, d.jobName, from, MigrationRun{MoveJob::Apply, plan ? plan->hash : ""});
       st.lastRun = LastRun{d.jobName, observed.now, "", "Running", "JobCreated", ""};
       d.events.push_back({false, "JobCreated", "Migrate",
                           "created Job " + d.jobName + " to move from " + describeRevisions(from) +

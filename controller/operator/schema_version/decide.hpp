@@ -7,9 +7,10 @@
 // A move is (generation, heads it starts from). Its Job has one deterministic name
 // (migrationJobName); a move whose Job already ran to a final outcome is never started again,
 // even after the Job was garbage-collected, because status.lastRun remembers its name. A move
-// whose spec plans first (approval, promotion, plan mode) runs a plan-only Job, records and
-// publishes the plan, and starts the Job that applies it (with --expect-plan) only once every
-// gate (gates.hpp) is open.
+// whose spec plans first (approval, promotion, plan mode, rehearsal) runs a plan-only Job,
+// records and publishes the plan, with spec.rehearsal runs the plan on a restored copy (the
+// rehearsal Job, the Rehearsal gate's), and starts the Job that applies it (with --expect-plan)
+// only once every gate (gates.hpp) is open.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,7 @@
 
 #include "operator/runtime/clock.hpp"
 #include "operator/schema_version/gate.hpp"
+#include "operator/schema_version/job_builder.hpp"
 #include "operator/schema_version/job_status.hpp"
 #include "operator/schema_version/schema_version.hpp"
 
@@ -63,6 +65,7 @@ struct EventToRecord {
 struct Decision {
   SchemaVersionStatus status;  // the status to have; write it only if it differs
   std::string jobName;         // the current move's Job
+  MoveJob job = MoveJob::Apply;  // which of its Jobs jobName is
   std::optional<nlohmann::json> createJob;
   bool deleteJob = false;  // the current move's Job failed transiently: delete, then recreate
   std::vector<EventToRecord> events;
@@ -70,10 +73,13 @@ struct Decision {
   std::optional<nlohmann::json> publishPlan;  // the plan's ConfigMap, to create or update
 };
 
-// A move that plans first has a plan-only Job and then the Job that applies the plan.
+// A move that plans first has a plan-only Job, with spec.rehearsal a rehearsal Job, and then
+// the Job that applies the plan.
 struct MoveJobNames {
   std::string plan;
+  std::string rehearse;
   std::string apply;
+  const std::string& of(MoveJob job) const;
 };
 MoveJobNames moveJobNames(const SchemaVersion& schemaVersion,
                           const std::vector<std::string>& fromRevisions, std::int64_t planAttempt);
@@ -81,6 +87,12 @@ MoveJobNames moveJobNames(const SchemaVersion& schemaVersion,
 // names.plan) is recorded yet.
 bool isPlanning(const SchemaVersion& schemaVersion, const SchemaVersionStatus& status,
                 const MoveJobNames& names);
+
+// The move's current Job: the plan-only one while planning, the rehearsal while spec.rehearsal
+// asks for one and no rehearsal of the recorded plan's hash has succeeded, else the one that
+// applies.
+MoveJob currentMoveJob(const SchemaVersion& schemaVersion, const SchemaVersionStatus& status,
+                       const MoveJobNames& names);
 
 // The heads the next move starts from: a fresh successful drift read, else the recorded ones.
 std::vector<std::string> startingRevisions(const SchemaVersion& schemaVersion,

@@ -33,18 +33,29 @@ struct GateInput {
   const std::optional<Plan>& plan;  // this move's plan, once the plan-only Job reported it
   WallTime now;
   const std::vector<PromotionSourceState>& promotionSources;  // one per spec.promotion.after
+  const std::optional<RehearsalStatus>& rehearsal;  // the last rehearsal's result, if any
 };
 
 struct GateVerdict {
   bool open = true;
-  std::string reason;   // AwaitingApproval, WaitingForPromotion, OutsideWindow, PlanOnly
+  // AwaitingApproval, WaitingForPromotion, OutsideWindow, PlanOnly, Rehearsing
+  std::string reason;
   std::string message;  // what is missing, and when it is checked again
-  std::optional<Duration> recheckIn;  // nullopt: only a change of the object opens it
+  std::optional<Duration> recheckIn;  // nullopt: only a change of the object (or a Job) opens it
+  // The gate opens only once a Job of its own has succeeded (the rehearsal): start it.
+  bool runsJob = false;
 };
 
 GateVerdict modeGate(const GateInput& input);
 GateVerdict windowGate(const GateInput& input);
 GateVerdict promotionGate(const GateInput& input);
+GateVerdict rehearsalGate(const GateInput& input);
 GateVerdict approvalGate(const GateInput& input);
+
+// Whether `rehearsal` is a successful rehearsal of exactly `plan` (its hash).
+bool rehearsalPassed(const std::optional<Plan>& plan,
+                     const std::optional<RehearsalStatus>& rehearsal);
+// "rehearsed in 12.3 s on a restored copy, slowest step ..., lock waits 0.2 s", for messages.
+std::string describeRehearsal(const RehearsalStatus& rehearsal);
 
 }  // namespace retort::op

@@ -9,9 +9,10 @@ std::optional<ClosedGate> firstClosedGate(const GateInput& input) {
     const char* name;
     GateVerdict (*evaluate)(const GateInput&);
   };
-  static constexpr std::array<Gate, 4> kGates = {{{"Mode", modeGate},
+  static constexpr std::array<Gate, 5> kGates = {{{"Mode", modeGate},
                                                   {"Window", windowGate},
                                                   {"Promotion", promotionGate},
+                                                  {"Rehearsal", rehearsalGate},
                                                   {"Approval", approvalGate}}};
   for (const Gate& gate : kGates) {
     GateVerdict verdict = gate.evaluate(input);

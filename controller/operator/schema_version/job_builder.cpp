@@ -28,6 +28,12 @@ std::string joined(const std::vector<std::string>& items, const char* separator)
   return out;
 }
 
+std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
 const char* backupFlag(BackupMode mode) {
   switch (mode) {
     case BackupMode::Required:
@@ -44,14 +50,15 @@ const char* backupFlag(BackupMode mode) {
 
 std::string migrationJobName(const std::string& schemaVersionName, std::int64_t generation,
                              std::vector<std::string> fromRevisions, std::int64_t planAttempt,
-                             bool planOnly) {
+                             MoveJob job) {
   std::sort(fromRevisions.begin(), fromRevisions.end());
   std::string hashed = joined(fromRevisions, ",");
   if (planAttempt != 0) hashed += "#" + std::to_string(planAttempt);
   char hash[17];
   std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(fnv1a(hashed)));
   const std::string suffix =
-      "-g" + std::to_string(generation) + "-" + std::string(hash, 10) + (planOnly ? "-plan" : "");
+      "-g" + std::to_string(generation) + "-" + std::string(hash, 10) +
+      (job == MoveJob::Plan ? "-plan" : job == MoveJob::Rehearse ? "-rehearse" : "");
   std::string prefix = schemaVersionName.substr(0, 63 - suffix.size());
   while (!prefix.empty() && (prefix.back() == '-' || prefix.back() == '.')) prefix.pop_back();
   std::replace(prefix.begin(), prefix.end(), '.', '-');
@@ -86,18 +93,31 @@ std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec, const
   if (spec.policy.statementTimeout.count() > 0)
     args.insert(args.end(), {"--statement-timeout",
                              std::to_string(spec.policy.statementTimeout.count()) + "ms"});
-  args.push_back("run");
+  const bool rehearse = run.job == MoveJob::Rehearse;
+  const bool keepsBackups = spec.backup.mode != BackupMode::Disabled && !spec.backup.claimName.empty();
+  args.push_back(rehearse ? "rehearse" : "run");
   if (spec.policy.allowDowngrade) args.push_back("--allow-downgrade");
   if (spec.policy.allowDataLoss) args.push_back("--allow-data-loss");
-  args.push_back("--backup");
-  args.push_back(backupFlag(spec.backup.mode));
-  if (spec.backup.mode != BackupMode::Disabled && !spec.backup.claimName.empty()) {
+  if (!rehearse) {
+    args.push_back("--backup");
+    args.push_back(backupFlag(spec.backup.mode));
+  }
+  if (keepsBackups) {
     args.push_back("--backup-dir");
     args.push_back(kBackupMountPath);
     args.push_back("--backup-keep");
     args.push_back(std::to_string(spec.backup.keep));
   }
-  if (run.planOnly) args.push_back("--plan-only");
+  if (rehearse) {
+    // The scratch server's URL comes from the environment (kScratchUrlVariable), never a flag.
+    const Rehearsal& r = spec.rehearsal;
+    if (keepsBackups && r.maxAge.count() > 0)
+      args.insert(args.end(), {"--max-age", std::to_string(r.maxAge.count()) + "s"});
+    if (r.maxSeconds > 0) args.insert(args.end(), {"--max-seconds", number(r.maxSeconds)});
+    if (r.maxLockWaitSeconds > 0)
+      args.insert(args.end(), {"--max-lock-wait-seconds", number(r.maxLockWaitSeconds)});
+  }
+  if (run.job == MoveJob::Plan) args.push_back("--plan-only");
   if (!run.expectPlan.empty()) args.insert(args.end(), {"--expect-plan", run.expectPlan});
   args.push_back("--report");
   args.push_back("/dev/termination-log");
@@ -116,7 +136,8 @@ json buildMigrationJob(const SchemaVersion& sv, const std::string& jobName,
   const SchemaVersionSpec& spec = sv.spec;
   const json labels = {{kManagedByLabel, kManagedByValue},
                        {"app.kubernetes.io/name", "retort"},
-                       {"app.kubernetes.io/component", "migration"},
+                       {"app.kubernetes.io/component",
+                        run.job == MoveJob::Rehearse ? "rehearsal" : "migration"},
                        {kSchemaVersionUidLabel, sv.uid}};
 
   json volumeMounts = json::array({{{"name", "tmp"}, {"mountPath", "/tmp"}}});
@@ -146,6 +167,11 @@ json buildMigrationJob(const SchemaVersion& sv, const std::string& jobName,
       {{{"name", "DATABASE_URL"},
         {"valueFrom",
          {{"secretKeyRef", {{"name", spec.database.name}, {"key", spec.database.key}}}}}}});
+  if (run.job == MoveJob::Rehearse) {
+    const SecretKeyRef& scratch = spec.rehearsal.scratchDatabase;
+    env.push_back({{"name", kScratchUrlVariable},
+                   {"valueFrom", {{"secretKeyRef", {{"name", scratch.name}, {"key", scratch.key}}}}}});
+  }
   std::string image = spec.migrations.image;
   std::string command = "retort";
   if (spec.migrations.alembic) {

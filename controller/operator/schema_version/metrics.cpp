@@ -70,6 +70,14 @@ ControllerMetrics::ControllerMetrics() : registry_(std::make_shared<prometheus::
                          .Name("retort_backup_duration_seconds")
                          .Help("Duration of the backups taken before migrations")
                          .Register(r);
+  rehearsalDuration_ = &prometheus::BuildHistogram()
+                           .Name("retort_rehearsal_duration_seconds")
+                           .Help("Duration of rehearsals on a restored copy (restore and steps)")
+                           .Register(r);
+  rehearsals_ = &prometheus::BuildCounter()
+                     .Name("retort_rehearsals_total")
+                     .Help("Rehearsals on a restored copy by result (succeeded, failed)")
+                     .Register(r);
   migrations_ = &prometheus::BuildCounter()
                      .Name("retort_migrations_total")
                      .Help("Migration runs by result and the report's reason")
@@ -178,6 +186,14 @@ void ControllerMetrics::recordRun(const std::string& ns, const std::string& name
   if (run.lockRetries > 0)
     s.counter(lockRetries_, {}).Increment(static_cast<double>(run.lockRetries));
   if (run.backupSeconds) s.histogram(backupDuration_, {}).Observe(*run.backupSeconds);
+}
+
+void ControllerMetrics::recordRehearsal(const std::string& ns, const std::string& name,
+                                        bool succeeded, double seconds) {
+  std::lock_guard lock(mutex_);
+  Series& s = seriesLocked(ns, name);
+  s.counter(rehearsals_, {{"result", succeeded ? "succeeded" : "failed"}}).Increment();
+  s.histogram(rehearsalDuration_, {}).Observe(seconds);
 }
 
 void ControllerMetrics::recordDriftCheck(const std::string& ns, const std::string& name,

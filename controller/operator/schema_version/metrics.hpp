@@ -53,6 +53,9 @@ class ControllerMetrics final : public WorkQueueObserver {
                            const SchemaVersionStatus& status);
   // A run that just reached its outcome (counted once per run).
   void recordRun(const std::string& ns, const std::string& name, const RunMetrics& run);
+  // A rehearsal that just ended (succeeded or failed; counted once per rehearsal Job).
+  void recordRehearsal(const std::string& ns, const std::string& name, bool succeeded,
+                       double seconds);
   void recordDriftCheck(const std::string& ns, const std::string& name, DriftCheckResult result);
   // The object is gone: drop every series labelled with it.
   void removeSchemaVersion(const std::string& ns, const std::string& name);
@@ -65,6 +68,8 @@ class ControllerMetrics final : public WorkQueueObserver {
   SchemaVersionSeries schemaVersions_;
   prometheus::Family<prometheus::Histogram>* migrationDuration_;
   prometheus::Family<prometheus::Histogram>* backupDuration_;
+  prometheus::Family<prometheus::Histogram>* rehearsalDuration_;
+  prometheus::Family<prometheus::Counter>* rehearsals_;
   prometheus::Family<prometheus::Counter>* migrations_;
   prometheus::Family<prometheus::Counter>* lockRetries_;
   prometheus::Family<prometheus::Counter>* backups_;

@@ -8,9 +8,15 @@
 
 namespace retort::op {
 
-std::optional<MoveRefusal> checkMoveInputs(const kube::Api& api, const SchemaVersion& sv) {
+std::optional<MoveRefusal> checkMoveInputs(const kube::Api& api, const SchemaVersion& sv,
+                                           MoveJob job) {
   const DatabaseSecret secret = readDatabaseSecret(api, sv);
   if (secret.missing) return MoveRefusal{"DatabaseSecretMissing", secret.problem, false};
+  if (job == MoveJob::Rehearse) {
+    const DatabaseSecret scratch = readSecretUrl(api, sv.ns, sv.spec.rehearsal.scratchDatabase,
+                                                 "spec.rehearsal.scratchDatabase");
+    if (scratch.missing) return MoveRefusal{"ScratchSecretMissing", scratch.problem, false};
+  }
   const std::vector<std::string>& configMaps = sv.spec.migrations.configMaps;
   for (std::size_t i = 0; i < configMaps.size(); ++i) {
     try {

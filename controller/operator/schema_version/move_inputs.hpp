@@ -15,7 +15,8 @@
 
 namespace retort::op {
 
-std::optional<MoveRefusal> checkMoveInputs(const kube::Api& api,
-                                           const SchemaVersion& schemaVersion);
+// `job`: the rehearsal Job also mounts the scratch server's Secret (ScratchSecretMissing).
+std::optional<MoveRefusal> checkMoveInputs(const kube::Api& api, const SchemaVersion& schemaVersion,
+                                           MoveJob job = MoveJob::Apply);
 
 }  // namespace retort::op

@@ -65,6 +65,20 @@ std::optional<RunReport> parseRunReport(const std::string& terminationMessage) {
   if (const auto backup = document.find("backup"); backup != document.end() && backup->is_object())
     report.backup = BackupReport{stringOf(*backup, "file"), intOf(*backup, "bytes"),
                                  stringOf(*backup, "sha256"), doubleOf(*backup, "seconds")};
+  if (const auto r = document.find("rehearsal"); r != document.end() && r->is_object()) {
+    RehearsalReport rehearsal;
+    rehearsal.restoreSeconds = doubleOf(*r, "restoreSeconds");
+    rehearsal.migrateSeconds = doubleOf(*r, "migrateSeconds");
+    rehearsal.lockWaitSeconds = doubleOf(*r, "lockWaitSeconds");
+    if (const auto slowest = r->find("slowestSteps");
+        slowest != r->end() && slowest->is_array() && !slowest->empty() &&
+        slowest->front().is_object()) {
+      rehearsal.slowestRevision = stringOf(slowest->front(), "revision");
+      rehearsal.slowestFile = stringOf(slowest->front(), "file");
+      rehearsal.slowestSeconds = doubleOf(slowest->front(), "seconds");
+    }
+    report.rehearsal = rehearsal;
+  }
   report.seconds = doubleOf(document, "seconds");
   return report;
 }

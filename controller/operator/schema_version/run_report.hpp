@@ -24,6 +24,16 @@ struct BackupReport {
   double seconds = 0;
 };
 
+// What `retort rehearse` adds: the copy's restore and steps, the slowest step, the lock waits.
+struct RehearsalReport {
+  double restoreSeconds = 0;
+  double migrateSeconds = 0;
+  std::string slowestRevision;
+  std::string slowestFile;
+  double slowestSeconds = 0;
+  double lockWaitSeconds = 0;
+};
+
 struct RunReport {
   std::string runId;
   std::string
@@ -41,6 +51,7 @@ struct RunReport {
   std::int64_t lockRetries = 0;        // steps tried again after a lock timeout
   std::optional<FailedStep> failedStep;
   std::optional<BackupReport> backup;
+  std::optional<RehearsalReport> rehearsal;
   double seconds = 0;
 
   // "file:line" of the failed step when there is one, else "".

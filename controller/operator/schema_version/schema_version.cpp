@@ -49,6 +49,15 @@ void readInt(const json& object, const char* name, const std::string& path, std:
   }
 }
 
+// A number of seconds, fractions allowed (status values, and budgets such as 0.5).
+void readSeconds(const json& object, const char* name, const std::string& path, double& out) {
+  if (const json* value = member(object, name)) {
+    if (!value->is_number()) throw SpecError(childPath(path, name), "expected a number");
+    out = value->get<double>();
+    if (out < 0) throw SpecError(childPath(path, name), "must be at least 0");
+  }
+}
+
 void readStrings(const json& object, const char* name, const std::string& path,
                  std::vector<std::string>& out) {
   if (const json* value = member(object, name)) {
@@ -292,6 +301,33 @@ SchemaVersionSpec specFromJson(const json& spec) {
     }
   }
   if (const json* windows = member(spec, "windows")) out.windows = windowsFromJson(*windows);
+  if (const json* rehearsal = member(spec, "rehearsal")) {
+    const std::string at = "spec.rehearsal";
+    requireObject(*rehearsal, at);
+    readBool(*rehearsal, "required", at, out.rehearsal.required);
+    if (const json* scratch = member(*rehearsal, "scratchDatabase")) {
+      requireObject(*scratch, at + ".scratchDatabase");
+      const json* ref = member(*scratch, "secretRef");
+      if (!ref) throw SpecError(at + ".scratchDatabase.secretRef", "required");
+      requireObject(*ref, at + ".scratchDatabase.secretRef");
+      readString(*ref, "name", at + ".scratchDatabase.secretRef", out.rehearsal.scratchDatabase.name);
+      readString(*ref, "key", at + ".scratchDatabase.secretRef", out.rehearsal.scratchDatabase.key);
+      if (out.rehearsal.scratchDatabase.key.empty())
+        throw SpecError(at + ".scratchDatabase.secretRef.key", "required");
+    }
+    if (out.rehearsal.required && out.rehearsal.scratchDatabase.name.empty())
+      throw SpecError(at + ".scratchDatabase.secretRef.name",
+                      "required with spec.rehearsal.required: the server the copy is restored on");
+    std::string maxAge;
+    readString(*rehearsal, "maxAge", at, maxAge);
+    if (!maxAge.empty()) out.rehearsal.maxAge = parseDuration(maxAge, at + ".maxAge");
+    readSeconds(*rehearsal, "maxSeconds", at, out.rehearsal.maxSeconds);
+    readSeconds(*rehearsal, "maxLockWaitSeconds", at, out.rehearsal.maxLockWaitSeconds);
+    if (out.rehearsal.required && out.migrations.alembic)
+      throw SpecError(at + ".required",
+                      "not supported with spec.migrations.alembic: a rehearsal runs Retort's "
+                      "own executor, not the application's Alembic");
+  }
 
   if (const json* job = member(spec, "job")) {
     const std::string jobPath = "spec.job";
@@ -359,6 +395,21 @@ SchemaVersionStatus statusFromJson(const json& status) {
     readString(*gate, "since", "status.gate", g.since);
     out.gate = g;
   }
+  if (const json* rehearsal = member(status, "rehearsal"); rehearsal && rehearsal->is_object()) {
+    const std::string at = "status.rehearsal";
+    RehearsalStatus r;
+    readString(*rehearsal, "jobName", at, r.jobName);
+    readString(*rehearsal, "planHash", at, r.planHash);
+    readString(*rehearsal, "outcome", at, r.outcome);
+    readString(*rehearsal, "reason", at, r.reason);
+    readString(*rehearsal, "message", at, r.message);
+    readSeconds(*rehearsal, "seconds", at, r.seconds);
+    readString(*rehearsal, "slowestStep", at, r.slowestStep);
+    readSeconds(*rehearsal, "lockWaitSeconds", at, r.lockWaitSeconds);
+    readString(*rehearsal, "failedStep", at, r.failedStep);
+    readString(*rehearsal, "time", at, r.time);
+    out.rehearsal = r;
+  }
   if (const json* run = member(status, "lastRun"); run && run->is_object()) {
     LastRun r;
     readString(*run, "jobName", "status.lastRun", r.jobName);
@@ -416,6 +467,16 @@ json statusToJson(const SchemaVersionStatus& status) {
     const GateStatus& g = *status.gate;
     out["gate"] = {
         {"name", g.name}, {"reason", g.reason}, {"message", g.message}, {"since", g.since}};
+  }
+  out["rehearsal"] = nullptr;
+  if (status.rehearsal) {
+    const RehearsalStatus& r = *status.rehearsal;
+    out["rehearsal"] = {{"jobName", r.jobName},     {"planHash", r.planHash},
+                        {"outcome", r.outcome},     {"reason", r.reason},
+                        {"message", r.message},     {"seconds", r.seconds},
+                        {"lockWaitSeconds", r.lockWaitSeconds}, {"time", r.time}};
+    out["rehearsal"]["slowestStep"] = r.slowestStep.empty() ? json(nullptr) : json(r.slowestStep);
+    out["rehearsal"]["failedStep"] = r.failedStep.empty() ? json(nullptr) : json(r.failedStep);
   }
   if (status.lastRun) {
     const LastRun& r = *status.lastRun;

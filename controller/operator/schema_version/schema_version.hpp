@@ -108,6 +108,19 @@ struct PromotionSource {
   bool operator==(const PromotionSource&) const = default;
 };
 
+// spec.rehearsal: before a move, the plan runs on a copy of the database restored on the scratch
+// server (`retort rehearse`); the move starts only after a rehearsal of the same plan hash
+// succeeded within the budgets.
+struct Rehearsal {
+  bool required = false;
+  SecretKeyRef scratchDatabase;  // a database on the scratch server (CREATEDB there)
+  // Reuse the newest verified backup at the same heads on spec.backup's claim this young
+  // instead of taking a fresh one; 0: always a fresh one.
+  std::chrono::seconds maxAge{0};
+  double maxSeconds = 0;          // the plan's steps on the copy; 0: no budget
+  double maxLockWaitSeconds = 0;  // the time they waited for locks; 0: no budget
+};
+
 struct SchemaVersionSpec {
   std::string targetRevision;  // required: no default (the CRD has none either)
   SecretKeyRef database;
@@ -121,11 +134,13 @@ struct SchemaVersionSpec {
   Approval approval;
   std::vector<PromotionSource> promotionAfter;  // spec.promotion.after
   std::vector<MaintenanceWindow> windows;
+  Rehearsal rehearsal;
 
   // Whether a move is planned (a plan-only Job) before it is applied: the gates that read the
-  // plan (approval, promotion by revision ids, plan mode) need one.
+  // plan (approval, promotion by revision ids, plan mode, a rehearsal of its hash) need one.
   bool plansFirst() const {
-    return mode == Mode::Plan || approval.required || !promotionAfter.empty();
+    return mode == Mode::Plan || approval.required || !promotionAfter.empty() ||
+           rehearsal.required;
   }
 };
 
@@ -154,7 +169,7 @@ struct Plan {
 
 // The gate a move waits on (gates.hpp), since when.
 struct GateStatus {
-  std::string name;  // Mode, Window, Promotion, Approval
+  std::string name;  // Mode, Window, Promotion, Rehearsal, Approval
   std::string reason;
   std::string message;
   std::string since;  // RFC 3339
@@ -179,6 +194,21 @@ struct LastBackup {
   bool operator==(const LastBackup&) const = default;
 };
 
+// The last rehearsal of a plan (status.rehearsal), from the rehearsal Job's report.
+struct RehearsalStatus {
+  std::string jobName;
+  std::string planHash;
+  std::string outcome;  // Succeeded, Failed
+  std::string reason;   // Rehearsed, RehearsalFailed, OverTimeBudget, OverLockWaitBudget, ...
+  std::string message;
+  double seconds = 0;           // restore and steps on the copy
+  std::string slowestStep;      // "<revision> <file> <seconds>s"
+  double lockWaitSeconds = 0;   // summed over the steps
+  std::string failedStep;       // file:line, when a step failed
+  std::string time;             // RFC 3339, when it ended
+  bool operator==(const RehearsalStatus&) const = default;
+};
+
 struct SchemaVersionStatus {
   std::int64_t observedGeneration = 0;
   std::vector<std::string> currentRevisions;
@@ -188,6 +218,7 @@ struct SchemaVersionStatus {
   std::optional<LastBackup> lastBackup;
   std::string lastDriftCheckTime;
   std::optional<GateStatus> gate;  // set while a move waits on a gate
+  std::optional<RehearsalStatus> rehearsal;
   std::string nextWindowStart;     // RFC 3339; with spec.windows only
   // Bumped when an approved plan no longer matched at apply time: the move is planned again,
   // under new Job names, and approved again.

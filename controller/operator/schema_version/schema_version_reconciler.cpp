@@ -162,7 +162,7 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
   // A move about to start: what its pod mounts must exist, or the pod would wait on it for
   // nothing.
   if (decision.createJob) {
-    if (auto refusal = checkMoveInputs(*sources_.client, sv)) {
+    if (auto refusal = checkMoveInputs(*sources_.client, sv, decision.job)) {
       observation.moveRefused = std::move(refusal);
       decision = decide(observation);
     }
@@ -215,7 +215,19 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
     // A run that reached its outcome in this pass is counted once.
     const std::optional<LastRun>& before = sv.status.lastRun;
     const std::optional<LastRun>& after = decision.status.lastRun;
-    if (job && after && after->jobName == job->name && after->outcome != "Running" &&
+    // A rehearsal is no migration run: it has metrics of its own.
+    const std::optional<RehearsalStatus>& rehearsal = decision.status.rehearsal;
+    const bool rehearsalJob =
+        job && ((rehearsal && rehearsal->jobName == job->name) ||
+                (decision.job == MoveJob::Rehearse && decision.jobName == job->name));
+    const std::optional<RehearsalStatus>& rehearsedBefore = sv.status.rehearsal;
+    if (rehearsalJob && rehearsal && rehearsal->jobName == job->name &&
+        !(rehearsedBefore && rehearsedBefore->jobName == rehearsal->jobName &&
+          rehearsedBefore->outcome == rehearsal->outcome))
+      sources_.metrics->recordRehearsal(sv.ns, sv.name, rehearsal->outcome == "Succeeded",
+                                        rehearsal->seconds);
+    if (!rehearsalJob && job && after && after->jobName == job->name &&
+        after->outcome != "Running" &&
         !(before && before->jobName == after->jobName && before->outcome == after->outcome)) {
       RunReport report = job->report.value_or(RunReport{});
       if (report.reason.empty()) report.reason = job->reason;
