@@ -202,4 +202,30 @@ TEST(Rehearsal, AScratchDatabaseLeftByAKilledRehearsalIsDroppedByTheNext) {
 }
 
 }  // namespace
+// What the rehearsal Job does: the scratch server's URL from SCRATCH_DATABASE_URL, never on the
+// command line. And --max-age without --backup-dir is refused, not ignored.
+TEST(Rehearsal, TheScratchUrlComesFromTheEnvironmentAndMaxAgeNeedsABackupDir) {
+  PostgresServer& server = PostgresServer::shared();
+  const std::string uri = server.createDatabase("rehearse_env");
+  const fs::path scripts = copySweetShop();
+  ASSERT_NO_FATAL_FAILURE(shopWithPurchases(uri, scripts, "9c5d3e7f2a03", 10));
+  const std::string rehearse = "-d " + scripts.string() + " rehearse head";
+
+  CliResult ageOnly = runRetort(rehearse + " --max-age 1h --scratch-url '" + server.uri() + "'", uri);
+  EXPECT_EQ(ageOnly.exitCode, 2) << ageOnly.out << ageOnly.err;
+  EXPECT_NE((ageOnly.out + ageOnly.err).find("--max-age 1h needs --backup-dir"), std::string::npos)
+      << ageOnly.out << ageOnly.err;
+  CliResult none = runRetort(rehearse, uri);
+  EXPECT_EQ(none.exitCode, 2) << none.out << none.err;
+  EXPECT_NE((none.out + none.err).find("SCRATCH_DATABASE_URL"), std::string::npos)
+      << none.out << none.err;
+
+  ASSERT_EQ(::setenv("SCRATCH_DATABASE_URL", server.uri().c_str(), 1), 0);
+  CliResult r = runRetort(rehearse, uri);
+  ::unsetenv("SCRATCH_DATABASE_URL");
+  ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+  EXPECT_EQ(reportOf(r)["reason"], "Rehearsed") << r.out;
+  EXPECT_TRUE(scratchDatabasesOf(uri).empty());
+}
+
 }  // namespace retort::test
