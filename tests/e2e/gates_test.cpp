@@ -223,8 +223,9 @@ constexpr const char* kRehearsalSpec =
 std::string scratchDatabasesLeft(const OperatorWorld& world) {
   engine::Connection conn(world.db.local);
   return conn
-      .exec("SELECT coalesce(string_agg(datname, ','), '') FROM pg_database WHERE datname LIKE "
-            "'retort\\_rehearsal\\_%'")
+      .exec(
+          "SELECT coalesce(string_agg(datname, ','), '') FROM pg_database WHERE datname LIKE "
+          "'retort\\_rehearsal\\_%'")
       .value(0, 0);
 }
 
@@ -247,7 +248,8 @@ TEST(Gates, TheRehearsalJobRunsThePlanOnACopyThenTheMoveRuns) {
   EXPECT_EQ(svCondition(world.ns, "sweetshop", "Rehearsed").rfind("True/Rehearsed:", 0), 0u)
       << svCondition(world.ns, "sweetshop", "Rehearsed");
   // The rehearsal was a real pod of its own Job, before the one that applied the plan.
-  const std::string rehearsal = jsonpath(world.ns, "sv", "sweetshop", "{.status.rehearsal.jobName}");
+  const std::string rehearsal =
+      jsonpath(world.ns, "sv", "sweetshop", "{.status.rehearsal.jobName}");
   ASSERT_TRUE(rehearsal.ends_with("-rehearse")) << rehearsal;
   EXPECT_EQ(jsonpath(world.ns, "job", rehearsal, "{.status.succeeded}"), "1");
   const std::string args =
@@ -278,14 +280,14 @@ TEST(Gates, ARehearsalThatFailsOnDataStallsAndLeavesTheDatabaseUntouched) {
     conn.exec("INSERT INTO legacy_notes VALUES (1, 'kept'), (2, NULL)");
   }
   const std::string before = schemaSnapshot(world.db.local);
-  apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: notes-scripts, namespace: " +
-        world.ns +
-        "}\ndata:\n  2026_12_07_1000-0c0ffee00002_notes_required.sql: |\n"
-        "    -- revision: 0c0ffee00002\n    -- down_revision:\n    -- branch_labels:\n"
-        "    -- depends_on:\n    -- create_date: 2026-12-07 10:00:00\n"
-        "    -- message: notes required\n    -- transactional: true\n\n    -- migrate:upgrade\n"
-        "    ALTER TABLE legacy_notes ALTER COLUMN note SET NOT NULL;\n\n"
-        "    -- migrate:downgrade\n    ALTER TABLE legacy_notes ALTER COLUMN note DROP NOT NULL;\n");
+  apply(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: notes-scripts, namespace: " + world.ns +
+      "}\ndata:\n  2026_12_07_1000-0c0ffee00002_notes_required.sql: |\n"
+      "    -- revision: 0c0ffee00002\n    -- down_revision:\n    -- branch_labels:\n"
+      "    -- depends_on:\n    -- create_date: 2026-12-07 10:00:00\n"
+      "    -- message: notes required\n    -- transactional: true\n\n    -- migrate:upgrade\n"
+      "    ALTER TABLE legacy_notes ALTER COLUMN note SET NOT NULL;\n\n"
+      "    -- migrate:downgrade\n    ALTER TABLE legacy_notes ALTER COLUMN note DROP NOT NULL;\n");
   apply(sweetshopSchemaVersion(world.ns, "sweetshop", "head", kRehearsalSpec,
                                "    path: /scripts\n    configMaps: [notes-scripts]\n"));
   ASSERT_TRUE(waitForReason(world.ns, "sweetshop", "Stalled", "True/RehearsalFailed", 240))
@@ -293,8 +295,8 @@ TEST(Gates, ARehearsalThatFailsOnDataStallsAndLeavesTheDatabaseUntouched) {
   const std::string stalled = svCondition(world.ns, "sweetshop", "Stalled");
   EXPECT_NE(stalled.find("2026_12_07_1000-0c0ffee00002_notes_required.sql:"), std::string::npos)
       << stalled;
-  EXPECT_NE(jsonpath(world.ns, "sv", "sweetshop", "{.status.rehearsal.failedStep}").find(
-                "notes_required.sql:"),
+  EXPECT_NE(jsonpath(world.ns, "sv", "sweetshop", "{.status.rehearsal.failedStep}")
+                .find("notes_required.sql:"),
             std::string::npos)
       << describeSv(world.ns, "sweetshop");
   EXPECT_EQ(jsonpath(world.ns, "sv", "sweetshop", "{.status.rehearsal.outcome}"), "Failed");

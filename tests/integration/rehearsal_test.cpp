@@ -211,7 +211,8 @@ TEST(Rehearsal, TheScratchUrlComesFromTheEnvironmentAndMaxAgeNeedsABackupDir) {
   ASSERT_NO_FATAL_FAILURE(shopWithPurchases(uri, scripts, "9c5d3e7f2a03", 10));
   const std::string rehearse = "-d " + scripts.string() + " rehearse head";
 
-  CliResult ageOnly = runRetort(rehearse + " --max-age 1h --scratch-url '" + server.uri() + "'", uri);
+  CliResult ageOnly =
+      runRetort(rehearse + " --max-age 1h --scratch-url '" + server.uri() + "'", uri);
   EXPECT_EQ(ageOnly.exitCode, 2) << ageOnly.out << ageOnly.err;
   EXPECT_NE((ageOnly.out + ageOnly.err).find("--max-age 1h needs --backup-dir"), std::string::npos)
       << ageOnly.out << ageOnly.err;

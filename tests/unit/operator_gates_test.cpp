@@ -380,7 +380,8 @@ JobObservation rehearsalSucceeded(const std::string& name, const char* hash = kH
   report.reason = "Rehearsed";
   report.message = "2 step(s) rehearsed on a restored copy; the database was not touched";
   report.planHash = hash;
-  report.rehearsal = RehearsalReport{2.5, 1.5, "2a3b7c4d5e07", "versions/2a3b_sweets.sql", 1.2, 0.3};
+  report.rehearsal =
+      RehearsalReport{2.5, 1.5, "2a3b7c4d5e07", "versions/2a3b_sweets.sql", 1.2, 0.3};
   job.report = report;
   job.reason = "Rehearsed";
   job.message = report.message;
@@ -472,8 +473,9 @@ TEST(OperatorGates, AFailedRehearsalStallsWithTheStepAndStartsNothing) {
     failed.name = d.jobName;
     failed.phase = JobPhase::FailedPermanent;
     failed.reason = reason;
-    failed.message = "the rehearsal failed at versions/2a3b_sweets.sql:7 and the database was not "
-                     "touched: duplicate key";
+    failed.message =
+        "the rehearsal failed at versions/2a3b_sweets.sql:7 and the database was not "
+        "touched: duplicate key";
     RunReport report;
     report.outcome = "Failed";
     report.reason = reason;
@@ -494,7 +496,8 @@ TEST(OperatorGates, AFailedRehearsalStallsWithTheStepAndStartsNothing) {
     EXPECT_EQ(stalled.status.rehearsal->failedStep, "versions/2a3b_sweets.sql:7");
     EXPECT_EQ(reasonsOf(stalled), std::vector<std::string>{"RehearsalFailed"});
     // Seen again, with its Job or after the Job is gone: no Job, no new Event.
-    for (const std::optional<JobObservation>& again : {std::optional(failed), std::optional<JobObservation>()}) {
+    for (const std::optional<JobObservation>& again :
+         {std::optional(failed), std::optional<JobObservation>()}) {
       const Decision later = pass(sv, again, "2026-12-06T10:05:00Z");
       EXPECT_FALSE(later.createJob);
       EXPECT_TRUE(later.events.empty()) << reasonsOf(later).front();
@@ -545,7 +548,8 @@ TEST(OperatorGates, ANewPlanIsRehearsedAgainAndATransientFailureRetried) {
   const Decision replanned = pass(sv, std::nullopt, "2026-12-06T11:00:00Z");
   ASSERT_TRUE(replanned.createJob);
   EXPECT_TRUE(replanned.jobName.ends_with("-plan"));
-  const Decision next = pass(sv, planSucceeded(replanned.jobName, kOtherHash), "2026-12-06T11:00:10Z");
+  const Decision next =
+      pass(sv, planSucceeded(replanned.jobName, kOtherHash), "2026-12-06T11:00:10Z");
   ASSERT_TRUE(next.createJob);
   EXPECT_TRUE(next.jobName.ends_with("-rehearse"));
   EXPECT_TRUE(has(argsOf(*next.createJob), kOtherHash));

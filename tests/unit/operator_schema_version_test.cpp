@@ -198,9 +198,16 @@ TEST(OperatorSchemaVersion, StatusRoundTripsThroughJson) {
   status.gate = GateStatus{"Approval", "AwaitingApproval", "approve it", "t0"};
   status.nextWindowStart = "2026-12-13T02:00:00Z";
   status.planAttempt = 2;
-  status.rehearsal = RehearsalStatus{"sv-g3-0123456789-rehearse", "sha256:00", "Failed",
-                                     "RehearsalFailed", "failed at versions/a.sql:7", 4.5,
-                                     "a1 versions/a.sql 1.250s", 0.25, "versions/a.sql:7", "t1"};
+  status.rehearsal = RehearsalStatus{"sv-g3-0123456789-rehearse",
+                                     "sha256:00",
+                                     "Failed",
+                                     "RehearsalFailed",
+                                     "failed at versions/a.sql:7",
+                                     4.5,
+                                     "a1 versions/a.sql 1.250s",
+                                     0.25,
+                                     "versions/a.sql:7",
+                                     "t1"};
   status.conditions.push_back({"Ready", "True", "Succeeded", "", 3, "t1"});
   EXPECT_EQ(statusFromJson(statusToJson(status)), status);
 }

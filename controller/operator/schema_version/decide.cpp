@@ -363,8 +363,7 @@ Decision decide(const Observation& observed) {
     if (!jobHandled) pickJob();
   }
   // Not an else: the plan just recorded may have been rehearsed already (the same hash).
-  if (!jobHandled && jobEnded && d.job == MoveJob::Rehearse &&
-      observed.job->name == d.jobName) {
+  if (!jobHandled && jobEnded && d.job == MoveJob::Rehearse && observed.job->name == d.jobName) {
     jobHandled =
         recordRehearsal(d, set, sv, *observed.job, observed.now) != RehearsalRecord::Passed;
     if (!jobHandled) pickJob();
@@ -529,8 +528,8 @@ Decision decide(const Observation& observed) {
         d.events.push_back({false, "GatesOpen", "Gate",
                             "every gate is open (" + st.gate->name + " was the last closed)"});
       }
-      d.createJob =
-          buildMigrationJob(sv, d.jobName, from, MigrationRun{MoveJob::Apply, plan ? plan->hash : ""});
+      d.createJob = buildMigrationJob(sv, d.jobName, from,
+                                      MigrationRun{MoveJob::Apply, plan ? plan->hash : ""});
       st.lastRun = LastRun{d.jobName, observed.now, "", "Running", "JobCreated", ""};
       d.events.push_back({false, "JobCreated", "Migrate",
                           "created Job " + d.jobName + " to move from " + describeRevisions(from) +

@@ -63,8 +63,8 @@ struct EventToRecord {
 };
 
 struct Decision {
-  SchemaVersionStatus status;  // the status to have; write it only if it differs
-  std::string jobName;         // the current move's Job
+  SchemaVersionStatus status;    // the status to have; write it only if it differs
+  std::string jobName;           // the current move's Job
   MoveJob job = MoveJob::Apply;  // which of its Jobs jobName is
   std::optional<nlohmann::json> createJob;
   bool deleteJob = false;  // the current move's Job failed transiently: delete, then recreate

@@ -33,14 +33,14 @@ struct GateInput {
   const std::optional<Plan>& plan;  // this move's plan, once the plan-only Job reported it
   WallTime now;
   const std::vector<PromotionSourceState>& promotionSources;  // one per spec.promotion.after
-  const std::optional<RehearsalStatus>& rehearsal;  // the last rehearsal's result, if any
+  const std::optional<RehearsalStatus>& rehearsal;            // the last rehearsal's result, if any
 };
 
 struct GateVerdict {
   bool open = true;
   // AwaitingApproval, WaitingForPromotion, OutsideWindow, PlanOnly, Rehearsing
   std::string reason;
-  std::string message;  // what is missing, and when it is checked again
+  std::string message;                // what is missing, and when it is checked again
   std::optional<Duration> recheckIn;  // nullopt: only a change of the object (or a Job) opens it
   // The gate opens only once a Job of its own has succeeded (the rehearsal): start it.
   bool runsJob = false;

@@ -56,9 +56,10 @@ std::string migrationJobName(const std::string& schemaVersionName, std::int64_t 
   if (planAttempt != 0) hashed += "#" + std::to_string(planAttempt);
   char hash[17];
   std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(fnv1a(hashed)));
-  const std::string suffix =
-      "-g" + std::to_string(generation) + "-" + std::string(hash, 10) +
-      (job == MoveJob::Plan ? "-plan" : job == MoveJob::Rehearse ? "-rehearse" : "");
+  const std::string suffix = "-g" + std::to_string(generation) + "-" + std::string(hash, 10) +
+                             (job == MoveJob::Plan       ? "-plan"
+                              : job == MoveJob::Rehearse ? "-rehearse"
+                                                         : "");
   std::string prefix = schemaVersionName.substr(0, 63 - suffix.size());
   while (!prefix.empty() && (prefix.back() == '-' || prefix.back() == '.')) prefix.pop_back();
   std::replace(prefix.begin(), prefix.end(), '.', '-');
@@ -94,7 +95,8 @@ std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec, const
     args.insert(args.end(), {"--statement-timeout",
                              std::to_string(spec.policy.statementTimeout.count()) + "ms"});
   const bool rehearse = run.job == MoveJob::Rehearse;
-  const bool keepsBackups = spec.backup.mode != BackupMode::Disabled && !spec.backup.claimName.empty();
+  const bool keepsBackups =
+      spec.backup.mode != BackupMode::Disabled && !spec.backup.claimName.empty();
   args.push_back(rehearse ? "rehearse" : "run");
   if (spec.policy.allowDowngrade) args.push_back("--allow-downgrade");
   if (spec.policy.allowDataLoss) args.push_back("--allow-data-loss");
@@ -134,11 +136,11 @@ std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec, const
 json buildMigrationJob(const SchemaVersion& sv, const std::string& jobName,
                        const std::vector<std::string>& fromRevisions, const MigrationRun& run) {
   const SchemaVersionSpec& spec = sv.spec;
-  const json labels = {{kManagedByLabel, kManagedByValue},
-                       {"app.kubernetes.io/name", "retort"},
-                       {"app.kubernetes.io/component",
-                        run.job == MoveJob::Rehearse ? "rehearsal" : "migration"},
-                       {kSchemaVersionUidLabel, sv.uid}};
+  const json labels = {
+      {kManagedByLabel, kManagedByValue},
+      {"app.kubernetes.io/name", "retort"},
+      {"app.kubernetes.io/component", run.job == MoveJob::Rehearse ? "rehearsal" : "migration"},
+      {kSchemaVersionUidLabel, sv.uid}};
 
   json volumeMounts = json::array({{{"name", "tmp"}, {"mountPath", "/tmp"}}});
   json volumes = json::array({{{"name", "tmp"}, {"emptyDir", json::object()}}});
@@ -169,8 +171,9 @@ json buildMigrationJob(const SchemaVersion& sv, const std::string& jobName,
          {{"secretKeyRef", {{"name", spec.database.name}, {"key", spec.database.key}}}}}}});
   if (run.job == MoveJob::Rehearse) {
     const SecretKeyRef& scratch = spec.rehearsal.scratchDatabase;
-    env.push_back({{"name", kScratchUrlVariable},
-                   {"valueFrom", {{"secretKeyRef", {{"name", scratch.name}, {"key", scratch.key}}}}}});
+    env.push_back(
+        {{"name", kScratchUrlVariable},
+         {"valueFrom", {{"secretKeyRef", {{"name", scratch.name}, {"key", scratch.key}}}}}});
   }
   std::string image = spec.migrations.image;
   std::string command = "retort";

@@ -71,9 +71,9 @@ ControllerMetrics::ControllerMetrics() : registry_(std::make_shared<prometheus::
                          .Help("Duration of the backups taken before migrations")
                          .Register(r);
   rehearsalDuration_ = &prometheus::BuildHistogram()
-                           .Name("retort_rehearsal_duration_seconds")
-                           .Help("Duration of rehearsals on a restored copy (restore and steps)")
-                           .Register(r);
+                            .Name("retort_rehearsal_duration_seconds")
+                            .Help("Duration of rehearsals on a restored copy (restore and steps)")
+                            .Register(r);
   rehearsals_ = &prometheus::BuildCounter()
                      .Name("retort_rehearsals_total")
                      .Help("Rehearsals on a restored copy by result (succeeded, failed)")

@@ -30,13 +30,11 @@ GateVerdict rehearsalGate(const GateInput& input) {
   if (!sv.spec.rehearsal.required) return {};
   if (!input.plan) return {false, "Rehearsing", "waiting for the plan", std::nullopt};
   if (rehearsalPassed(input.plan, input.rehearsal)) return {};
-  return {false,
-          "Rehearsing",
+  return {false, "Rehearsing",
           "plan " + input.plan->hash +
               " is rehearsed first on a copy restored on the scratch server (Secret " +
               sv.spec.rehearsal.scratchDatabase.name + ")",
-          std::nullopt,
-          true};
+          std::nullopt, true};
 }
 
 }  // namespace retort::op

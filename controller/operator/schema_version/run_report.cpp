@@ -70,9 +70,9 @@ std::optional<RunReport> parseRunReport(const std::string& terminationMessage) {
     rehearsal.restoreSeconds = doubleOf(*r, "restoreSeconds");
     rehearsal.migrateSeconds = doubleOf(*r, "migrateSeconds");
     rehearsal.lockWaitSeconds = doubleOf(*r, "lockWaitSeconds");
-    if (const auto slowest = r->find("slowestSteps");
-        slowest != r->end() && slowest->is_array() && !slowest->empty() &&
-        slowest->front().is_object()) {
+    if (const auto slowest = r->find("slowestSteps"); slowest != r->end() && slowest->is_array() &&
+                                                      !slowest->empty() &&
+                                                      slowest->front().is_object()) {
       rehearsal.slowestRevision = stringOf(slowest->front(), "revision");
       rehearsal.slowestFile = stringOf(slowest->front(), "file");
       rehearsal.slowestSeconds = doubleOf(slowest->front(), "seconds");

@@ -310,7 +310,8 @@ SchemaVersionSpec specFromJson(const json& spec) {
       const json* ref = member(*scratch, "secretRef");
       if (!ref) throw SpecError(at + ".scratchDatabase.secretRef", "required");
       requireObject(*ref, at + ".scratchDatabase.secretRef");
-      readString(*ref, "name", at + ".scratchDatabase.secretRef", out.rehearsal.scratchDatabase.name);
+      readString(*ref, "name", at + ".scratchDatabase.secretRef",
+                 out.rehearsal.scratchDatabase.name);
       readString(*ref, "key", at + ".scratchDatabase.secretRef", out.rehearsal.scratchDatabase.key);
       if (out.rehearsal.scratchDatabase.key.empty())
         throw SpecError(at + ".scratchDatabase.secretRef.key", "required");
@@ -471,10 +472,14 @@ json statusToJson(const SchemaVersionStatus& status) {
   out["rehearsal"] = nullptr;
   if (status.rehearsal) {
     const RehearsalStatus& r = *status.rehearsal;
-    out["rehearsal"] = {{"jobName", r.jobName},     {"planHash", r.planHash},
-                        {"outcome", r.outcome},     {"reason", r.reason},
-                        {"message", r.message},     {"seconds", r.seconds},
-                        {"lockWaitSeconds", r.lockWaitSeconds}, {"time", r.time}};
+    out["rehearsal"] = {{"jobName", r.jobName},
+                        {"planHash", r.planHash},
+                        {"outcome", r.outcome},
+                        {"reason", r.reason},
+                        {"message", r.message},
+                        {"seconds", r.seconds},
+                        {"lockWaitSeconds", r.lockWaitSeconds},
+                        {"time", r.time}};
     out["rehearsal"]["slowestStep"] = r.slowestStep.empty() ? json(nullptr) : json(r.slowestStep);
     out["rehearsal"]["failedStep"] = r.failedStep.empty() ? json(nullptr) : json(r.failedStep);
   }

@@ -139,8 +139,7 @@ struct SchemaVersionSpec {
   // Whether a move is planned (a plan-only Job) before it is applied: the gates that read the
   // plan (approval, promotion by revision ids, plan mode, a rehearsal of its hash) need one.
   bool plansFirst() const {
-    return mode == Mode::Plan || approval.required || !promotionAfter.empty() ||
-           rehearsal.required;
+    return mode == Mode::Plan || approval.required || !promotionAfter.empty() || rehearsal.required;
   }
 };
 
@@ -201,11 +200,11 @@ struct RehearsalStatus {
   std::string outcome;  // Succeeded, Failed
   std::string reason;   // Rehearsed, RehearsalFailed, OverTimeBudget, OverLockWaitBudget, ...
   std::string message;
-  double seconds = 0;           // restore and steps on the copy
-  std::string slowestStep;      // "<revision> <file> <seconds>s"
-  double lockWaitSeconds = 0;   // summed over the steps
-  std::string failedStep;       // file:line, when a step failed
-  std::string time;             // RFC 3339, when it ended
+  double seconds = 0;          // restore and steps on the copy
+  std::string slowestStep;     // "<revision> <file> <seconds>s"
+  double lockWaitSeconds = 0;  // summed over the steps
+  std::string failedStep;      // file:line, when a step failed
+  std::string time;            // RFC 3339, when it ended
   bool operator==(const RehearsalStatus&) const = default;
 };
 
@@ -219,7 +218,7 @@ struct SchemaVersionStatus {
   std::string lastDriftCheckTime;
   std::optional<GateStatus> gate;  // set while a move waits on a gate
   std::optional<RehearsalStatus> rehearsal;
-  std::string nextWindowStart;     // RFC 3339; with spec.windows only
+  std::string nextWindowStart;  // RFC 3339; with spec.windows only
   // Bumped when an approved plan no longer matched at apply time: the move is planned again,
   // under new Job names, and approved again.
   std::int64_t planAttempt = 0;
