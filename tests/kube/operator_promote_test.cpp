@@ -210,6 +210,9 @@ op::SchemaVersionStatus awaitingApproval(const std::string& hash) {
   status.gate =
       op::GateStatus{"Approval", "AwaitingApproval", "waiting for approval of plan " + hash, since};
   status.nextWindowStart = "2026-01-02T02:00:00Z";
+  status.rehearsal = op::RehearsalStatus{
+      "sweetshop-rehearse", hash, "Succeeded", "Rehearsed", "1 step(s) rehearsed", 4.5,
+      "2a3b7c4d5e07 versions/2a3b7c4d5e07_add_orders_note.py 0.012s", 0.25, "", since};
   status.conditions = {{"Ready", "False", "AwaitingApproval", "waiting for approval", 0, since},
                        {"Reconciling", "True", "AwaitingApproval", "", 0, since},
                        {"Stalled", "False", "AwaitingApproval", "", 0, since}};
@@ -249,6 +252,11 @@ TEST(OperatorPromoteTest, KubectlPluginShowsThePlanAndApprovesExactlyIt) {
       << output;
   EXPECT_NE(output.find("Next window: 2026-01-02T02:00:00Z"), std::string::npos) << output;
   EXPECT_NE(output.find("Plan: " + std::string(kPlanHash) + " (upgrade, 1 step)"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find("Rehearsal: Succeeded, plan " + std::string(kPlanHash) +
+                        ", 4.5 s, lock waits 0.25 s\n  slowest step 2a3b7c4d5e07 "
+                        "versions/2a3b7c4d5e07_add_orders_note.py 0.012s"),
             std::string::npos)
       << output;
 
