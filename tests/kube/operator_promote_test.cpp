@@ -210,9 +210,17 @@ op::SchemaVersionStatus awaitingApproval(const std::string& hash) {
   status.gate =
       op::GateStatus{"Approval", "AwaitingApproval", "waiting for approval of plan " + hash, since};
   status.nextWindowStart = "2026-01-02T02:00:00Z";
-  status.rehearsal = op::RehearsalStatus{
-      "sweetshop-rehearse", hash, "Succeeded", "Rehearsed", "1 step(s) rehearsed", 4.5,
-      "2a3b7c4d5e07 versions/2a3b7c4d5e07_add_orders_note.py 0.012s", 0.25, "", since};
+  status.rehearsal =
+      op::RehearsalStatus{"sweetshop-rehearse",
+                          hash,
+                          "Succeeded",
+                          "Rehearsed",
+                          "1 step(s) rehearsed",
+                          4.5,
+                          "2a3b7c4d5e07 versions/2a3b7c4d5e07_add_orders_note.py 0.012s",
+                          0.25,
+                          "",
+                          since};
   status.conditions = {{"Ready", "False", "AwaitingApproval", "waiting for approval", 0, since},
                        {"Reconciling", "True", "AwaitingApproval", "", 0, since},
                        {"Stalled", "False", "AwaitingApproval", "", 0, since}};
