@@ -185,6 +185,19 @@ TEST_F(DriftCheckerThreadTest, AResultTakenAfterTheRecordedStateMovedIsDropped) 
   EXPECT_EQ(checker->scheduled(), 0u);
 }
 
+// The loop sleeps until the earliest due check and is woken only for an earlier one: an object
+// scheduled while it sleeps an hour is still checked at its own (short) time.
+TEST_F(DriftCheckerThreadTest, AnEarlierCheckScheduledWhileTheLoopSleepsWakesIt) {
+  checker->schedule("shop/in-sync", std::chrono::hours(2));  // first check within two hours
+  checker->start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // let the loop go to sleep
+  checker->schedule("shop/moved", std::chrono::milliseconds(20));
+  ASSERT_TRUE(eventually([&] { return wokenFor({"shop/moved"}); }));
+  const auto moved = awaitObservation("moved");
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved->heads, std::vector<std::string>{"b2"});
+}
+
 // stop() ends a batch of due checks between two checks: with 10,000 objects a batch that fell
 // behind holds thousands, and a SIGTERM must not wait for them all.
 TEST(DriftCheckerStop, DoesNotWaitForTheRestOfABatch) {

@@ -50,6 +50,8 @@ void DriftChecker::schedule(const std::string& key, Duration interval) {
     } else {
       return;
     }
+    if (entry.due >= wakeAt_) return;  // the loop looks at it in time without a wake-up
+    wakeAt_ = entry.due;
   }
   cv_.notify_all();
 }
@@ -167,13 +169,14 @@ void DriftChecker::loop() {
   while (!stopping_) {
     TimePoint earliest = TimePoint::max();
     for (const auto& [key, entry] : schedule_) earliest = std::min(earliest, entry.due);
-    if (earliest == TimePoint::max()) {
-      cv_.wait(lock);
-      continue;
-    }
     const TimePoint now = options_.clock->now();
     if (earliest > now) {
-      cv_.wait_for(lock, earliest - now);
+      wakeAt_ = earliest;
+      if (earliest == TimePoint::max())
+        cv_.wait(lock);
+      else
+        cv_.wait_for(lock, earliest - now);
+      wakeAt_ = TimePoint::min();
       continue;
     }
     lock.unlock();

@@ -85,6 +85,11 @@ class DriftChecker {
   std::map<std::string, Result> results_;
   std::map<std::string, ReusedUrl> urls_;  // by namespace/Secret/key; the checker's thread only
   bool stopping_ = false;
+  // When the loop wakes next by itself (max: only when notified; min: it is not waiting and
+  // looks at the schedule again before it does). schedule() wakes it only for an earlier due
+  // time: a wake-up is a scan of every entry, and the first pass schedules every object, so
+  // waking on each would cost O(n^2) with the workers blocked on mutex_ meanwhile.
+  TimePoint wakeAt_ = TimePoint::min();
   std::thread thread_;
 };
 
