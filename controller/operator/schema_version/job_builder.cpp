@@ -34,6 +34,11 @@ std::string number(double value) {
   return text;
 }
 
+// Whether the Job mounts the backup claim at kBackupMountPath and keeps its backups there.
+bool backupsOnClaim(const SchemaVersionSpec& spec) {
+  return spec.backup.mode != BackupMode::Disabled && !spec.backup.claimName.empty();
+}
+
 const char* backupFlag(BackupMode mode) {
   switch (mode) {
     case BackupMode::Required:
@@ -95,8 +100,7 @@ std::vector<std::string> retortRunArguments(const SchemaVersionSpec& spec, const
     args.insert(args.end(), {"--statement-timeout",
                              std::to_string(spec.policy.statementTimeout.count()) + "ms"});
   const bool rehearse = run.job == MoveJob::Rehearse;
-  const bool keepsBackups =
-      spec.backup.mode != BackupMode::Disabled && !spec.backup.claimName.empty();
+  const bool keepsBackups = backupsOnClaim(spec);
   args.push_back(rehearse ? "rehearse" : "run");
   if (spec.policy.allowDowngrade) args.push_back("--allow-downgrade");
   if (spec.policy.allowDataLoss) args.push_back("--allow-data-loss");
@@ -144,7 +148,7 @@ json buildMigrationJob(const SchemaVersion& sv, const std::string& jobName,
 
   json volumeMounts = json::array({{{"name", "tmp"}, {"mountPath", "/tmp"}}});
   json volumes = json::array({{{"name", "tmp"}, {"emptyDir", json::object()}}});
-  if (spec.backup.mode != BackupMode::Disabled && !spec.backup.claimName.empty()) {
+  if (backupsOnClaim(spec)) {
     volumeMounts.push_back({{"name", "backups"}, {"mountPath", kBackupMountPath}});
     volumes.push_back(
         {{"name", "backups"}, {"persistentVolumeClaim", {{"claimName", spec.backup.claimName}}}});

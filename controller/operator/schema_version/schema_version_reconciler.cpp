@@ -221,7 +221,7 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
         job && ((rehearsal && rehearsal->jobName == job->name) ||
                 (decision.job == MoveJob::Rehearse && decision.jobName == job->name));
     const std::optional<RehearsalStatus>& rehearsedBefore = sv.status.rehearsal;
-    if (rehearsalJob && rehearsal && rehearsal->jobName == job->name &&
+    if (rehearsal && job && rehearsal->jobName == job->name &&
         !(rehearsedBefore && rehearsedBefore->jobName == rehearsal->jobName &&
           rehearsedBefore->outcome == rehearsal->outcome))
       sources_.metrics->recordRehearsal(sv.ns, sv.name, rehearsal->outcome == "Succeeded",
