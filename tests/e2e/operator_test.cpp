@@ -397,7 +397,7 @@ TEST(Operator, SteadyStateWritesNothingToTheApiServer) {
       << "writes never stood still";
   const std::vector<std::string> sv = {"namespace=\"" + world.ns + "\"", "name=\"sweetshop\""};
   // The window: two drift checks of this SchemaVersion (driftCheckInterval 10s), each a read of
-  // the database and a reconcile, counted by the operator itself.
+  // the database (in sync: no reconcile), counted by the operator itself.
   double checks = std::nan("");
   const auto driftChecks = [&] {
     double sum = 0;

@@ -1,6 +1,7 @@
 // The drift checker on its own thread, against a fake Api and an informer over it, with an
-// injected reader of the version table: what each check observes, that the URL never shows,
-// and that a result taken after the object's recorded state moved is dropped. It runs in the
+// injected reader of the version table: what each check observes, that an in-sync check is
+// counted but never handed to the reconciler, that the URL never shows, and that a result taken
+// after the object's recorded state moved is dropped. It runs in the
 // ThreadSanitizer pass (scripts/test.sh), with the reconciler's calls made from other threads
 // while checks run.
 #include <cpprest/asyncrt_utils.h>
@@ -8,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -90,6 +92,10 @@ class DriftCheckerThreadTest : public ::testing::Test {
       std::lock_guard lock(mutex);
       woken.insert(key);
     };
+    drift.count = [this](const std::string& key, DriftCheckResult result) {
+      std::lock_guard lock(mutex);
+      counted[key].insert(result);
+    };
     checker = std::make_unique<DriftChecker>(std::move(drift));
   }
 
@@ -105,6 +111,11 @@ class DriftCheckerThreadTest : public ::testing::Test {
     return true;
   }
 
+  std::set<DriftCheckResult> countedFor(const std::string& key) {
+    std::lock_guard lock(mutex);
+    return counted[key];
+  }
+
   // The next observation for key, taken as the reconciler does (its recorded status).
   std::optional<DriftObservation> awaitObservation(const std::string& key) {
     const SchemaVersionStatus status = statusFromJson(schemaVersion(key, "")["status"]);
@@ -118,6 +129,7 @@ class DriftCheckerThreadTest : public ::testing::Test {
   std::unique_ptr<DriftChecker> checker;
   std::mutex mutex;
   std::set<std::string> woken;
+  std::map<std::string, std::set<DriftCheckResult>> counted;
 };
 
 TEST_F(DriftCheckerThreadTest, ReportsEachDatabaseAndNeverTheUrl) {
@@ -154,17 +166,21 @@ TEST_F(DriftCheckerThreadTest, ReportsEachDatabaseAndNeverTheUrl) {
     });
 
   ASSERT_TRUE(eventually([&] {
-    return wokenFor({"shop/in-sync", "shop/moved", "shop/down", "shop/no-secret"});
+    return wokenFor({"shop/moved", "shop/down", "shop/no-secret"}) &&
+           !countedFor("shop/in-sync").empty();
   }));
-  const auto inSync = awaitObservation("in-sync");
   const auto moved = awaitObservation("moved");
   const auto down = awaitObservation("down");
   const auto noSecret = awaitObservation("no-secret");
   joiner.join();  // every churned key unscheduled
 
-  ASSERT_TRUE(inSync && moved && down && noSecret);
-  EXPECT_EQ(inSync->heads, std::vector<std::string>{"a1"});
-  EXPECT_EQ(inSync->error, "");
+  ASSERT_TRUE(moved && down && noSecret);
+  // In sync: counted, and nothing for the reconciler (no wake-up, no result).
+  EXPECT_EQ(countedFor("shop/in-sync"), std::set<DriftCheckResult>{DriftCheckResult::InSync});
+  EXPECT_FALSE(wokenFor({"shop/in-sync"}));
+  EXPECT_FALSE(checker->take("shop/in-sync", statusFromJson(schemaVersion("x", "")["status"])));
+  EXPECT_EQ(countedFor("shop/moved"), std::set<DriftCheckResult>{DriftCheckResult::Drifted});
+  EXPECT_EQ(countedFor("shop/down"), std::set<DriftCheckResult>{DriftCheckResult::Failed});
   EXPECT_EQ(moved->heads, std::vector<std::string>{"b2"});
   EXPECT_EQ(down->error, "reading the version table: could not connect to (database URL)");
   EXPECT_EQ(down->error.find(kPassword), std::string::npos);
@@ -257,7 +273,7 @@ TEST(DriftCheckerSecretReuse, OneGetPerSecretUntilItFailsOrAgesOut) {
   options.readHeads = [&](const std::string& databaseUrl) -> std::vector<std::string> {
     std::lock_guard lock(mutex);
     reads.push_back(databaseUrl.substr(databaseUrl.rfind('/') + 1));
-    if (databaseUrl == url("new")) return {"a1"};
+    if (databaseUrl == url("new")) return {"b2"};  // drifted: handed over on every check
     throw std::runtime_error("password authentication failed");
   };
   DriftChecker checker(std::move(options));
@@ -283,8 +299,8 @@ TEST(DriftCheckerSecretReuse, OneGetPerSecretUntilItFailsOrAgesOut) {
   fake->put(kube::resources::secrets(), "shop", secret("db", url("new")));
   auto [a2, b2] = checkBoth();
   ASSERT_TRUE(a2 && b2);
-  EXPECT_EQ(a2->heads, std::vector<std::string>{"a1"}) << a2->error;
-  EXPECT_EQ(b2->heads, std::vector<std::string>{"a1"}) << b2->error;
+  EXPECT_EQ(a2->heads, std::vector<std::string>{"b2"}) << a2->error;
+  EXPECT_EQ(b2->heads, std::vector<std::string>{"b2"}) << b2->error;
   const std::size_t afterRotation = getsSoFar();
   EXPECT_EQ(afterRotation - before, 3u);
 

@@ -488,7 +488,8 @@ Decision decide(const Observation& observed) {
       set(condition::kReconciling, false, "UpToDate", "");
       set(condition::kStalled, false, "UpToDate", "");
     }
-    d.requeueAfter = std::chrono::duration_cast<Duration>(sv.spec.driftCheckInterval);
+    // No requeue: the drift checker's result is what brings a settled object back, once per
+    // driftCheckInterval; a timer of its own would reconcile every object twice an interval.
   } else if (attempted() && st.lastRun->outcome == "Transient" && observed.transientRetryIn) {
     // The move failed transiently and its backoff has not run out: wait, then recreate it.
     d.requeueAfter = observed.transientRetryIn;

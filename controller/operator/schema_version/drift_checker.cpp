@@ -78,20 +78,27 @@ std::optional<DriftObservation> DriftChecker::take(const std::string& key,
   return std::move(result.observation);
 }
 
-DriftObservation DriftChecker::check(const std::string& key, std::string& basis) {
+DriftChecker::Result DriftChecker::check(const std::string& key) {
   const std::optional<nlohmann::json> object = options_.schemaVersions->get(key);
   if (!object) throw std::out_of_range("gone");
   const SchemaVersion sv = schemaVersionFromJson(*object);  // SpecError: the reconciler says it
   if (sv.status.lastRun && sv.status.lastRun->outcome == "Running")
     throw std::out_of_range("a run is in progress");
-  basis = driftBasis(sv.status);
+  const std::string basis = driftBasis(sv.status);
+  const auto failed = [&](std::string problem) {
+    return Result{{{}, std::move(problem)}, basis, DriftCheckResult::Failed};
+  };
   std::string problem;
   bool reused = false;
   for (bool fresh : {false, true}) {
     const std::string url = databaseUrl(sv, fresh, &reused, &problem);
-    if (url.empty()) return {{}, problem};
+    if (url.empty()) return failed(problem);
     try {
-      return {options_.readHeads(url), ""};
+      std::vector<std::string> heads = options_.readHeads(url);
+      const DriftCheckResult kind = sameRevisions(heads, sv.status.currentRevisions)
+                                        ? DriftCheckResult::InSync
+                                        : DriftCheckResult::Drifted;
+      return {{std::move(heads), ""}, basis, kind};
     } catch (const std::exception& error) {
       // The engine masks passwords in its messages; the URL itself must not appear either.
       std::string message = error.what();
@@ -102,7 +109,7 @@ DriftObservation DriftChecker::check(const std::string& key, std::string& basis)
     // A reused URL failed: the Secret may have changed since; read it again and retry once.
     if (!reused) break;
   }
-  return {{}, problem};
+  return failed(problem);
 }
 
 std::string DriftChecker::databaseUrl(const SchemaVersion& sv, bool fresh, bool* reused,
@@ -143,10 +150,9 @@ void DriftChecker::runDueChecks() {
       std::lock_guard lock(mutex_);
       if (stopping_) return;
     }
-    std::string basis;
-    DriftObservation observation;
+    Result result;
     try {
-      observation = check(key, basis);
+      result = check(key);
     } catch (const std::out_of_range&) {
       continue;  // gone (its delete unschedules it) or busy: next interval
     } catch (const std::exception& error) {
@@ -158,7 +164,9 @@ void DriftChecker::runDueChecks() {
     {
       std::lock_guard lock(mutex_);
       if (!schedule_.count(key)) continue;  // unscheduled while we read
-      results_[key] = {std::move(observation), std::move(basis)};
+      if (options_.count) options_.count(key, result.kind);
+      if (result.kind == DriftCheckResult::InSync) continue;  // what the status already says
+      results_[key] = std::move(result);
     }
     if (options_.enqueue) options_.enqueue(key);
   }

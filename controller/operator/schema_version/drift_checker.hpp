@@ -6,11 +6,14 @@
 // production). Secrets are never listed or watched (the RBAC grants `get` only); the URL a GET
 // returned is reused for the checks of the next kSecretReuse, and read again at once when a
 // check with it fails (a rotated password), so a steady state costs the API server one GET per
-// Secret per kSecretReuse instead of one per check. A move always reads the Secret afresh. The
-// result waits for the reconciler, which the checker wakes by enqueueing the key; take() hands it
-// over once. A result taken after the object's recorded state moved on (a run finished meanwhile)
-// is stale: take() drops it. Objects whose last run is still going are not checked (a migration in
-// progress is no drift). The URL is never logged or kept.
+// Secret per kSecretReuse instead of one per check. A move always reads the Secret afresh. Every
+// check is counted (options.count, the metric). One that finds the heads the status records (in
+// sync) leaves the reconciler nothing to do and is not handed over: a steady object costs no
+// reconcile. A drifted or failed one waits for the reconciler, which the checker wakes by
+// enqueueing the key; take() hands it over once. A result taken after the object's recorded
+// state moved on (a run finished meanwhile) is stale: take() drops it. Objects whose last run is
+// still going are not checked (a migration in progress is no drift). The URL is never logged or
+// kept.
 #pragma once
 
 #include <condition_variable>
@@ -26,6 +29,7 @@
 #include "kube/informer.hpp"
 #include "operator/runtime/clock.hpp"
 #include "operator/schema_version/decide.hpp"
+#include "operator/schema_version/schema_version_series.hpp"
 
 namespace retort::op {
 
@@ -37,6 +41,9 @@ struct DriftCheckerOptions {
   std::function<std::vector<std::string>(const std::string& url)> readHeads;
   std::shared_ptr<const Clock> clock;
   std::function<void(const std::string& key)> enqueue;  // wakes the reconciler
+  // Called for every check made, before its result is handed over; never after unschedule(key)
+  // returned (so a deleted object's metrics are not made again).
+  std::function<void(const std::string& key, DriftCheckResult result)> count;
 };
 
 class DriftChecker {
@@ -51,8 +58,8 @@ class DriftChecker {
   // Keeps key on the schedule with this interval; a changed interval takes effect at once.
   void schedule(const std::string& key, Duration interval);
   void unschedule(const std::string& key);
-  // The observation of a check that finished since the last take(), unless the object's
-  // recorded state (see stateOf) changed since the check began.
+  // The observation of a drifted or failed check that finished since the last take(), unless
+  // the object's recorded state (driftBasis) changed since the check began.
   std::optional<DriftObservation> take(const std::string& key, const SchemaVersionStatus& status);
   // Runs every check due now on the calling thread (what the thread does; tests call it).
   void runDueChecks();
@@ -66,12 +73,13 @@ class DriftChecker {
   struct Result {
     DriftObservation observation;
     std::string basis;
+    DriftCheckResult kind = DriftCheckResult::InSync;
   };
   struct ReusedUrl {
     std::string url;
     TimePoint readAt{};
   };
-  DriftObservation check(const std::string& key, std::string& basis);
+  Result check(const std::string& key);
   // The Secret's URL: from urls_ (*reused) when it is young enough and `fresh` is false, else
   // read with a GET; "" with *problem set when the Secret or its key cannot be read.
   std::string databaseUrl(const SchemaVersion& schemaVersion, bool fresh, bool* reused,

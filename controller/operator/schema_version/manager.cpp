@@ -81,7 +81,11 @@ Manager::Manager(kube::ClientConfig config, ManagerOptions options)
   drift_ = std::make_unique<DriftChecker>(DriftCheckerOptions{
       client_, schemaVersions_.get(),
       options_.readDatabaseHeads ? options_.readDatabaseHeads : readDatabaseHeads, clock_,
-      [this](const std::string& key) { queue_.add(key); }});
+      [this](const std::string& key) { queue_.add(key); },
+      [this](const std::string& key, DriftCheckResult result) {
+        const engine::LogFields fields = keyLogFields(key);
+        metrics_->recordDriftCheck(fields[0].second, fields[1].second, result);
+      }});
   ReconcilerSources sources{client_,     schemaVersions_.get(), jobs_.get(),
                             pods_.get(), events_.get(),         rfc3339Now};
   sources.metrics = metrics_.get();

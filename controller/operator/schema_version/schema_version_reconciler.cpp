@@ -90,10 +90,11 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
   } counted{reconciles_};
   const std::optional<nlohmann::json> object = sources_.schemaVersions->get(key);
   if (!object) {
-    // Deleted: its Jobs go with it (owner references); its metrics and schedules go here.
+    // Deleted: its Jobs go with it (owner references); its metrics and schedules go here, the
+    // schedule first (once unscheduled, no drift check counts into its metrics again).
     const engine::LogFields fields = keyLogFields(key);
-    if (sources_.metrics) sources_.metrics->removeSchemaVersion(fields[0].second, fields[1].second);
     if (sources_.drift) sources_.drift->unschedule(key);
+    if (sources_.metrics) sources_.metrics->removeSchemaVersion(fields[0].second, fields[1].second);
     if (sources_.transientBackoff) sources_.transientBackoff->reset(key);
     return {};
   }
@@ -125,13 +126,6 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
   if (sources_.drift) {
     sources_.drift->schedule(key, std::chrono::duration_cast<Duration>(sv.spec.driftCheckInterval));
     drift = sources_.drift->take(key, sv.status);
-  }
-  if (drift && sources_.metrics) {
-    const DriftCheckResult result = !drift->error.empty() ? DriftCheckResult::Failed
-                                    : sameRevisions(drift->heads, sv.status.currentRevisions)
-                                        ? DriftCheckResult::InSync
-                                        : DriftCheckResult::Drifted;
-    sources_.metrics->recordDriftCheck(sv.ns, sv.name, result);
   }
 
   const std::string jobName = currentMoveJobName(sv, drift);
