@@ -125,7 +125,7 @@ TEST(OperatorDecide, SteadyStateChangesNothing) {
     EXPECT_FALSE(d.createJob);
     EXPECT_TRUE(d.events.empty());
     EXPECT_EQ(d.status, settled);
-    EXPECT_FALSE(d.requeueAfter);  // the drift checker's next result brings it back
+    EXPECT_FALSE(d.requeueAfter);  // only a change or a drifted check brings it back
   }
 }
 

@@ -1,9 +1,8 @@
 // The drift checker on its own thread, against a fake Api and an informer over it, with an
 // injected reader of the version table: what each check observes, that an in-sync check is
 // counted but never handed to the reconciler, that the URL never shows, and that a result taken
-// after the object's recorded state moved is dropped. It runs in the
-// ThreadSanitizer pass (scripts/test.sh), with the reconciler's calls made from other threads
-// while checks run.
+// after the object's recorded state moved is dropped. It runs in the ThreadSanitizer pass
+// (scripts/test.sh), with the reconciler's calls made from other threads while checks run.
 #include <cpprest/asyncrt_utils.h>
 #include <gtest/gtest.h>
 

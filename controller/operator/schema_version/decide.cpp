@@ -488,8 +488,8 @@ Decision decide(const Observation& observed) {
       set(condition::kReconciling, false, "UpToDate", "");
       set(condition::kStalled, false, "UpToDate", "");
     }
-    // No requeue: the drift checker's result is what brings a settled object back, once per
-    // driftCheckInterval; a timer of its own would reconcile every object twice an interval.
+    // No requeue: a settled object comes back on a watch event or a drifted or failed drift
+    // check (an in-sync one ends in the checker); a timer would reconcile it every interval.
   } else if (attempted() && st.lastRun->outcome == "Transient" && observed.transientRetryIn) {
     // The move failed transiently and its backoff has not run out: wait, then recreate it.
     d.requeueAfter = observed.transientRetryIn;
