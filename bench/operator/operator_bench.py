@@ -353,8 +353,9 @@ class Controller:
         self.port = int(subprocess.check_output(
             [sys.executable, "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); "
              "print(s.getsockname()[1])"]))
-        self.log = open(os.path.join(tempfile.gettempdir(),
-                                     "retort-bench-controller-%s.log" % label), "w")
+        self.log_path = os.path.join(tempfile.gettempdir(),
+                                     "retort-bench-controller-%s.log" % label)
+        self.log = open(self.log_path, "w")
         command = [binary] + (["controller"] if kind == "retort" else []) + [
             "--kubeconfig", args.kubeconfig, "--namespace", NS,
             "--metrics-bind-address", "127.0.0.1:%d" % self.port,
@@ -370,6 +371,22 @@ class Controller:
 
     def scrape(self):
         return scrape(self.port)
+
+    def first_pass_phases(self):
+        """Retort logs its first pass in two lines, "caches synced" (the lists) and "first pass
+        done" (the queue drained), each with the seconds since the manager started."""
+        if self.kind != "retort":
+            return None
+        self.log.flush()
+        phases = {}
+        with open(self.log_path) as log:
+            for line in log:
+                for msg, key in (('msg="caches synced"', "cachesSyncedSeconds"),
+                                 ('msg="first pass done"', "firstPassDoneSeconds")):
+                    seconds = re.search(r" seconds=([0-9.]+)", line)
+                    if msg in line and seconds:
+                        phases[key] = float(seconds.group(1))
+        return phases
 
     def stop(self):
         self.process.terminate()
@@ -406,6 +423,8 @@ def measure_run(api, args, controller, heads, baseline, watch, changes=True):
     results = {"firstPassSeconds": round(wait_first_pass(controller, args), 2),
                "firstPassCpuSeconds": round(cpu_seconds(controller.pid), 2),
                "memoryKiBAfterFirstPass": memory(controller.pid)}
+    if controller.kind == "retort":
+        results["firstPassPhases"] = controller.first_pass_phases()
     time.sleep(max(0.0, args.settle - (time.monotonic() - started)))
     text = controller.scrape()
     if controller.kind == "retort":
@@ -479,6 +498,8 @@ FIGURES = [
     ("threads", ("memoryKiB", "Threads")),
     ("first pass (s)", ("firstPassSeconds",)),
     ("first pass CPU (s)", ("firstPassCpuSeconds",)),
+    ("of it: caches synced at (s)", ("firstPassPhases", "cachesSyncedSeconds")),
+    ("of it: queue drained at (s)", ("firstPassPhases", "firstPassDoneSeconds")),
     ("steady CPU (s per hour)", ("steadyCpuSecondsPerHour",)),
     ("API requests per object per hour", ("apiRequests", "perSchemaVersionPerHour")),
     ("spec change to Job p50 (ms)", ("specChangeToJobMs", "p50")),

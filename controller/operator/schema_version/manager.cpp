@@ -3,6 +3,8 @@
 #include <malloc.h>
 #include <unistd.h>
 
+#include <cstdio>
+
 #include "kube/micro_time.hpp"
 #include "operator/runtime/log_fields.hpp"
 #include "operator/schema_version/cache_transforms.hpp"
@@ -28,6 +30,12 @@ std::string rfc3339Now() {
   const std::string micro = kube::micro_time_now();
   const auto dot = micro.find('.');
   return dot == std::string::npos ? micro : micro.substr(0, dot) + "Z";
+}
+
+std::string secondsBetween(TimePoint from, TimePoint to) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", std::chrono::duration<double>(to - from).count());
+  return text;
 }
 
 // One line per failed reconcile (successes are the normal case and stay quiet).
@@ -148,6 +156,7 @@ void Manager::start() {
       options_.metricsBindAddress, [this](const MetricsSink& out) { metrics_->write(out); });
   healthEndpoint_ = std::make_unique<HealthEndpoint>(options_.healthProbeBindAddress,
                                                      [this] { return synced(); });
+  started_ = clock_->now();
   schemaVersions_->start();
   jobs_->start();
   pods_->start();
@@ -183,7 +192,12 @@ void Manager::startWorking() {
                         pods_->wait_for_sync(std::chrono::seconds(1)))) {
   }
   if (stopped_) return;
-  for (const std::string& key : schemaVersions_->keys()) queue_.add(key);
+  // The first pass in two lines (lists, then reconciles), so that a slow start says which half.
+  const std::vector<std::string> keys = schemaVersions_->keys();
+  engine::Log::info(kControllerLogger, "caches synced",
+                    {{"schemaVersions", std::to_string(keys.size())},
+                     {"seconds", secondsBetween(started_, clock_->now())}});
+  for (const std::string& key : keys) queue_.add(key);
   // The first lists were the peak: whole pages of parsed objects, copies handed to the handlers.
   // glibc keeps freed memory below an arena's top; give it back once, now that it is garbage.
   ::malloc_trim(0);
@@ -191,12 +205,22 @@ void Manager::startWorking() {
                                        [this](const ReconcileObservation& observation) {
                                          metrics_->observeReconcile(observation);
                                          logReconcile(observation);
+                                         noteFirstPass();
                                          if (options_.observer) options_.observer(observation);
                                        });
   workers_->start(options_.workers);
   drift_->start();
   working_ = true;
   metrics_->setLeader(true);
+}
+
+void Manager::noteFirstPass() {
+  if (firstPassDone_.load()) return;
+  const std::size_t reconciles = ++firstPassReconciles_;
+  if (queue_.length() != 0 || firstPassDone_.exchange(true)) return;
+  engine::Log::info(kControllerLogger, "first pass done",
+                    {{"reconciles", std::to_string(reconciles)},
+                     {"seconds", secondsBetween(started_, clock_->now())}});
 }
 
 void Manager::stopWorking() {

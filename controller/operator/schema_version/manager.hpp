@@ -6,6 +6,8 @@
 // lease stops them for good and calls onLeadershipLost (the CLI exits, to restart as a fresh
 // candidate). It also owns the metrics (served on /metrics), the probes (/healthz; /readyz
 // once the caches synced), the drift checker (runs while working) and the transient backoff.
+// The first pass is logged in two lines, "caches synced" and "first pass done" (when the work
+// queue first drains), each with the seconds since start().
 // stop() (on SIGTERM) stops work, releases the lease and joins everything.
 #pragma once
 
@@ -66,6 +68,7 @@ class Manager {
   void enqueueOwner(const nlohmann::json& object);
   void startWorking();
   void stopWorking();
+  void noteFirstPass();  // after each reconcile: logs once when the queue first drains
 
   kube::ClientConfig config_;
   ManagerOptions options_;
@@ -88,6 +91,9 @@ class Manager {
   std::mutex workMutex_;
   std::atomic<bool> working_{false};
   std::atomic<bool> stopped_{false};
+  TimePoint started_;  // start(): "caches synced" and "first pass done" count from here
+  std::atomic<std::size_t> firstPassReconciles_{0};
+  std::atomic<bool> firstPassDone_{false};
 };
 
 }  // namespace retort::op
