@@ -471,28 +471,4 @@ StoppedPostgres::~StoppedPostgres() {
   if (stopped_) start();
 }
 
-double apiserverWrites(const std::vector<std::vector<std::string>>& selectors) {
-  std::string body;
-  E2e::get().cluster->run_kubectl({"get", "--raw", "/metrics"}, &body);
-  double sum = 0;
-  std::istringstream lines(body);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("apiserver_request_total{", 0) != 0) continue;
-    bool write = false;
-    for (const char* verb : {"POST", "PUT", "PATCH", "DELETE", "APPLY"})
-      if (line.find(std::string("verb=\"") + verb + "\"") != std::string::npos) write = true;
-    if (!write) continue;
-    for (const auto& selector : selectors) {
-      bool matches = true;
-      for (const auto& label : selector)
-        if (line.find(label) == std::string::npos) matches = false;
-      if (matches) {
-        sum += std::stod(line.substr(line.rfind(' ') + 1));
-        break;
-      }
-    }
-  }
-  return sum;
-}
-
 }  // namespace retort::e2e

@@ -131,8 +131,4 @@ class StoppedPostgres {
   bool stopped_ = false;
 };
 
-// The sum of the kube-apiserver's apiserver_request_total over write verbs (POST, PUT, PATCH,
-// DELETE, APPLY) for series whose labels contain every item of one of `selectors`.
-double apiserverWrites(const std::vector<std::vector<std::string>>& selectors);
-
 }  // namespace retort::e2e
