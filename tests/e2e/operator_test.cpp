@@ -373,10 +373,9 @@ TEST(Operator, SteadyStateWritesNothingToTheApiServer) {
   OperatorProcess op(world.ns);
   createAndWaitReady(world, op, "sweetshop", "head");
   // What the operator writes, read from the objects themselves (the API server's request
-  // counters count every client of the shared cluster: the namespace cleanup of earlier tests and
-  // other controllers' Events made them move under this test): the SchemaVersion (any status
-  // write bumps its resourceVersion), the Jobs in its namespace, and the Events the operator
-  // reported there, each with its resourceVersion (a repeat updates the series).
+  // counters count every client of the shared cluster): the SchemaVersion (any status write
+  // bumps its resourceVersion), the Jobs in its namespace, and the Events the operator reported
+  // there, each with its resourceVersion (a repeat updates the series).
   const auto operatorWrites = [&] {
     std::string jobs;
     std::string events;
