@@ -381,10 +381,12 @@ class Controller:
         phases = {}
         with open(self.log_path) as log:
             for line in log:
+                seconds = re.search(r" seconds=([0-9.]+)", line)
+                if not seconds:
+                    continue
                 for msg, key in (('msg="caches synced"', "cachesSyncedSeconds"),
                                  ('msg="first pass done"', "firstPassDoneSeconds")):
-                    seconds = re.search(r" seconds=([0-9.]+)", line)
-                    if msg in line and seconds:
+                    if msg in line:
                         phases[key] = float(seconds.group(1))
         return phases
 
