@@ -6,6 +6,7 @@
 #include <cpprest/asyncrt_utils.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -217,9 +218,11 @@ TEST_F(DriftCheckerThreadTest, AnEarlierCheckScheduledWhileTheLoopSleepsWakesIt)
 // behind holds thousands, and a SIGTERM must not wait for them all.
 TEST(DriftCheckerStop, DoesNotWaitForTheRestOfABatch) {
   auto fake = std::make_shared<FakeApi>();
-  fake->put(kube::resources::secrets(), "shop", secret("db", url("in_sync")));
-  for (int i = 0; i < 40; ++i)
-    fake->put(kSchemaVersions, "shop", schemaVersion("slow-" + std::to_string(i), "db"));
+  for (int i = 0; i < 40; ++i) {  // each on a database of its own: a read per check
+    const std::string name = "slow-" + std::to_string(i);
+    fake->put(kube::resources::secrets(), "shop", secret(name, url(name)));
+    fake->put(kSchemaVersions, "shop", schemaVersion(name, name));
+  }
   kube::InformerOptions informerOptions;
   informerOptions.resource = kSchemaVersions;
   informerOptions.ns = "shop";
@@ -313,6 +316,53 @@ TEST(DriftCheckerSecretReuse, OneGetPerSecretUntilItFailsOrAgesOut) {
   clock->advance(kSecretReuse);
   checkBoth();
   EXPECT_EQ(getsSoFar(), afterRotation + 1);
+  informer.stop();
+}
+
+// Objects on one database share its read: a batch connects to each database once, and an object
+// whose database a batch reads is checked with it, before its own time if need be, so a
+// database costs one connection per interval however many objects name it.
+TEST(DriftCheckerSharedDatabase, OneReadPerDatabaseAndItsObjectsCheckedTogether) {
+  auto fake = std::make_shared<FakeApi>();
+  fake->put(kube::resources::secrets(), "shop", secret("db-a", url("shared")));
+  fake->put(kube::resources::secrets(), "shop", secret("db-b", url("shared")));
+  fake->put(kube::resources::secrets(), "shop", secret("db-c", url("other")));
+  for (const char* name : {"a", "b", "c"})
+    fake->put(kSchemaVersions, "shop", schemaVersion(name, std::string("db-") + name));
+  kube::InformerOptions informerOptions;
+  informerOptions.resource = kSchemaVersions;
+  informerOptions.ns = "shop";
+  kube::Informer informer(fake, informerOptions);
+  informer.start();
+  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(30)));
+
+  auto clock = std::make_shared<FakeClock>();
+  std::vector<std::string> reads;  // the database names readHeads was asked for
+  std::map<std::string, int> checks;
+  DriftCheckerOptions options;
+  options.client = fake;
+  options.schemaVersions = &informer;
+  options.clock = clock;
+  options.readHeads = [&](const std::string& databaseUrl) -> std::vector<std::string> {
+    reads.push_back(databaseUrl.substr(databaseUrl.rfind('/') + 1));
+    return {"a1"};
+  };
+  options.count = [&](const std::string& key, DriftCheckResult) { ++checks[key]; };
+  DriftChecker checker(std::move(options));
+  checker.schedule("shop/a", std::chrono::seconds(60));
+  checker.schedule("shop/b", std::chrono::seconds(600));
+  checker.schedule("shop/c", std::chrono::seconds(600));
+
+  clock->advance(std::chrono::seconds(600));  // every first check is due
+  checker.runDueChecks();
+  std::sort(reads.begin(), reads.end());
+  EXPECT_EQ(reads, (std::vector<std::string>{"other", "shared"}));
+  EXPECT_EQ(checks, (std::map<std::string, int>{{"shop/a", 1}, {"shop/b", 1}, {"shop/c", 1}}));
+
+  clock->advance(std::chrono::seconds(60));  // a's time: b is on its database, c is not
+  checker.runDueChecks();
+  EXPECT_EQ(reads, (std::vector<std::string>{"other", "shared", "shared"}));
+  EXPECT_EQ(checks, (std::map<std::string, int>{{"shop/a", 2}, {"shop/b", 2}, {"shop/c", 1}}));
   informer.stop();
 }
 

@@ -1,6 +1,8 @@
 #include "operator/schema_version/drift_checker.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/util/log.hpp"
@@ -78,38 +80,47 @@ std::optional<DriftObservation> DriftChecker::take(const std::string& key,
   return std::move(result.observation);
 }
 
-DriftChecker::Result DriftChecker::check(const std::string& key) {
+DriftChecker::Result DriftChecker::check(const std::string& key, BatchReads& reads) {
   const std::optional<nlohmann::json> object = options_.schemaVersions->get(key);
   if (!object) throw std::out_of_range("gone");
   const SchemaVersion sv = schemaVersionFromJson(*object);  // SpecError: the reconciler says it
   if (sv.status.lastRun && sv.status.lastRun->outcome == "Running")
     throw std::out_of_range("a run is in progress");
   const std::string basis = driftBasis(sv.status);
-  const auto failed = [&](std::string problem) {
-    return Result{{{}, std::move(problem)}, basis, DriftCheckResult::Failed};
-  };
   std::string problem;
   bool reused = false;
+  std::size_t database = 0;
   for (bool fresh : {false, true}) {
     const std::string url = databaseUrl(sv, fresh, &reused, &problem);
-    if (url.empty()) return failed(problem);
-    try {
-      std::vector<std::string> heads = options_.readHeads(url);
-      const DriftCheckResult kind = sameRevisions(heads, sv.status.currentRevisions)
+    if (url.empty()) break;
+    database = std::hash<std::string>{}(url);
+    const HeadsRead& read = readOnce(url, reads);
+    if (read.problem.empty()) {
+      const DriftCheckResult kind = sameRevisions(read.heads, sv.status.currentRevisions)
                                         ? DriftCheckResult::InSync
                                         : DriftCheckResult::Drifted;
-      return {{std::move(heads), ""}, basis, kind};
-    } catch (const std::exception& error) {
-      // The engine masks passwords in its messages; the URL itself must not appear either.
-      std::string message = error.what();
-      for (auto at = message.find(url); at != std::string::npos; at = message.find(url))
-        message.replace(at, url.size(), "(database URL)");
-      problem = "reading the version table: " + message;
+      return {{read.heads, ""}, basis, kind, database};
     }
+    problem = read.problem;
     // A reused URL failed: the Secret may have changed since; read it again and retry once.
     if (!reused) break;
   }
-  return failed(problem);
+  return {{{}, std::move(problem)}, basis, DriftCheckResult::Failed, database};
+}
+
+const DriftChecker::HeadsRead& DriftChecker::readOnce(const std::string& url, BatchReads& reads) {
+  const auto [it, inserted] = reads.try_emplace(url);
+  if (!inserted) return it->second;
+  try {
+    it->second.heads = options_.readHeads(url);
+  } catch (const std::exception& error) {
+    // The engine masks passwords in its messages; the URL itself must not appear either.
+    std::string message = error.what();
+    for (auto at = message.find(url); at != std::string::npos; at = message.find(url))
+      message.replace(at, url.size(), "(database URL)");
+    it->second.problem = "reading the version table: " + message;
+  }
+  return it->second;
 }
 
 std::string DriftChecker::databaseUrl(const SchemaVersion& sv, bool fresh, bool* reused,
@@ -137,12 +148,17 @@ void DriftChecker::runDueChecks() {
     // URLs of Secrets no check used for a while (an object deleted or pointed elsewhere).
     std::erase_if(urls_,
                   [&](const auto& entry) { return now - entry.second.readAt >= kSecretReuse; });
+    // The databases this batch reads, and with them every object last seen on one of them.
+    std::unordered_set<std::size_t> databases;
+    for (const auto& [key, entry] : schedule_)
+      if (entry.due <= now && entry.database != 0) databases.insert(entry.database);
     for (auto& [key, entry] : schedule_) {
-      if (entry.due > now) continue;
+      if (entry.due > now && !databases.count(entry.database)) continue;
       due.push_back(key);
       entry.due = now + entry.interval;
     }
   }
+  BatchReads reads;
   for (const std::string& key : due) {
     {
       // A batch can hold thousands of checks (10,000 objects that fell behind): stop() must not
@@ -152,7 +168,7 @@ void DriftChecker::runDueChecks() {
     }
     Result result;
     try {
-      result = check(key);
+      result = check(key, reads);
     } catch (const std::out_of_range&) {
       continue;  // gone (its delete unschedules it) or busy: next interval
     } catch (const std::exception& error) {
@@ -163,7 +179,9 @@ void DriftChecker::runDueChecks() {
     }
     {
       std::lock_guard lock(mutex_);
-      if (!schedule_.count(key)) continue;  // unscheduled while we read
+      const auto entry = schedule_.find(key);
+      if (entry == schedule_.end()) continue;  // unscheduled while we read
+      entry->second.database = result.database;
       if (options_.count) options_.count(key, result.kind);
       if (result.kind == DriftCheckResult::InSync) continue;  // what the status already says
       results_[key] = std::move(result);

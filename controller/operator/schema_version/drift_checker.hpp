@@ -12,8 +12,13 @@
 // reconcile. A drifted or failed one waits for the reconciler, which the checker wakes by
 // enqueueing the key; take() hands it over once. A result taken after the object's recorded
 // state moved on (a run finished meanwhile) is stale: take() drops it. Objects whose last run is
-// still going are not checked (a migration in progress is no drift). The URL is never logged or
-// kept.
+// still going are not checked (a migration in progress is no drift). Checks of objects on one
+// database share its read: the checks due together (a batch) read each database once, and a
+// batch takes in every other object whose last check used a database the batch reads, so once
+// each object has been checked a database costs one connection per interval, not one per
+// object (the connection, a backend started by the server, is most of a check's cost); an
+// object is never checked later than its interval, sometimes earlier. The URL is never logged
+// or kept beyond the Secret reuse.
 #pragma once
 
 #include <condition_variable>
@@ -69,17 +74,27 @@ class DriftChecker {
   struct Entry {
     Duration interval{};
     TimePoint due{};
+    std::size_t database = 0;  // hash of the URL its last check read; 0 before the first
   };
   struct Result {
     DriftObservation observation;
     std::string basis;
     DriftCheckResult kind = DriftCheckResult::InSync;
+    std::size_t database = 0;
   };
+  // A batch's reads of the version table, by URL: the heads, or the problem reading them.
+  struct HeadsRead {
+    std::vector<std::string> heads;
+    std::string problem;
+  };
+  using BatchReads = std::map<std::string, HeadsRead>;
   struct ReusedUrl {
     std::string url;
     TimePoint readAt{};
   };
-  Result check(const std::string& key);
+  Result check(const std::string& key, BatchReads& reads);
+  // The database's read in this batch, made with readHeads the first time it is asked for.
+  const HeadsRead& readOnce(const std::string& url, BatchReads& reads);
   // The Secret's URL: from urls_ (*reused) when it is young enough and `fresh` is false, else
   // read with a GET; "" with *problem set when the Secret or its key cannot be read.
   std::string databaseUrl(const SchemaVersion& schemaVersion, bool fresh, bool* reused,
