@@ -60,6 +60,18 @@ std::string url(const std::string& database) {
   return std::string("postgresql://app:") + kPassword + "@db.shop/" + database;
 }
 
+// An informer over the fake's SchemaVersions in "shop", synced; null if it did not sync.
+std::unique_ptr<kube::Informer> syncedInformer(const std::shared_ptr<FakeApi>& fake) {
+  kube::InformerOptions options;
+  options.resource = kSchemaVersions;
+  options.ns = "shop";
+  auto informer = std::make_unique<kube::Informer>(fake, options);
+  informer->start();
+  if (informer->wait_for_sync(std::chrono::seconds(30))) return informer;
+  informer->stop();
+  return nullptr;
+}
+
 class DriftCheckerThreadTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -72,12 +84,8 @@ class DriftCheckerThreadTest : public ::testing::Test {
                                                           {"down", "db-down"},
                                                           {"no-secret", "db-missing"}})
       fake->put(kSchemaVersions, "shop", schemaVersion(name, secretName));
-    kube::InformerOptions options;
-    options.resource = kSchemaVersions;
-    options.ns = "shop";
-    informer = std::make_unique<kube::Informer>(fake, options);
-    informer->start();
-    ASSERT_TRUE(informer->wait_for_sync(std::chrono::seconds(30)));
+    informer = syncedInformer(fake);
+    ASSERT_TRUE(informer);
 
     DriftCheckerOptions drift;
     drift.client = fake;
@@ -223,17 +231,13 @@ TEST(DriftCheckerStop, DoesNotWaitForTheRestOfABatch) {
     fake->put(kube::resources::secrets(), "shop", secret(name, url(name)));
     fake->put(kSchemaVersions, "shop", schemaVersion(name, name));
   }
-  kube::InformerOptions informerOptions;
-  informerOptions.resource = kSchemaVersions;
-  informerOptions.ns = "shop";
-  kube::Informer informer(fake, informerOptions);
-  informer.start();
-  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(30)));
+  const std::unique_ptr<kube::Informer> informer = syncedInformer(fake);
+  ASSERT_TRUE(informer);
 
   std::atomic<int> reads{0};
   DriftCheckerOptions options;
   options.client = fake;
-  options.schemaVersions = &informer;
+  options.schemaVersions = informer.get();
   options.clock = std::make_shared<SteadyClock>();
   options.readHeads = [&](const std::string&) -> std::vector<std::string> {
     ++reads;
@@ -248,7 +252,7 @@ TEST(DriftCheckerStop, DoesNotWaitForTheRestOfABatch) {
   ASSERT_TRUE(eventually([&] { return reads.load() > 0; }));
   slow.stop();
   EXPECT_LT(reads.load(), 10);  // the batch held 40 checks of 50 ms each
-  informer.stop();
+  informer->stop();
 }
 
 // Steady checks reuse the URL a GET returned (one GET per Secret per kSecretReuse, not one per
@@ -258,19 +262,15 @@ TEST(DriftCheckerSecretReuse, OneGetPerSecretUntilItFailsOrAgesOut) {
   fake->put(kube::resources::secrets(), "shop", secret("db", url("old")));
   fake->put(kSchemaVersions, "shop", schemaVersion("shop-a", "db"));
   fake->put(kSchemaVersions, "shop", schemaVersion("shop-b", "db"));
-  kube::InformerOptions informerOptions;
-  informerOptions.resource = kSchemaVersions;
-  informerOptions.ns = "shop";
-  kube::Informer informer(fake, informerOptions);
-  informer.start();
-  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(30)));
+  const std::unique_ptr<kube::Informer> informer = syncedInformer(fake);
+  ASSERT_TRUE(informer);
 
   auto clock = std::make_shared<FakeClock>();
   std::mutex mutex;
   std::vector<std::string> reads;  // the database names readHeads was asked for
   DriftCheckerOptions options;
   options.client = fake;
-  options.schemaVersions = &informer;
+  options.schemaVersions = informer.get();
   options.clock = clock;
   options.readHeads = [&](const std::string& databaseUrl) -> std::vector<std::string> {
     std::lock_guard lock(mutex);
@@ -316,7 +316,7 @@ TEST(DriftCheckerSecretReuse, OneGetPerSecretUntilItFailsOrAgesOut) {
   clock->advance(kSecretReuse);
   checkBoth();
   EXPECT_EQ(getsSoFar(), afterRotation + 1);
-  informer.stop();
+  informer->stop();
 }
 
 // Objects on one database share its read: a batch connects to each database once, and an object
@@ -329,19 +329,15 @@ TEST(DriftCheckerSharedDatabase, OneReadPerDatabaseAndItsObjectsCheckedTogether)
   fake->put(kube::resources::secrets(), "shop", secret("db-c", url("other")));
   for (const char* name : {"a", "b", "c"})
     fake->put(kSchemaVersions, "shop", schemaVersion(name, std::string("db-") + name));
-  kube::InformerOptions informerOptions;
-  informerOptions.resource = kSchemaVersions;
-  informerOptions.ns = "shop";
-  kube::Informer informer(fake, informerOptions);
-  informer.start();
-  ASSERT_TRUE(informer.wait_for_sync(std::chrono::seconds(30)));
+  const std::unique_ptr<kube::Informer> informer = syncedInformer(fake);
+  ASSERT_TRUE(informer);
 
   auto clock = std::make_shared<FakeClock>();
   std::vector<std::string> reads;  // the database names readHeads was asked for
   std::map<std::string, int> checks;
   DriftCheckerOptions options;
   options.client = fake;
-  options.schemaVersions = &informer;
+  options.schemaVersions = informer.get();
   options.clock = clock;
   options.readHeads = [&](const std::string& databaseUrl) -> std::vector<std::string> {
     reads.push_back(databaseUrl.substr(databaseUrl.rfind('/') + 1));
@@ -363,7 +359,7 @@ TEST(DriftCheckerSharedDatabase, OneReadPerDatabaseAndItsObjectsCheckedTogether)
   checker.runDueChecks();
   EXPECT_EQ(reads, (std::vector<std::string>{"other", "shared", "shared"}));
   EXPECT_EQ(checks, (std::map<std::string, int>{{"shop/a", 2}, {"shop/b", 2}, {"shop/c", 1}}));
-  informer.stop();
+  informer->stop();
 }
 
 }  // namespace
