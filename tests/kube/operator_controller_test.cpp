@@ -339,8 +339,10 @@ struct FrozenCacheReconciler {
       : schemaVersions(informer(client, ns, op::schemaVersionResource())),
         jobs(informer(client, ns, kube::resources::jobs())),
         pods(informer(client, ns, kube::resources::pods())),
-        reconciler({client, schemaVersions.get(), jobs.get(), pods.get(), nullptr,
-                    [] { return std::string("2026-11-30T00:00:10Z"); }}) {
+        reconciler(
+            {client, schemaVersions.get(), jobs.get(), pods.get(), nullptr,
+             [] { return std::string("2026-11-30T00:00:10Z"); },
+             std::make_shared<op::SecretUrls>(client, std::make_shared<op::SteadyClock>())}) {
     for (kube::Informer* cache : {schemaVersions.get(), jobs.get(), pods.get()}) {
       cache->start();
       synced = cache->wait_for_sync(std::chrono::seconds(30)) && synced;

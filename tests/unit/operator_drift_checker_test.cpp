@@ -88,7 +88,6 @@ class DriftCheckerThreadTest : public ::testing::Test {
     ASSERT_TRUE(informer);
 
     DriftCheckerOptions drift;
-    drift.client = fake;
     drift.schemaVersions = informer.get();
     drift.readHeads = [](const std::string& databaseUrl) -> std::vector<std::string> {
       if (databaseUrl == url("in_sync")) return {"a1"};
@@ -96,6 +95,7 @@ class DriftCheckerThreadTest : public ::testing::Test {
       throw std::runtime_error("could not connect to " + databaseUrl);
     };
     drift.clock = std::make_shared<SteadyClock>();
+    drift.secrets = std::make_shared<SecretUrls>(fake, drift.clock);
     drift.enqueue = [this](const std::string& key) {
       std::lock_guard lock(mutex);
       woken.insert(key);
@@ -236,9 +236,9 @@ TEST(DriftCheckerStop, DoesNotWaitForTheRestOfABatch) {
 
   std::atomic<int> reads{0};
   DriftCheckerOptions options;
-  options.client = fake;
-  options.schemaVersions = informer.get();
   options.clock = std::make_shared<SteadyClock>();
+  options.secrets = std::make_shared<SecretUrls>(fake, options.clock);
+  options.schemaVersions = informer.get();
   options.readHeads = [&](const std::string&) -> std::vector<std::string> {
     ++reads;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -269,7 +269,7 @@ TEST(DriftCheckerSecretReuse, OneGetPerSecretUntilItFailsOrAgesOut) {
   std::mutex mutex;
   std::vector<std::string> reads;  // the database names readHeads was asked for
   DriftCheckerOptions options;
-  options.client = fake;
+  options.secrets = std::make_shared<SecretUrls>(fake, clock);
   options.schemaVersions = informer.get();
   options.clock = clock;
   options.readHeads = [&](const std::string& databaseUrl) -> std::vector<std::string> {
@@ -336,7 +336,7 @@ TEST(DriftCheckerSharedDatabase, OneReadPerDatabaseAndItsObjectsCheckedTogether)
   std::vector<std::string> reads;  // the database names readHeads was asked for
   std::map<std::string, int> checks;
   DriftCheckerOptions options;
-  options.client = fake;
+  options.secrets = std::make_shared<SecretUrls>(fake, clock);
   options.schemaVersions = informer.get();
   options.clock = clock;
   options.readHeads = [&](const std::string& databaseUrl) -> std::vector<std::string> {

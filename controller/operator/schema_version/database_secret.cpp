@@ -8,10 +8,6 @@
 
 namespace retort::op {
 
-DatabaseSecret readDatabaseSecret(const kube::Api& api, const SchemaVersion& sv) {
-  return readSecretUrl(api, sv.ns, sv.spec.database, "spec.database");
-}
-
 DatabaseSecret readSecretUrl(const kube::Api& api, const std::string& ns, const SecretKeyRef& ref,
                              const std::string& field) {
   const std::string& name = ref.name;

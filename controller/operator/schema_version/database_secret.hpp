@@ -1,8 +1,8 @@
-// The database's connection URI, read from the Secret the SchemaVersion names
-// (spec.database.secretRef): by the drift checker before it reads the version table, and by the
-// reconciler before it starts a move, so that a missing Secret or key is reported in status
-// instead of as a pod that cannot start. `problem` says what is missing in words that name the
-// Secret and key but never carry the URI.
+// A database's connection URI, read from a Secret's key (spec.database.secretRef,
+// spec.rehearsal.scratchDatabase) with one GET: what SecretUrls (secret_urls.hpp) does when it
+// keeps no young URL, for the drift checker and for the reconciler before it starts a move, so
+// that a missing Secret or key is reported in status instead of as a pod that cannot start.
+// `problem` says what is missing in words that name the Secret and key but never carry the URI.
 #pragma once
 
 #include <string>
@@ -18,10 +18,7 @@ struct DatabaseSecret {
   bool missing = false;  // the Secret or its key does not exist (not a failed request)
 };
 
-DatabaseSecret readDatabaseSecret(const kube::Api& api, const SchemaVersion& schemaVersion);
-
-// The same for any Secret key holding a URL (the rehearsal's scratch server); `field` is the
-// spec path of the reference, for the problem's wording ("spec.rehearsal.scratchDatabase").
+// `field` is the spec path of the reference, for the problem's wording ("spec.database").
 DatabaseSecret readSecretUrl(const kube::Api& api, const std::string& ns, const SecretKeyRef& ref,
                              const std::string& field);
 

@@ -16,11 +16,6 @@ bool isFinalOutcome(const std::string& outcome) {
   return outcome != "Running" && outcome != "Transient" && !outcome.empty();
 }
 
-bool isSuccessOutcome(const std::string& outcome) {
-  return outcome == "Succeeded" || outcome == "NothingToDo" || outcome == "Planned" ||
-         outcome == "Rehearsed";
-}
-
 struct ConditionSetter {
   SchemaVersionStatus& status;
   std::int64_t generation;
@@ -265,6 +260,11 @@ void waitOnGate(Decision& d, ConditionSetter& set, const ClosedGate& closed,
 }
 
 }  // namespace
+
+bool isSuccessOutcome(const std::string& outcome) {
+  return outcome == "Succeeded" || outcome == "NothingToDo" || outcome == "Planned" ||
+         outcome == "Rehearsed";
+}
 
 MoveJobNames moveJobNames(const SchemaVersion& sv, const std::vector<std::string>& from,
                           std::int64_t planAttempt) {

@@ -100,6 +100,9 @@ std::vector<std::string> startingRevisions(const SchemaVersion& schemaVersion,
 std::string currentMoveJobName(const SchemaVersion& schemaVersion,
                                const std::optional<DriftObservation>& drift);
 
+// A run's outcome (status.lastRun.outcome) that left the database where it was asked to be.
+bool isSuccessOutcome(const std::string& outcome);
+
 // How long to wait before recreating the Job of a move after its (attempt+1)-th transient
 // failure: 30 s doubling to 16 min.
 Duration transientRetryDelay(int attempt);

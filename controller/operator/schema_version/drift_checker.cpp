@@ -7,7 +7,6 @@
 
 #include "engine/util/log.hpp"
 #include "operator/runtime/log_fields.hpp"
-#include "operator/schema_version/database_secret.hpp"
 #include "operator/schema_version/drift_schedule.hpp"
 #include "operator/schema_version/metric_values.hpp"
 
@@ -88,11 +87,15 @@ DriftChecker::Result DriftChecker::check(const std::string& key, BatchReads& rea
     throw std::out_of_range("a run is in progress");
   const std::string basis = driftBasis(sv.status);
   std::string problem;
-  bool reused = false;
   std::size_t database = 0;
   for (bool fresh : {false, true}) {
-    const std::string url = databaseUrl(sv, fresh, &reused, &problem);
-    if (url.empty()) break;
+    const SecretUrls::Read secret =
+        options_.secrets->read(sv.ns, sv.spec.database, "spec.database", fresh);
+    if (!secret.secret.problem.empty()) {
+      problem = secret.secret.problem;
+      break;
+    }
+    const std::string& url = secret.secret.url;
     database = std::hash<std::string>{}(url);
     const HeadsRead& read = readOnce(url, reads);
     if (read.problem.empty()) {
@@ -103,7 +106,7 @@ DriftChecker::Result DriftChecker::check(const std::string& key, BatchReads& rea
     }
     problem = read.problem;
     // A reused URL failed: the Secret may have changed since; read it again and retry once.
-    if (!reused) break;
+    if (!secret.reused) break;
   }
   return {{{}, std::move(problem)}, basis, DriftCheckResult::Failed, database};
 }
@@ -123,31 +126,11 @@ const DriftChecker::HeadsRead& DriftChecker::readOnce(const std::string& url, Ba
   return it->second;
 }
 
-std::string DriftChecker::databaseUrl(const SchemaVersion& sv, bool fresh, bool* reused,
-                                      std::string* problem) {
-  const std::string key = sv.ns + "/" + sv.spec.database.name + "/" + sv.spec.database.key;
-  const TimePoint now = options_.clock->now();
-  const auto found = urls_.find(key);
-  *reused = !fresh && found != urls_.end() && now - found->second.readAt < kSecretReuse;
-  if (*reused) return found->second.url;
-  const DatabaseSecret secret = readDatabaseSecret(*options_.client, sv);
-  if (!secret.problem.empty()) {
-    urls_.erase(key);
-    *problem = secret.problem;
-    return "";
-  }
-  urls_[key] = {secret.url, now};
-  return secret.url;
-}
-
 void DriftChecker::runDueChecks() {
   std::vector<std::string> due;
   {
     std::lock_guard lock(mutex_);
     const TimePoint now = options_.clock->now();
-    // URLs of Secrets no check used for a while (an object deleted or pointed elsewhere).
-    std::erase_if(urls_,
-                  [&](const auto& entry) { return now - entry.second.readAt >= kSecretReuse; });
     // The databases this batch reads, and with them every object last seen on one of them.
     std::unordered_set<std::size_t> databases;
     for (const auto& [key, entry] : schedule_)
@@ -158,6 +141,8 @@ void DriftChecker::runDueChecks() {
       entry.due = now + entry.interval;
     }
   }
+  // URLs of Secrets no check used for a while (an object deleted or pointed elsewhere).
+  options_.secrets->prune();
   BatchReads reads;
   for (const std::string& key : due) {
     {

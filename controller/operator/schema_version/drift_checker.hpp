@@ -2,23 +2,20 @@
 // a reconcile worker. Each scheduled SchemaVersion is checked every interval (its spec's
 // driftCheckInterval), the first time at a hash-based offset into the interval
 // (drift_schedule.hpp). A check reads the object from the informer's cache, the referenced
-// Secret through the API and the database's heads (an injectable reader: readDatabaseHeads in
-// production). Secrets are never listed or watched (the RBAC grants `get` only); the URL a GET
-// returned is reused for the checks of the next kSecretReuse, and read again at once when a
-// check with it fails (a rotated password), so a steady state costs the API server one GET per
-// Secret per kSecretReuse instead of one per check. A move always reads the Secret afresh. Every
-// check is counted (options.count, the metric). One that finds the heads the status records (in
-// sync) leaves the reconciler nothing to do and is not handed over: a steady object costs no
-// reconcile. A drifted or failed one waits for the reconciler, which the checker wakes by
-// enqueueing the key; take() hands it over once. A result taken after the object's recorded
-// state moved on (a run finished meanwhile) is stale: take() drops it. Objects whose last run is
-// still going are not checked (a migration in progress is no drift). Checks of objects on one
-// database share its read: the checks due together (a batch) read each database once, and a
-// batch takes in every other object whose last check used a database the batch reads, so once
-// each object has been checked a database costs one connection per interval, not one per
-// object (the connection, a backend started by the server, is most of a check's cost); an
-// object is never checked later than its interval, sometimes earlier. The URL is never logged
-// or kept beyond the Secret reuse.
+// Secret's URL from the URLs kept (secret_urls.hpp: one GET per Secret per kSecretReuse; read
+// again at once when a check with a kept URL fails, a rotated password) and the database's heads
+// (an injectable reader: readDatabaseHeads in production). Every check is counted (options.count,
+// the metric). One that finds the heads the status records (in sync) leaves the reconciler nothing
+// to do and is not handed over: a steady object costs no reconcile. A drifted or failed one waits
+// for the reconciler, which the checker wakes by enqueueing the key; take() hands it over once. A
+// result taken after the object's recorded state moved on (a run finished meanwhile) is stale:
+// take() drops it. Objects whose last run is still going are not checked (a migration in progress
+// is no drift). Checks of objects on one database share its read: the checks due together (a batch)
+// read each database once, and a batch takes in every other object whose last check used a database
+// the batch reads, so once each object has been checked a database costs one connection per
+// interval, not one per object (the connection, a backend started by the server, is most of a
+// check's cost); an object is never checked later than its interval, sometimes earlier. The URL is
+// never logged.
 #pragma once
 
 #include <condition_variable>
@@ -35,13 +32,12 @@
 #include "operator/runtime/clock.hpp"
 #include "operator/schema_version/decide.hpp"
 #include "operator/schema_version/schema_version_series.hpp"
+#include "operator/schema_version/secret_urls.hpp"
 
 namespace retort::op {
 
-inline constexpr std::chrono::hours kSecretReuse{1};
-
 struct DriftCheckerOptions {
-  std::shared_ptr<const kube::Api> client;  // ApiClient; a fake in the unit tests
+  std::shared_ptr<SecretUrls> secrets;  // shared with the reconciler
   const kube::Informer* schemaVersions = nullptr;
   std::function<std::vector<std::string>(const std::string& url)> readHeads;
   std::shared_ptr<const Clock> clock;
@@ -88,17 +84,9 @@ class DriftChecker {
     std::string problem;
   };
   using BatchReads = std::map<std::string, HeadsRead>;
-  struct ReusedUrl {
-    std::string url;
-    TimePoint readAt{};
-  };
   Result check(const std::string& key, BatchReads& reads);
   // The database's read in this batch, made with readHeads the first time it is asked for.
   const HeadsRead& readOnce(const std::string& url, BatchReads& reads);
-  // The Secret's URL: from urls_ (*reused) when it is young enough and `fresh` is false, else
-  // read with a GET; "" with *problem set when the Secret or its key cannot be read.
-  std::string databaseUrl(const SchemaVersion& schemaVersion, bool fresh, bool* reused,
-                          std::string* problem);
   void loop();
 
   DriftCheckerOptions options_;
@@ -106,7 +94,6 @@ class DriftChecker {
   std::condition_variable cv_;
   std::map<std::string, Entry> schedule_;
   std::map<std::string, Result> results_;
-  std::map<std::string, ReusedUrl> urls_;  // by namespace/Secret/key; the checker's thread only
   bool stopping_ = false;
   // When the loop wakes next by itself (max: only when notified; min: it is not waiting and
   // looks at the schedule again before it does). schedule() wakes it only for an earlier due

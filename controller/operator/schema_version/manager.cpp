@@ -86,8 +86,9 @@ Manager::Manager(kube::ClientConfig config, ManagerOptions options)
   metrics_ = std::make_unique<ControllerMetrics>();
   queue_.setObserver(metrics_.get());
   transientBackoff_ = std::make_unique<TransientBackoff>(clock_);
+  secrets_ = std::make_shared<SecretUrls>(client_, clock_);
   drift_ = std::make_unique<DriftChecker>(DriftCheckerOptions{
-      client_, schemaVersions_.get(),
+      secrets_, schemaVersions_.get(),
       options_.readDatabaseHeads ? options_.readDatabaseHeads : readDatabaseHeads, clock_,
       [this](const std::string& key) { queue_.add(key); },
       [this](const std::string& key, DriftCheckResult result) {
@@ -95,7 +96,8 @@ Manager::Manager(kube::ClientConfig config, ManagerOptions options)
         metrics_->recordDriftCheck(fields[0].second, fields[1].second, result);
       }});
   ReconcilerSources sources{client_,     schemaVersions_.get(), jobs_.get(),
-                            pods_.get(), events_.get(),         rfc3339Now};
+                            pods_.get(), events_.get(),         rfc3339Now,
+                            secrets_};
   sources.metrics = metrics_.get();
   sources.drift = drift_.get();
   sources.transientBackoff = transientBackoff_.get();

@@ -81,6 +81,7 @@ class Manager {
   std::unique_ptr<kube::EventRecorder> events_;
   std::unique_ptr<ControllerMetrics> metrics_;
   std::unique_ptr<TransientBackoff> transientBackoff_;
+  std::shared_ptr<SecretUrls> secrets_;
   std::unique_ptr<DriftChecker> drift_;
   std::unique_ptr<MetricsEndpoint> metricsEndpoint_;
   std::unique_ptr<HealthEndpoint> healthEndpoint_;

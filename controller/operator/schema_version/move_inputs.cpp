@@ -4,17 +4,21 @@
 #include <vector>
 
 #include "kube/api_error.hpp"
-#include "operator/schema_version/database_secret.hpp"
 
 namespace retort::op {
 
-std::optional<MoveRefusal> checkMoveInputs(const kube::Api& api, const SchemaVersion& sv,
-                                           MoveJob job) {
-  const DatabaseSecret secret = readDatabaseSecret(api, sv);
+std::optional<MoveRefusal> checkMoveInputs(const kube::Api& api, SecretUrls& secrets,
+                                           const SchemaVersion& sv, MoveJob job) {
+  // After a failed run the Secret may be what failed it: no URL kept stands in for it then.
+  const bool fresh = sv.status.lastRun && !isSuccessOutcome(sv.status.lastRun->outcome);
+  const DatabaseSecret secret =
+      secrets.read(sv.ns, sv.spec.database, "spec.database", fresh).secret;
   if (secret.missing) return MoveRefusal{"DatabaseSecretMissing", secret.problem, false};
   if (job == MoveJob::Rehearse) {
-    const DatabaseSecret scratch = readSecretUrl(api, sv.ns, sv.spec.rehearsal.scratchDatabase,
-                                                 "spec.rehearsal.scratchDatabase");
+    const DatabaseSecret scratch =
+        secrets
+            .read(sv.ns, sv.spec.rehearsal.scratchDatabase, "spec.rehearsal.scratchDatabase", fresh)
+            .secret;
     if (scratch.missing) return MoveRefusal{"ScratchSecretMissing", scratch.problem, false};
   }
   const std::vector<std::string>& configMaps = sv.spec.migrations.configMaps;

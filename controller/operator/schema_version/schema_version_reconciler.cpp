@@ -156,7 +156,7 @@ ReconcileResult SchemaVersionReconciler::reconcile(const std::string& key) {
   // A move about to start: what its pod mounts must exist, or the pod would wait on it for
   // nothing.
   if (decision.createJob) {
-    if (auto refusal = checkMoveInputs(*sources_.client, sv, decision.job)) {
+    if (auto refusal = checkMoveInputs(*sources_.client, *sources_.secrets, sv, decision.job)) {
       observation.moveRefused = std::move(refusal);
       decision = decide(observation);
     }

@@ -36,6 +36,7 @@ struct ReconcilerSources {
   const kube::Informer* pods = nullptr;
   kube::EventRecorder* events = nullptr;         // null: no Events
   std::function<std::string()> now;              // RFC 3339
+  std::shared_ptr<SecretUrls> secrets;           // shared with the drift checker
   ControllerMetrics* metrics = nullptr;          // null: no metrics
   DriftChecker* drift = nullptr;                 // null: no drift checks
   TransientBackoff* transientBackoff = nullptr;  // null: always 30 s
