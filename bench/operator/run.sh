@@ -29,8 +29,13 @@ kubeconfig=$("$root/tests/cluster/cluster.sh" up "$cluster" | tail -n 1)
 # 1,000 databases take a while to create with fsync on; durability is not what is measured.
 pg_uri=${RETORT_BENCH_PG_URI:-$("$root/tests/support/postgres.sh" up "$pg" fsync=off | tail -n 1)}
 "$cluster/kubectl" --kubeconfig "$kubeconfig" apply -f "$root/crds/schemaversion.yaml" >/dev/null
-"$cluster/kubectl" --kubeconfig "$kubeconfig" wait --for=condition=Established --timeout=60s \
-  crd/schemaversions.retort.dev >/dev/null
+# Not `kubectl wait --for=condition=Established`: on a CRD just created it fails at once.
+established() {
+  [ "$("$cluster/kubectl" --kubeconfig "$kubeconfig" get crd schemaversions.retort.dev \
+    -o 'jsonpath={.status.conditions[?(@.type=="Established")].status}')" = True ]
+}
+for _ in $(seq 600); do established && break; sleep 0.1; done
+established || { echo "run.sh: the SchemaVersion CRD did not become Established in 60 s" >&2; exit 1; }
 args=()
 for arg in "$@"; do
   if [ "$arg" = --peer ]; then

@@ -21,8 +21,14 @@ export KUBECONFIG
 [ -f "$KUBECONFIG" ] || fail "cluster.sh up did not print a kubeconfig"
 
 kubectl apply -f "$root/crds/schemaversion.yaml" >/dev/null || fail "applying crds/schemaversion.yaml"
-kubectl wait --for=condition=Established --timeout=60s crd/schemaversions.retort.dev >/dev/null ||
-  fail "the SchemaVersion CRD did not become Established"
+# Not `kubectl wait --for=condition=Established`: on a CRD just created, with no conditions yet,
+# it fails at once instead of waiting.
+established() {
+  [ "$(kubectl get crd schemaversions.retort.dev \
+    -o 'jsonpath={.status.conditions[?(@.type=="Established")].status}' 2>/dev/null)" = True ]
+}
+for _ in $(seq 600); do established && break; sleep 0.1; done
+established || fail "the SchemaVersion CRD did not become Established within 60 s"
 for ns in retort-system shop sweetshop-dev sweetshop-staging sweetshop-production; do
   kubectl create namespace "$ns" >/dev/null
 done

@@ -19,6 +19,7 @@
 
 #include "engine/runtime/connection.hpp"
 #include "postgres_server.hpp"
+#include "support/crd_established.hpp"
 
 #ifndef RETORT_BINARY
 #error "RETORT_BINARY must name the retort binary"
@@ -58,9 +59,10 @@ std::filesystem::path installOperatorApi() {
   auto& cluster = *E2e::get().cluster;
   const std::filesystem::path source = RETORT_SOURCE_DIR;
   kubectlOrThrow({"apply", "-f", (source / "crds" / "schemaversion.yaml").string()});
-  kubectlOrThrow(
-      {"wait", "--for=condition=Established", "--timeout=60s", "crd/schemaversions.retort.dev"});
   std::string output;
+  if (!testing::waitCrdEstablished(cluster, "schemaversions.retort.dev", std::chrono::seconds(60),
+                                   &output))
+    throw std::runtime_error("the SchemaVersion CRD did not become Established: " + output);
   if (cluster.run_kubectl({"get", "namespace", "retort-system"}) != 0)
     kubectlOrThrow({"create", "namespace", "retort-system"});
   kubectlOrThrow({"apply", "-f", (source / "manifests" / "base" / "rbac.yaml").string()});

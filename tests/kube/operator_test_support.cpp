@@ -5,6 +5,7 @@
 #include <string>
 
 #include "kube_test_support.hpp"
+#include "tests/support/crd_established.hpp"
 #include "tests/support/kube_cluster.hpp"
 
 namespace retort::testing {
@@ -17,10 +18,8 @@ void installSchemaVersionCrd() {
           {"apply", "-f", (kOperatorSourceDir / "crds/schemaversion.yaml").string()}, &output),
       0)
       << output;
-  ASSERT_EQ(cluster.run_kubectl({"wait", "--for=condition=Established", "--timeout=60s",
-                                 "crd/schemaversions.retort.dev"},
-                                &output),
-            0)
+  ASSERT_TRUE(
+      waitCrdEstablished(cluster, "schemaversions.retort.dev", std::chrono::seconds(60), &output))
       << output;
   // Established precedes discovery: wait until kubectl can resolve the short name.
   ASSERT_TRUE(eventually([&] {
