@@ -27,7 +27,6 @@
 #include <string>
 #include <thread>
 
-#include "kube/api.hpp"
 #include "kube/informer.hpp"
 #include "operator/runtime/clock.hpp"
 #include "operator/schema_version/decide.hpp"
